@@ -1,0 +1,239 @@
+"""Aggregate accepted submissions against the plan's targets.
+
+Ratios come from summed numerators and denominators (never an average of percentages); a
+reduction is 1 − Σcurrent / Σbaseline; a unit that has not submitted an accepted form is
+missing, never zero.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .intake import LEAD, IntakeResult, Submission, UnitStatus
+from .plan import Indicator, Input, Milestone, Plan, Task, TaskItem
+
+# Indicator assessment
+MET = "dat"  # đạt
+NOT_MET = "chua-dat"  # chưa đạt
+NO_DATA = "khong-du-so-lieu"  # không đủ số liệu
+NO_TARGET = "khong-co-muc-tieu"  # no numeric target: counts only
+
+ASSESSMENT_LABELS = {
+    MET: "Đạt",
+    NOT_MET: "Chưa đạt",
+    NO_DATA: "Không đủ số liệu",
+    NO_TARGET: "Không có chỉ tiêu định lượng",
+}
+
+
+@dataclass(frozen=True)
+class InputTotal:
+    input: Input
+    total: float | None  # sum over reporting units (for co_khong: number of "Có")
+    answered: int  # units whose accepted form gives this input
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    indicator: Indicator
+    value: float | None  # % (0–100) for percent formulas, a count for "tong", None for "dem"
+    target: Milestone | None
+    status: str  # MET | NOT_MET | NO_DATA | NO_TARGET
+    expected: tuple[str, ...]  # unit ids that must report it
+    reported: tuple[str, ...]  # of those, units with an accepted form
+    totals: tuple[InputTotal, ...]
+    by_unit: tuple[tuple[str, dict[str, float | bool | None]], ...]  # reporting units' inputs
+    reason: str = ""  # Vietnamese, why NO_DATA
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(u for u in self.expected if u not in self.reported)
+
+
+@dataclass(frozen=True)
+class Contribution:
+    unit_id: str
+    role: str  # LEAD | PARTNER
+    status: str
+    result: str
+    difficulties: str
+    proposals: str
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    task: Task
+    item: TaskItem
+    active: bool  # the task's period covers the year
+    lead_reported: bool  # the lead unit's accepted form covers this item
+    status: str  # the lead's status, "" when not reported
+    contributions: tuple[Contribution, ...]  # lead first, then partners that wrote something
+
+
+@dataclass(frozen=True)
+class MergedText:
+    text: str
+    units: tuple[str, ...]  # who wrote it (first writer first)
+
+
+@dataclass(frozen=True)
+class Summary:
+    plan: Plan
+    year: int
+    statuses: tuple[UnitStatus, ...]
+    indicators: tuple[IndicatorResult, ...]
+    tasks: tuple[TaskResult, ...]
+    difficulties: tuple[MergedText, ...]
+    proposals: tuple[MergedText, ...]
+    directions: tuple[MergedText, ...]
+
+
+def _sum(subs: list[Submission], ids: tuple[str, ...]) -> float:
+    return sum(float(s.values.get(i) or 0) for s in subs for i in ids)
+
+
+def assess(value: float | None, target: Milestone | None, direction: str) -> str:
+    if target is None:
+        return NO_TARGET
+    if value is None:
+        return NO_DATA
+    value = round(value, 6)  # 59.99999999 from float sums is 60
+    ok = value >= target.value if direction == "tang" else value <= target.value
+    return MET if ok else NOT_MET
+
+
+def aggregate_indicator(
+    plan: Plan, ind: Indicator, year: int, accepted: dict[str, Submission]
+) -> IndicatorResult:
+    expected = ind.reporters()
+    subs = [accepted[u] for u in expected if u in accepted]
+    reported = tuple(s.unit_id for s in subs)
+    totals = []
+    for inp in ind.inputs:
+        answers = [s.values.get(inp.id) for s in subs if inp.id in s.values and s.unit_id in inp.reporters]
+        answers = [a for a in answers if a is not None]
+        total = float(sum(1 for a in answers if a is True)) if inp.kind == "co_khong" else float(sum(answers))
+        totals.append(InputTotal(inp, total if answers else None, len(answers)))
+    by_unit = tuple((s.unit_id, {i.id: s.values.get(i.id) for i in ind.inputs}) for s in subs)
+    target = ind.target_for(year)
+
+    value: float | None = None
+    reason = ""
+    if not subs:
+        reason = "chưa có đơn vị nào nộp biểu mẫu hợp lệ"
+    elif ind.formula == "ti_le":
+        den = _sum(subs, ind.denominator)
+        if den > 0:
+            value = 100 * _sum(subs, ind.numerator) / den
+        else:
+            reason = "mẫu số bằng 0 (không phát sinh đối tượng để tính tỷ lệ)"
+    elif ind.formula == "giam":
+        base = _sum(subs, ind.denominator)
+        if base > 0:
+            value = 100 * (1 - _sum(subs, ind.numerator) / base)
+        else:
+            reason = "không có số liệu năm gốc (bằng 0)"
+    elif ind.formula == "ti_le_co":
+        answers = [s.values.get(i) for s in subs for i in ind.numerator]
+        answers = [a for a in answers if a is not None]
+        if answers:
+            value = 100 * sum(1 for a in answers if a is True) / len(answers)
+    elif ind.formula == "tong":
+        value = _sum(subs, ind.numerator)
+
+    status = assess(value, target, ind.direction)
+    coverage = len(reported) / len(expected) if expected else 0
+    if status in (MET, NOT_MET) and coverage + 1e-9 < plan.min_coverage:
+        status = NO_DATA
+        reason = (
+            f"mới có {len(reported)}/{len(expected)} đơn vị nộp, dưới mức tối thiểu "
+            f"{plan.min_coverage:.0%} để đánh giá"
+        )
+    elif status == NO_TARGET or value is not None:
+        reason = ""
+    elif target is not None:
+        status = NO_DATA
+    return IndicatorResult(ind, value, target, status, expected, reported, tuple(totals), by_unit, reason)
+
+
+def _task_results(plan: Plan, year: int, accepted: dict[str, Submission]) -> list[TaskResult]:
+    reports = {
+        (s.unit_id, r.item_id): r for s in accepted.values() for r in s.tasks
+    }
+    out = []
+    for task in plan.tasks:
+        for item in task.items:
+            lead = reports.get((task.lead, item.id))
+            contributions = []
+            if lead is not None:
+                contributions.append(
+                    Contribution(task.lead, LEAD, lead.status, lead.result, lead.difficulties, lead.proposals)
+                )
+            for unit_id in task.partners:
+                r = reports.get((unit_id, item.id))
+                if r is not None and (r.result or r.status or r.difficulties or r.proposals):
+                    contributions.append(
+                        Contribution(unit_id, r.role, r.status, r.result, r.difficulties, r.proposals)
+                    )
+            out.append(
+                TaskResult(task, item, task.active_in(year), lead is not None,
+                           lead.status if lead else "", tuple(contributions))
+            )  # fmt: skip
+    return out
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).casefold()
+    return re.sub(r"[\s.;:,!-]+", " ", text).strip()
+
+
+def split_points(text: str) -> list[str]:
+    """A free-text answer as separate points: one per line, leading bullets removed."""
+    points = []
+    for line in text.replace("\r", "\n").split("\n"):
+        line = re.sub(r"^\s*(?:[-–•+*]|\d+[.)])\s*", "", line).strip()
+        if line:
+            points.append(line)
+    return points
+
+
+def merge_texts(pairs: list[tuple[str, str]]) -> tuple[MergedText, ...]:
+    """(unit id, text) pairs → distinct points, each with the units that wrote it."""
+    merged: dict[str, tuple[str, list[str]]] = {}
+    for unit_id, text in pairs:
+        for point in split_points(text):
+            key = _norm(point)
+            if not key:
+                continue
+            if key not in merged:
+                merged[key] = (point, [])
+            if unit_id not in merged[key][1]:
+                merged[key][1].append(unit_id)
+    return tuple(MergedText(t, tuple(u)) for t, u in merged.values())
+
+
+def aggregate(plan: Plan, intake: IntakeResult) -> Summary:
+    year = intake.year
+    accepted = {s.unit_id: s for s in intake.accepted()}
+    ordered = [accepted[u.id] for u in plan.units if u.id in accepted]
+    indicators = tuple(aggregate_indicator(plan, ind, year, accepted) for ind in plan.indicators)
+    tasks = _task_results(plan, year, accepted)
+
+    def gathered(general_key: str, task_field: str | None) -> tuple[MergedText, ...]:
+        pairs = [(s.unit_id, s.general.get(general_key, "")) for s in ordered]
+        if task_field:
+            pairs += [(s.unit_id, getattr(r, task_field)) for s in ordered for r in s.tasks]
+        return merge_texts(pairs)
+
+    return Summary(
+        plan,
+        year,
+        tuple(intake.statuses),
+        indicators,
+        tuple(tasks),
+        gathered("kho_khan", "difficulties"),
+        gathered("kien_nghi", "proposals"),
+        gathered("phuong_huong", None),
+    )

@@ -1,0 +1,465 @@
+"""The plan as data: config.toml → frozen dataclasses.
+
+Nothing about a particular district lives in code: every name, unit, task, indicator and
+target comes from the config file. The loader is strict: an unknown key, a wrong type, a
+duplicate id or a dangling reference is a ``ConfigError`` naming the key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+INPUT_KINDS = ("so_nguyen", "so_thap_phan", "co_khong")
+FORMULAS = ("ti_le", "giam", "ti_le_co", "tong", "dem")
+PERCENT_FORMULAS = ("ti_le", "giam", "ti_le_co")
+UNIT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+KEY_ID = re.compile(r"^[a-z0-9_]{1,60}$")
+GROUP_REF = "nhom:"
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    name: str
+    group: str  # "phong", "mttq", "xa" … as the config names them
+
+
+@dataclass(frozen=True)
+class Issuer:
+    parent_line: str  # "ỦY BAN NHÂN DÂN"
+    name_line: str  # "HUYỆN CAO LÃNH"
+    full_name: str  # "Ủy ban nhân dân huyện Cao Lãnh"
+    province: str
+    place: str  # place name of the date line
+    code: str  # "UBND" in "Số: /BC-UBND"
+    recipient: str  # the body the report is sent to
+
+
+@dataclass(frozen=True)
+class Signer:
+    authority: str  # "TM. ỦY BAN NHÂN DÂN"
+    on_behalf: str  # "KT. CHỦ TỊCH" (may be empty)
+    title: str  # "PHÓ CHỦ TỊCH"
+    name: str
+
+
+@dataclass(frozen=True)
+class TaskItem:
+    id: str  # "I.1.a"; equals the task id when the task has a single item
+    content: str
+
+
+@dataclass(frozen=True)
+class Task:
+    id: str  # "I.1"
+    group: str  # "I"
+    number: int
+    content: str
+    lead: str
+    partners: tuple[str, ...]  # resolved unit ids, lead excluded
+    partners_text: str
+    start_year: int
+    end_year: int
+    note: str
+    items: tuple[TaskItem, ...]
+
+    def active_in(self, year: int) -> bool:
+        return self.start_year <= year <= self.end_year
+
+    @property
+    def period(self) -> str:
+        return f"{self.start_year}–{self.end_year}"
+
+
+@dataclass(frozen=True)
+class TaskGroup:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Input:
+    id: str
+    label: str
+    kind: str  # so_nguyen | so_thap_phan | co_khong
+    unit_of_measure: str
+    reporters: tuple[str, ...]  # resolved unit ids
+    indicator: str
+
+
+@dataclass(frozen=True)
+class Milestone:
+    year: int
+    value: float
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    text: str
+    lists: tuple[str, ...]  # which list(s) of section II: "2021-2025", "2030"
+    formula: str
+    numerator: tuple[str, ...]  # ti_le: parts; giam: current year; tong/dem/ti_le_co: inputs
+    denominator: tuple[str, ...]  # ti_le: wholes; giam: baseline
+    unit_of_measure: str
+    direction: str  # "tang": higher is better; "giam": lower is better
+    milestones: tuple[Milestone, ...]
+    inputs: tuple[Input, ...]
+
+    @property
+    def is_percent(self) -> bool:
+        return self.formula in PERCENT_FORMULAS
+
+    def target_for(self, year: int) -> Milestone | None:
+        """The first milestone at or after ``year``; past the last one, the last one."""
+        if not self.milestones:
+            return None
+        for m in self.milestones:
+            if m.year >= year:
+                return m
+        return self.milestones[-1]
+
+    def reporters(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for inp in self.inputs:
+            for u in inp.reporters:
+                seen[u] = None
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
+class Plan:
+    id: str
+    number: str  # "178/KH-UBND"
+    issued: str  # "13/10/2021"
+    title: str
+    field: str  # short subject, used in the report's trích yếu
+    start_year: int
+    end_year: int
+    baseline_year: int
+    template_version: int
+    deadline_day: int
+    deadline_month: int
+    drafting_unit: str
+    bases: tuple[str, ...]
+    issuer: Issuer
+    signer: Signer
+    recipients: tuple[str, ...]
+    min_coverage: float
+    units: tuple[Unit, ...]
+    task_groups: tuple[TaskGroup, ...]
+    tasks: tuple[Task, ...]
+    indicators: tuple[Indicator, ...]
+
+    def unit(self, unit_id: str) -> Unit:
+        for u in self.units:
+            if u.id == unit_id:
+                return u
+        raise KeyError(unit_id)
+
+    def has_unit(self, unit_id: str) -> bool:
+        return any(u.id == unit_id for u in self.units)
+
+    def deadline(self, year: int) -> dt.date:
+        return dt.date(year, self.deadline_month, self.deadline_day)
+
+    def tasks_led_by(self, unit_id: str, year: int) -> list[Task]:
+        return [t for t in self.tasks if t.lead == unit_id and t.active_in(year)]
+
+    def tasks_partnered_by(self, unit_id: str, year: int) -> list[Task]:
+        return [t for t in self.tasks if unit_id in t.partners and t.active_in(year)]
+
+    def inputs_for(self, unit_id: str) -> list[Input]:
+        return [i for ind in self.indicators for i in ind.inputs if unit_id in i.reporters]
+
+    def all_inputs(self) -> dict[str, Input]:
+        return {i.id: i for ind in self.indicators for i in ind.inputs}
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        for ind in self.indicators:
+            if ind.id == indicator_id:
+                return ind
+        raise KeyError(indicator_id)
+
+    def check_year(self, year: int) -> int:
+        if not self.start_year <= year <= self.end_year:
+            raise ConfigError(
+                "--nam",
+                f"năm {year} nằm ngoài thời kỳ của kế hoạch {self.number} "
+                f"({self.start_year}–{self.end_year}); hãy chọn một năm trong thời kỳ này.",
+            )
+        return year
+
+
+# --------------------------------------------------------------------------- loading
+
+
+class _Table:
+    """A TOML table read key by key; ``done()`` rejects keys nobody asked for."""
+
+    def __init__(self, data: Any, path: str) -> None:
+        if not isinstance(data, dict):
+            raise ConfigError(path, "phải là một bảng (table).")
+        self.data = data
+        self.path = path
+        self.used: set[str] = set()
+
+    def key(self, name: str) -> str:
+        return f"{self.path}.{name}" if self.path else name
+
+    def get(self, name: str, typ: type | tuple[type, ...], default: Any = ...) -> Any:
+        self.used.add(name)
+        if name not in self.data:
+            if default is ...:
+                raise ConfigError(self.key(name), "thiếu khóa bắt buộc.")
+            return default
+        value = self.data[name]
+        if typ is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, typ) or (isinstance(value, bool) and typ is not bool):
+            raise ConfigError(self.key(name), f"kiểu giá trị không đúng ({value!r}).")
+        if isinstance(value, str) and not value.strip() and default is ...:
+            raise ConfigError(self.key(name), "không được để trống.")
+        return value
+
+    def strings(self, name: str, default: Any = ...) -> tuple[str, ...]:
+        values = self.get(name, list, default)
+        for i, v in enumerate(values):
+            if not isinstance(v, str) or not v.strip():
+                raise ConfigError(f"{self.key(name)}[{i}]", "phải là chuỗi ký tự không rỗng.")
+        return tuple(values)
+
+    def tables(self, name: str) -> list[_Table]:
+        values = self.get(name, list, [])
+        return [_Table(v, f"{self.key(name)}[{i}]") for i, v in enumerate(values)]
+
+    def done(self) -> None:
+        extra = sorted(set(self.data) - self.used)
+        if extra:
+            raise ConfigError(self.key(extra[0]), "khóa không được hỗ trợ (gõ sai tên khóa?).")
+
+
+def _years(text: str, key: str) -> tuple[int, int]:
+    m = re.fullmatch(r"\s*(\d{4})\s*[-–]\s*(\d{4})\s*", text)
+    if not m or int(m[1]) > int(m[2]):
+        raise ConfigError(key, f"thời gian «{text}» phải có dạng 2021-2030.")
+    return int(m[1]), int(m[2])
+
+
+def _unique(ids: list[str], key: str) -> None:
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            raise ConfigError(key, f"mã «{i}» bị trùng.")
+        seen.add(i)
+
+
+def _resolve_units(refs: tuple[str, ...], units: tuple[Unit, ...], key: str) -> tuple[str, ...]:
+    out: dict[str, None] = {}
+    groups = {u.group for u in units}
+    for ref in refs:
+        if ref.startswith(GROUP_REF):
+            group = ref[len(GROUP_REF) :]
+            if group not in groups:
+                raise ConfigError(key, f"nhóm đơn vị «{group}» không có trong danh sách đơn vị.")
+            out.update((u.id, None) for u in units if u.group == group)
+        elif any(u.id == ref for u in units):
+            out[ref] = None
+        else:
+            raise ConfigError(key, f"đơn vị «{ref}» không có trong danh sách [[don_vi]].")
+    return tuple(out)
+
+
+def load_plan(path: Path) -> Plan:
+    """Read and check ``config.toml``; raise ``ConfigError`` naming the faulty key."""
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise ConfigError("config.toml", f"không tìm thấy tệp {path}.") from None
+    except UnicodeDecodeError:
+        raise ConfigError("config.toml", "tệp không ở mã UTF-8.") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError("config.toml", f"sai cú pháp TOML: {err}.") from None
+    return parse_plan(raw)
+
+
+def parse_plan(raw: dict[str, Any]) -> Plan:
+    root = _Table(raw, "")
+    kh = _Table(root.get("ke_hoach", dict), "ke_hoach")
+    plan_id = kh.get("ma", str)
+    if not re.fullmatch(r"[A-Za-z0-9._-]{1,40}", plan_id):
+        raise ConfigError("ke_hoach.ma", "chỉ dùng chữ không dấu, số, dấu chấm, gạch ngang.")
+    start, end = kh.get("nam_bat_dau", int), kh.get("nam_ket_thuc", int)
+    if not 2000 <= start <= end <= 2100:
+        raise ConfigError("ke_hoach.nam_ket_thuc", "thời kỳ kế hoạch không hợp lệ.")
+    baseline = kh.get("nam_goc", int, start)
+    deadline = kh.get("han_nop", str)
+    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})", deadline.strip())
+    try:
+        if not m:
+            raise ValueError
+        dt.date(2024, int(m[2]), int(m[1]))
+    except ValueError:
+        raise ConfigError("ke_hoach.han_nop", f"«{deadline}» phải có dạng ngày/tháng, ví dụ 05/12.") from None
+    version = kh.get("phien_ban_mau", int)
+    if version < 1:
+        raise ConfigError("ke_hoach.phien_ban_mau", "phải là số nguyên dương.")
+    number, issued = kh.get("so_hieu", str), kh.get("ngay_ban_hanh", str)
+    title, field = kh.get("trich_yeu", str), kh.get("linh_vuc", str)
+    drafting = kh.get("don_vi_tong_hop", str)
+    bases = kh.strings("can_cu", ())
+    kh.done()
+
+    cq = _Table(root.get("co_quan", dict), "co_quan")
+    issuer = Issuer(
+        cq.get("cap_tren", str), cq.get("ten", str), cq.get("ten_day_du", str),
+        cq.get("tinh", str), cq.get("dia_danh", str), cq.get("ky_hieu", str), cq.get("noi_gui", str),
+    )  # fmt: skip
+    cq.done()
+    nk = _Table(root.get("nguoi_ky", dict), "nguoi_ky")
+    signer = Signer(
+        nk.get("tham_quyen", str), nk.get("ky_thay", str, ""), nk.get("chuc_vu", str), nk.get("ho_ten", str)
+    )
+    nk.done()
+    bc = _Table(root.get("bao_cao", dict), "bao_cao")
+    recipients = bc.strings("noi_nhan")
+    bc.done()
+    dg = _Table(root.get("danh_gia", dict, {}), "danh_gia")
+    rule = dg.get("quy_tac_muc_tieu", str, "moc_tiep_theo")
+    if rule != "moc_tiep_theo":
+        raise ConfigError("danh_gia.quy_tac_muc_tieu", "chỉ hỗ trợ «moc_tiep_theo».")
+    coverage = dg.get("do_phu_toi_thieu", float, 1.0)
+    if not 0 < coverage <= 1:
+        raise ConfigError("danh_gia.do_phu_toi_thieu", "phải nằm trong khoảng (0; 1].")
+    dg.done()
+
+    units: list[Unit] = []
+    for t in root.tables("don_vi"):
+        uid = t.get("ma", str)
+        if not UNIT_ID.fullmatch(uid):
+            raise ConfigError(t.key("ma"), f"«{uid}»: chỉ dùng chữ thường không dấu, số, gạch ngang.")
+        units.append(Unit(uid, t.get("ten", str), t.get("nhom", str)))
+        t.done()
+    if not units:
+        raise ConfigError("don_vi", "cần ít nhất một đơn vị báo cáo.")
+    _unique([u.id for u in units], "don_vi")
+    unit_tuple = tuple(units)
+    if drafting not in {u.id for u in units}:
+        raise ConfigError("ke_hoach.don_vi_tong_hop", f"đơn vị «{drafting}» không có trong [[don_vi]].")
+
+    groups = []
+    for t in root.tables("nhom_nhiem_vu"):
+        groups.append(TaskGroup(t.get("ma", str), t.get("ten", str)))
+        t.done()
+    _unique([g.id for g in groups], "nhom_nhiem_vu")
+
+    tasks: list[Task] = []
+    for t in root.tables("nhiem_vu"):
+        group = t.get("nhom", str)
+        if group not in {g.id for g in groups}:
+            raise ConfigError(t.key("nhom"), f"nhóm «{group}» không có trong [[nhom_nhiem_vu]].")
+        num = t.get("stt", int)
+        tid = f"{group}.{num}"
+        lead = t.get("chu_tri", str)
+        if lead not in {u.id for u in units}:
+            raise ConfigError(t.key("chu_tri"), f"đơn vị «{lead}» không có trong danh sách [[don_vi]].")
+        partners = tuple(
+            p for p in _resolve_units(t.strings("phoi_hop", ()), unit_tuple, t.key("phoi_hop")) if p != lead
+        )
+        y0, y1 = _years(t.get("thoi_gian", str), t.key("thoi_gian"))
+        content = t.get("noi_dung", str)
+        items = []
+        for it in t.tables("muc"):
+            item_id = it.get("ma", str)
+            if not re.fullmatch(r"[a-z]", item_id):
+                raise ConfigError(it.key("ma"), "mã mục là một chữ cái thường: a, b, c…")
+            items.append(TaskItem(f"{tid}.{item_id}", it.get("noi_dung", str)))
+            it.done()
+        _unique([i.id for i in items], t.key("muc"))
+        if not items:
+            items = [TaskItem(tid, content)]
+        tasks.append(
+            Task(tid, group, num, content, lead, partners, t.get("phoi_hop_van_ban", str, ""),
+                 y0, y1, t.get("ghi_chu", str, ""), tuple(items))
+        )  # fmt: skip
+        t.done()
+    _unique([t.id for t in tasks], "nhiem_vu")
+
+    indicators: list[Indicator] = []
+    input_ids: list[str] = []
+    for t in root.tables("chi_tieu"):
+        iid = t.get("ma", str)
+        if not KEY_ID.fullmatch(iid):
+            raise ConfigError(t.key("ma"), f"«{iid}»: chỉ dùng chữ thường không dấu, số, gạch dưới.")
+        formula = t.get("cong_thuc", str)
+        if formula not in FORMULAS:
+            raise ConfigError(t.key("cong_thuc"), f"«{formula}» không thuộc {', '.join(FORMULAS)}.")
+        inputs = []
+        for it in t.tables("dau_vao"):
+            in_id = it.get("ma", str)
+            if not KEY_ID.fullmatch(in_id):
+                raise ConfigError(it.key("ma"), f"«{in_id}»: chỉ dùng chữ thường không dấu, số, gạch dưới.")
+            kind = it.get("kieu", str)
+            if kind not in INPUT_KINDS:
+                raise ConfigError(it.key("kieu"), f"«{kind}» không thuộc {', '.join(INPUT_KINDS)}.")
+            reporters = _resolve_units(it.strings("don_vi_bao_cao"), unit_tuple, it.key("don_vi_bao_cao"))
+            inputs.append(Input(in_id, it.get("ten", str), kind, it.get("don_vi_tinh", str), reporters, iid))
+            it.done()
+        if not inputs:
+            raise ConfigError(t.key("dau_vao"), "chỉ tiêu cần ít nhất một đầu vào.")
+        input_ids += [i.id for i in inputs]
+        own = {i.id for i in inputs}
+        if formula == "giam":
+            num, den = t.strings("hien_tai"), t.strings("goc")
+        else:
+            num, den = t.strings("tu_so"), t.strings("mau_so", ())
+        for name, refs in (("tu_so/hien_tai", num), ("mau_so/goc", den)):
+            for ref in refs:
+                if ref not in own:
+                    raise ConfigError(t.key(name), f"đầu vào «{ref}» không thuộc chỉ tiêu «{iid}».")
+        if formula in ("ti_le", "giam") and len(num) != len(den):
+            raise ConfigError(t.key("mau_so"), "tử số và mẫu số phải có cùng số đầu vào (đi theo cặp).")
+        if formula == "ti_le_co" and any(i.kind != "co_khong" for i in inputs):
+            raise ConfigError(t.key("dau_vao"), "công thức ti_le_co cần đầu vào kiểu co_khong.")
+        milestones = []
+        for j, mt in enumerate(t.get("muc_tieu", list, [])):
+            mk = _Table(mt, f"{t.key('muc_tieu')}[{j}]")
+            year, value = mk.get("moc", int), mk.get("gia_tri", float)
+            mk.done()
+            if formula in PERCENT_FORMULAS and not 0 <= value <= 100:
+                raise ConfigError(mk.key("gia_tri"), f"mục tiêu {value:g} % nằm ngoài 0–100 %.")
+            if value < 0:
+                raise ConfigError(mk.key("gia_tri"), "mục tiêu không được âm.")
+            if not start <= year <= end:
+                raise ConfigError(mk.key("moc"), f"mốc {year} nằm ngoài thời kỳ {start}–{end}.")
+            milestones.append(Milestone(year, value))
+        milestones.sort(key=lambda m: m.year)
+        _unique([str(m.year) for m in milestones], t.key("muc_tieu"))
+        if formula == "dem" and milestones:
+            raise ConfigError(t.key("muc_tieu"), "chỉ tiêu «dem» không có mục tiêu định lượng.")
+        if formula != "dem" and not milestones:
+            raise ConfigError(t.key("muc_tieu"), "chỉ tiêu định lượng cần ít nhất một mốc mục tiêu.")
+        direction = t.get("chieu", str, "tang")
+        if direction not in ("tang", "giam"):
+            raise ConfigError(t.key("chieu"), "chỉ nhận «tang» hoặc «giam».")
+        indicators.append(
+            Indicator(iid, t.get("noi_dung", str), t.strings("giai_doan"), formula, num, den,
+                      t.get("don_vi_tinh", str), direction, tuple(milestones), tuple(inputs))
+        )  # fmt: skip
+        t.done()
+    _unique([i.id for i in indicators], "chi_tieu")
+    _unique(input_ids, "chi_tieu.dau_vao")
+    root.done()
+
+    return Plan(
+        plan_id, number, issued, title, field, start, end, baseline, version,
+        int(m[1]), int(m[2]), drafting, bases, issuer, signer, recipients, coverage,
+        unit_tuple, tuple(groups), tuple(tasks), tuple(indicators),
+    )  # fmt: skip
