@@ -1,0 +1,252 @@
+"""The ``baocao`` command: a thin click adapter over the library; it parses, calls, prints."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import BaoCaoError
+from .plan import Plan
+from .workspace import Workspace
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+HEADINGS = {"Options": "Tùy chọn", "Commands": "Lệnh", "Arguments": "Tham số"}
+
+
+class VietnameseFormatter(click.HelpFormatter):
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix="Cách dùng: ")
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(HEADINGS.get(heading, heading))
+
+
+click.Context.formatter_class = VietnameseFormatter
+
+
+class YearType(click.ParamType):
+    name = "NĂM"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        try:
+            return int(str(value).strip())
+        except ValueError:
+            self.fail(f"«{value}» không phải là năm (ví dụ 2026).", param, ctx)
+
+
+def year_option(f):  # noqa: ANN001, ANN201
+    return click.option(
+        "--nam", "year", type=YearType(), default=None,
+        help="Năm báo cáo (mặc định: năm hiện tại).",
+    )(f)  # fmt: skip
+
+
+def _ws(ctx: click.Context) -> Workspace:
+    return ctx.obj["ws"]
+
+
+def _plan_and_year(ctx: click.Context, year: int | None) -> tuple[Plan, int]:
+    plan = _ws(ctx).load_plan()
+    return plan, plan.check_year(year if year is not None else dt.date.today().year)
+
+
+def say(text: str = "", err: bool = False) -> None:
+    click.echo(text, err=err)
+
+
+@click.group(context_settings=CONTEXT)
+@click.option(
+    "-C", "workdir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Thư mục làm việc (chứa config.toml, templates/, inbox/, outbox/). Mặc định: thư mục hiện tại.",
+)  # fmt: skip
+@click.option("--debug", is_flag=True, help="Hiện chi tiết lỗi kỹ thuật (dành cho người bảo trì).")
+@click.version_option(__version__, "--version", prog_name="baocao", message="%(prog)s %(version)s",
+                      help="Hiện phiên bản rồi thoát.")  # fmt: skip
+@click.help_option("-h", "--help", help="Hiện hướng dẫn này rồi thoát.")
+@click.pass_context
+def cli(ctx: click.Context, workdir: Path | None, debug: bool) -> None:
+    """Tổng hợp báo cáo thực hiện kế hoạch từ biểu mẫu Excel của các đơn vị.
+
+    Trình tự hằng năm: tao-mau (gửi biểu mẫu cho đơn vị) → các đơn vị gửi lại,
+    chép vào inbox/ → kiem-tra → bao-cao (báo cáo Word trong outbox/).
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["ws"] = Workspace(workdir or Path.cwd())
+    ctx.obj["workdir_given"] = workdir is not None
+    ctx.obj["debug"] = debug
+
+
+@cli.command("ke-hoach", context_settings=CONTEXT)
+@year_option
+@click.pass_context
+def ke_hoach(ctx: click.Context, year: int | None) -> None:
+    """Xem kế hoạch: đơn vị, nhiệm vụ và số liệu mỗi đơn vị phải báo cáo."""
+    from .display import describe_plan
+
+    plan, year = _plan_and_year(ctx, year)
+    say(describe_plan(plan, year))
+
+
+@cli.command("tao-mau", context_settings=CONTEXT)
+@year_option
+@click.pass_context
+def tao_mau(ctx: click.Context, year: int | None) -> None:
+    """Tạo biểu mẫu Excel cho từng đơn vị (outbox/mau-<năm>/)."""
+    from .forms import write_forms
+
+    plan, year = _plan_and_year(ctx, year)
+    paths = write_forms(_ws(ctx), plan, year)
+    say(f"Đã tạo {len(paths)} biểu mẫu năm {year} trong {paths[0].parent}:")
+    for p in paths:
+        say(f"  {p.name}")
+    say(f"Gửi mỗi đơn vị tệp của mình; hạn nộp lại: {plan.deadline(year):%d/%m/%Y}.")
+
+
+def _check(ctx: click.Context, plan: Plan, year: int):  # noqa: ANN202
+    from .feedback import write_feedback
+    from .intake import read_inbox
+    from .display import describe_intake
+
+    ws = _ws(ctx)
+    if not ws.inbox.is_dir():
+        raise BaoCaoError(f"Không có thư mục inbox/ trong {ws.root}: hãy tạo và chép các tệp đơn vị gửi vào đó.")
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if total < 20:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="Đang đọc các tệp", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+        if done == total:
+            bar.__exit__(None, None, None)
+
+    result = read_inbox(ws, plan, year, progress=progress)
+    feedback = write_feedback(ws, plan, result)
+    say(describe_intake(plan, result, feedback, ws.inbox))
+    return result
+
+
+@cli.command("kiem-tra", context_settings=CONTEXT)
+@year_option
+@click.option("--strict", is_flag=True, help="Trả mã lỗi khác 0 nếu còn đơn vị chưa nộp hoặc có lỗi.")
+@click.pass_context
+def kiem_tra(ctx: click.Context, year: int | None, strict: bool) -> None:
+    """Kiểm tra mọi tệp trong inbox/: đơn vị nào đã nộp, nộp muộn, có lỗi, chưa nộp."""
+    from .intake import SUBMITTED, LATE
+
+    plan, year = _plan_and_year(ctx, year)
+    result = _check(ctx, plan, year)
+    accepted = [s for s in result.statuses if s.state in (SUBMITTED, LATE)]
+    if not accepted and not any(s.submission for s in result.statuses):
+        say("Không đọc được biểu mẫu nào trong inbox/.", err=True)
+        ctx.exit(1)
+    if strict and (len(accepted) < len(result.statuses) or result.rejected):
+        ctx.exit(1)
+
+
+@cli.command("bao-cao", context_settings=CONTEXT)
+@year_option
+@click.option("--ghi-de", "overwrite", is_flag=True, help="Ghi đè báo cáo đã có (mặc định: tạo tệp mới đánh số).")
+@click.pass_context
+def bao_cao(ctx: click.Context, year: int | None, overwrite: bool) -> None:
+    """Lệnh chính: kiểm tra inbox/, tổng hợp số liệu và lập báo cáo Word (outbox/bao-cao-<năm>/)."""
+    plan, year = _plan_and_year(ctx, year)
+    result = _check(ctx, plan, year)
+    _report(ctx, plan, result, overwrite)
+
+
+def _report(ctx: click.Context, plan: Plan, result, overwrite: bool):  # noqa: ANN001, ANN202
+    from .aggregate import aggregate
+    from .report import write_report
+    from .display import describe_report
+
+    summary = aggregate(plan, result)
+    files = write_report(_ws(ctx), summary, overwrite=overwrite, rejected=result.rejected)
+    say(describe_report(summary, files))
+    return files
+
+
+@cli.command("demo", context_settings=CONTEXT)
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@year_option
+@click.pass_context
+def demo(ctx: click.Context, folder: Path | None, year: int | None) -> None:
+    """Chạy thử trọn quy trình trên dữ liệu mẫu trong một thư mục riêng (mặc định: ./demo)."""
+    from .demo import make_demo
+
+    if folder is None:
+        folder = ctx.obj["ws"].root if ctx.obj["workdir_given"] else Path.cwd() / "demo"
+    source = Path.cwd() if (Path.cwd() / "config.toml").is_file() else None
+    ws, plan, year = make_demo(folder, year, source)
+    ctx.obj["ws"] = ws
+    say(f"Đã tạo thư mục chạy thử {ws.root} với biểu mẫu đã điền trong inbox/.")
+    say("")
+    result = _check(ctx, plan, year)
+    files = _report(ctx, plan, result, overwrite=True)
+    say("")
+    say("Việc tiếp theo của chuyên viên tổng hợp:")
+    say(f"  1. Mở {files.docx} bằng Word, đọc lại, ghi số văn bản và ngày ký.")
+    say(f"  2. Gửi các tệp phản hồi trong {ws.feedback_dir(year)} cho đơn vị có lỗi để sửa và gửi lại.")
+    say("  3. Nhắc các đơn vị chưa nộp; khi nhận thêm tệp, chép vào inbox/ rồi chạy lại `baocao bao-cao`.")
+
+
+def _utf8_console() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        enc = (getattr(stream, "encoding", "") or "").lower().replace("-", "")
+        if enc != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+
+
+def main(argv: list[str] | None = None) -> int:
+    _utf8_console()
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        cli.main(args=args, prog_name="baocao", standalone_mode=False)
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except click.exceptions.Abort:
+        say("Đã dừng.", err=True)
+        return 1
+    except click.exceptions.NoSuchOption as e:
+        say(f"Lỗi: không có tùy chọn «{e.option_name}». Xem `baocao --help`.", err=True)
+        return 2
+    except click.exceptions.MissingParameter as e:
+        say(f"Lỗi: thiếu tham số {e.param_hint or ''}. Xem `baocao --help`.", err=True)
+        return 2
+    except click.exceptions.BadParameter as e:
+        names = "/".join(e.param.opts) if e.param is not None else (e.param_hint or "")
+        say(f"Lỗi: giá trị của {names} không hợp lệ: {e.message}", err=True)
+        return 2
+    except click.exceptions.UsageError as e:
+        if "No such command" in e.message:
+            name = e.message.split("'")[1] if "'" in e.message else ""
+            say(f"Lỗi: không có lệnh «{name}». Các lệnh: ke-hoach, tao-mau, kiem-tra, bao-cao, demo.", err=True)
+        else:
+            say(f"Lỗi cách dùng: {e.format_message()} Xem `baocao --help`.", err=True)
+        return 2
+    except BaoCaoError as e:
+        say(f"Lỗi: {e}", err=True)
+        return 1
+    except KeyboardInterrupt:
+        say("Đã dừng theo yêu cầu.", err=True)
+        return 130
+    except Exception:  # a bug: keep the traceback for maintainers, a plain line for the clerk
+        if debug:
+            traceback.print_exc()
+        else:
+            say("Lỗi không mong đợi trong chương trình. Chạy lại với --debug và gửi nội dung cho người bảo trì.", err=True)
+        return 3
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""Vietnamese text for the terminal: the plan, the inbox check, what the report run produced."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .intake import HAS_ERRORS, LATE, MISSING, STATE_LABELS, SUBMITTED, IntakeResult
+from .plan import Plan
+
+if TYPE_CHECKING:
+    from .aggregate import Summary
+    from .report import ReportFiles
+
+FORMULA_TEXT = {
+    "ti_le": "tỷ lệ = Σ {num} / Σ {den}",
+    "giam": "mức giảm = 1 − Σ {num} / Σ {den}",
+    "ti_le_co": "tỷ lệ đơn vị trả lời «Có» ({num})",
+    "tong": "tổng {num}",
+    "dem": "thống kê số lượng: {num}",
+}
+
+
+def number_vn(value: float, decimals: int = 0) -> str:
+    """1250 → "1.250"; 85.5 with decimals=1 → "85,5" (Vietnamese separators)."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def percent_vn(value: float) -> str:
+    """85.5 → "85,5 %"; 60.0 → "60 %"."""
+    text = number_vn(value, 1)
+    if text.endswith(",0"):
+        text = text[:-2]
+    return f"{text} %"
+
+
+def _pad(text: str, width: int) -> str:
+    text = unicodedata.normalize("NFC", text)
+    return text[: width - 1] + "…" if len(text) > width else text.ljust(width)
+
+
+def describe_plan(plan: Plan, year: int) -> str:
+    out = [
+        f"Kế hoạch số {plan.number} ngày {plan.issued} ({plan.id})",
+        plan.title,
+        f"Thời kỳ {plan.start_year}–{plan.end_year}; năm báo cáo {year}; hạn nộp {plan.deadline(year):%d/%m/%Y}; "
+        f"đơn vị tổng hợp: {plan.unit(plan.drafting_unit).name}.",
+        "",
+        f"CHỈ TIÊU ({len(plan.indicators)}) — mục tiêu áp dụng cho năm {year} "
+        "(mốc đầu tiên từ năm báo cáo trở đi; sau mốc cuối giữ mục tiêu mốc cuối):",
+    ]
+    for i, ind in enumerate(plan.indicators, 1):
+        target = ind.target_for(year)
+        if target is None:
+            goal = "không có mục tiêu định lượng"
+        elif ind.is_percent:
+            goal = f"≥ {percent_vn(target.value)} (mốc {target.year})"
+        else:
+            goal = f"≥ {number_vn(target.value)} {ind.unit_of_measure} (mốc {target.year})"
+        out.append(f"  {i:>2}. [{ind.id}] {ind.text}")
+        names = {"num": " + ".join(ind.numerator), "den": " + ".join(ind.denominator)}
+        out.append(f"      Cách tính: {FORMULA_TEXT[ind.formula].format(**names)}; mục tiêu: {goal}")
+    out += ["", f"ĐƠN VỊ BÁO CÁO ({len(plan.units)}):"]
+    for u in plan.units:
+        led = plan.tasks_led_by(u.id, year)
+        partnered = plan.tasks_partnered_by(u.id, year)
+        inputs = plan.inputs_for(u.id)
+        out.append(f"- {u.name} [{u.id}]")
+        out.append(f"    Chủ trì {len(led)} nhiệm vụ: {', '.join(t.id for t in led) or 'không'}")
+        out.append(f"    Phối hợp {len(partnered)} nhiệm vụ: {', '.join(t.id for t in partnered) or 'không'}")
+        for inp in inputs:
+            out.append(f"    • {inp.label} ({inp.unit_of_measure})")
+    ended = [t for t in plan.tasks if not t.active_in(year)]
+    if ended:
+        out += ["", f"Nhiệm vụ không thực hiện trong năm {year} (ngoài thời gian): "
+                + ", ".join(f"{t.id} ({t.period})" for t in ended)]  # fmt: skip
+    return "\n".join(out)
+
+
+def describe_intake(plan: Plan, result: IntakeResult, feedback: list[Path], inbox: Path) -> str:
+    year = result.year
+    out = [f"KIỂM TRA HỒ SƠ NĂM {year} — thư mục {inbox} — hạn nộp {plan.deadline(year):%d/%m/%Y}", ""]
+    out.append(f"{'STT':>3}  {_pad('Đơn vị', 42)} {_pad('Tình trạng', 11)} Tệp")
+    for i, st in enumerate(result.statuses, 1):
+        label = STATE_LABELS[st.state] + (" (muộn)" if st.late and st.state == HAS_ERRORS else "")
+        file = st.submission.provenance.path if st.submission else "—"
+        out.append(f"{i:>3}  {_pad(plan.unit(st.unit_id).name, 42)} {_pad(label, 11)} {file}")
+    counts = {k: sum(1 for s in result.statuses if s.state == k) for k in STATE_LABELS}
+    out += [
+        "",
+        f"Tổng số {len(result.statuses)} đơn vị: {counts[SUBMITTED]} đã nộp đúng hạn, {counts[LATE]} nộp muộn, "
+        f"{counts[HAS_ERRORS]} có lỗi, {counts[MISSING]} chưa nộp.",
+    ]
+    if result.notices or any(s.set_aside for s in result.statuses):
+        out += ["", "Tệp trùng đơn vị (chỉ dùng một tệp cho mỗi đơn vị):"]
+        out += [f"  - {n}" for n in result.notices]
+        out += [f"  - {plan.unit(s.unit_id).name}: {note}" for s in result.statuses for note in s.set_aside]
+    if result.rejected:
+        out += ["", f"Tệp không dùng được ({len(result.rejected)}):"]
+        for prov, problem in result.rejected:
+            out.append(f"  - {prov.path}: {problem.message}")
+    with_problems = [s for s in result.statuses if s.submission and s.submission.problems]
+    if with_problems:
+        out += ["", "Lỗi và cảnh báo trong biểu mẫu:"]
+        for st in with_problems:
+            sub = st.submission
+            out.append(f"  {sub.provenance.path} — {plan.unit(st.unit_id).name}")
+            for p in sub.problems:
+                where = ", ".join(x for x in (f"trang «{p.sheet}»" if p.sheet else "", f"ô {p.cell}" if p.cell else "") if x)
+                tag = "Lỗi" if p.is_error else "Cảnh báo"
+                out.append(f"    [{tag}] {where + ': ' if where else ''}{p.message}")
+    if feedback:
+        out += ["", f"Đã ghi {len(feedback)} tệp phản hồi để gửi lại đơn vị có lỗi: {feedback[0].parent}"]
+    missing = [plan.unit(s.unit_id).name for s in result.statuses if s.state == MISSING]
+    if missing:
+        out += ["", "Chưa nộp: " + "; ".join(missing) + "."]
+    return "\n".join(out)
+
+
+def describe_report(summary: Summary, files: ReportFiles) -> str:
+    from .aggregate import ASSESSMENT_LABELS
+
+    out = ["", f"KẾT QUẢ CHỈ TIÊU NĂM {summary.year}:"]
+    for i, r in enumerate(summary.indicators, 1):
+        ind = r.indicator
+        if r.value is None:
+            value = "—"
+        elif ind.is_percent:
+            value = percent_vn(r.value)
+        else:
+            value = f"{number_vn(r.value)} {ind.unit_of_measure}"
+        if r.target is None:
+            value = "; ".join(f"{t.input.label}: {number_vn(t.total) if t.total is not None else '—'}"
+                              for t in r.totals)  # fmt: skip
+        basis = f"{len(r.reported)}/{len(r.expected)} đơn vị"
+        out.append(f"  {i:>2}. {_pad(ind.text, 60)} {value} — {ASSESSMENT_LABELS[r.status]} ({basis})")
+    out += [
+        "",
+        "Đã lập:",
+        f"  Báo cáo (Word):        {files.docx}",
+        f"  Bảng tổng hợp (Excel): {files.xlsx}",
+        f"  Nhật ký xử lý (JSON):  {files.record}",
+    ]
+    return "\n".join(out)
