@@ -1,0 +1,99 @@
+"""The baocao command: Vietnamese messages, workspace by -C, one-line errors without tracebacks."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    shutil.copyfile(ROOT / "config.toml", tmp_path / "config.toml")
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    (tmp_path / "inbox").mkdir()
+    return tmp_path
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_help_is_in_vietnamese(capsys):
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    assert "Cách dùng:" in out and "Tùy chọn" in out and "Lệnh" in out
+    assert "tao-mau" in out and "Tạo biểu mẫu Excel" in out and "Thư mục làm việc" in out
+
+
+def test_ke_hoach_prints_units_tasks_inputs_and_targets(capsys, workspace):
+    code, out, _ = run(capsys, "-C", str(workspace), "ke-hoach", "--nam", "2026")
+    assert code == 0
+    assert "Kế hoạch số 178/KH-UBND" in out
+    assert "- Phòng Tài nguyên và Môi trường [tnmt]" in out
+    assert "Chủ trì 2 nhiệm vụ: I.2, II.3" in out
+    assert "≥ 90 % (mốc 2030)" in out and "≥ 100 % (mốc 2025)" in out
+    assert "• Tổng số cửa hàng tiện lợi trên địa bàn (cửa hàng)" in out
+    assert "II.1 (2021–2025)" in out
+
+
+def test_tao_mau_writes_one_form_per_unit(capsys, workspace):
+    code, out, _ = run(capsys, "-C", str(workspace), "tao-mau", "--nam", "2026")
+    assert code == 0
+    files = sorted((workspace / "outbox" / "mau-2026").glob("*.xlsx"))
+    assert len(files) == 26
+    assert "Đã tạo 26 biểu mẫu năm 2026" in out and "05/12/2026" in out
+
+
+def test_year_outside_the_plan_is_a_one_line_message(capsys, workspace):
+    code, out, err = run(capsys, "-C", str(workspace), "tao-mau", "--nam", "2035")
+    assert code == 1 and out == ""
+    assert err.strip().startswith("Lỗi") and "2035" in err and "2021–2030" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_year_that_is_not_a_number_is_explained(capsys, workspace):
+    code, _, err = run(capsys, "-C", str(workspace), "tao-mau", "--nam", "hai")
+    assert code == 2 and "«hai» không phải là năm" in err
+
+
+def test_missing_config_names_the_folder(capsys, tmp_path):
+    code, _, err = run(capsys, "-C", str(tmp_path), "ke-hoach")
+    assert code == 1 and "chưa có tệp config.toml" in err
+
+
+def test_broken_config_names_the_key(capsys, workspace):
+    cfg = workspace / "config.toml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace('chu_tri = "yte"', 'chu_tri = "y-te"'), encoding="utf-8")
+    code, _, err = run(capsys, "-C", str(workspace), "ke-hoach")
+    assert code == 1 and "nhiem_vu[6].chu_tri" in err and "y-te" in err
+
+
+def test_unknown_command_is_named(capsys):
+    code, _, err = run(capsys, "in-bao-cao")
+    assert code == 2 and "không có lệnh «in-bao-cao»" in err
+
+
+def test_version_comes_from_package_metadata(capsys):
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.startswith("baocao ")
+
+
+def test_output_survives_a_windows_code_page(workspace):
+    env = dict(os.environ, PYTHONIOENCODING="cp1252", PYTHONPATH=str(ROOT))
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "-C", str(workspace), "ke-hoach", "--nam", "2026"],
+        capture_output=True, env=env, timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
+    assert "Kế hoạch số 178/KH-UBND".encode() in proc.stdout
