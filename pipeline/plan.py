@@ -29,6 +29,7 @@ class Unit:
     id: str
     name: str
     group: str  # "phong", "mttq", "xa" … as the config names them
+    area: str = ""  # optional: the district/area a unit belongs to, for a province-wide roll-up
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,10 @@ class Plan:
             if u.id == unit_id:
                 return u
         raise KeyError(unit_id)
+
+    def areas(self) -> list[str]:
+        """Distinct areas in unit order (empty when the config names none)."""
+        return list(dict.fromkeys(u.area for u in self.units if u.area))
 
     def has_unit(self, unit_id: str) -> bool:
         return any(u.id == unit_id for u in self.units)
@@ -345,7 +350,7 @@ def parse_plan(raw: dict[str, Any]) -> Plan:
         uid = t.get("ma", str)
         if not UNIT_ID.fullmatch(uid):
             raise ConfigError(t.key("ma"), f"«{uid}»: chỉ dùng chữ thường không dấu, số, gạch ngang.")
-        units.append(Unit(uid, t.get("ten", str), t.get("nhom", str)))
+        units.append(Unit(uid, t.get("ten", str), t.get("nhom", str), t.get("dia_ban", str, "")))
         t.done()
     if not units:
         raise ConfigError("don_vi", "cần ít nhất một đơn vị báo cáo.")
