@@ -108,9 +108,9 @@ def tao_mau(ctx: click.Context, year: int | None) -> None:
 
 
 def _check(ctx: click.Context, plan: Plan, year: int):  # noqa: ANN202
+    from .display import describe_intake
     from .feedback import write_feedback
     from .intake import read_inbox
-    from .display import describe_intake
 
     ws = _ws(ctx)
     if not ws.inbox.is_dir():
@@ -140,7 +140,7 @@ def _check(ctx: click.Context, plan: Plan, year: int):  # noqa: ANN202
 @click.pass_context
 def kiem_tra(ctx: click.Context, year: int | None, strict: bool) -> None:
     """Kiểm tra mọi tệp trong inbox/: đơn vị nào đã nộp, nộp muộn, có lỗi, chưa nộp."""
-    from .intake import SUBMITTED, LATE
+    from .intake import LATE, SUBMITTED
 
     plan, year = _plan_and_year(ctx, year)
     result = _check(ctx, plan, year)
@@ -165,8 +165,8 @@ def bao_cao(ctx: click.Context, year: int | None, overwrite: bool) -> None:
 
 def _report(ctx: click.Context, plan: Plan, result, overwrite: bool):  # noqa: ANN001, ANN202
     from .aggregate import aggregate
-    from .report import write_report
     from .display import describe_report
+    from .report import write_report
 
     summary = aggregate(plan, result)
     files = write_report(_ws(ctx), summary, overwrite=overwrite, rejected=result.rejected)

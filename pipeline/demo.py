@@ -17,9 +17,9 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from .forms import COLUMNS, build_form
-from .intake import GENERAL_KEYS, TASK_STATUSES
 from .errors import WorkspaceError
+from .forms import COLUMNS, build_form
+from .intake import TASK_STATUSES
 from .ooxml import stable_package
 from .plan import Plan
 from .workspace import Workspace, init_workspace

@@ -1,14 +1,39 @@
 """Intake: every file under inbox/ → identified, read and validated submissions.
 
 (The data types below are the contract the aggregation and report stages consume.)
+
+Nothing in inbox/ is ever written, renamed or touched: each file is opened read-only, read
+once (the sha256 comes from those same bytes) and parsed from memory. The type comes from the
+magic bytes and the package is checked for hostile content before any parser sees it
+(``xlsx_safety``); the form is identified by its hidden ``_id`` sheet (or the visible code in
+B3), never by the file name; cells are found by the key in hidden column A and read with
+python-calamine; every value is re-validated (``rules``). ``read_file`` is pure and picklable
+so a process pool can map it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import hashlib
+import logging
+import os
+import stat
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from itertools import repeat
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .rules import Problem
+
+if TYPE_CHECKING:
+    import pandas
+
+    from .plan import Plan
+    from .workspace import Workspace
+
+log = logging.getLogger(__name__)
 
 # Unit states shown to the clerk
 SUBMITTED = "da-nop"  # đã nộp
@@ -96,3 +121,262 @@ class IntakeResult:
             for s in self.statuses
             if s.submission is not None and s.state in (SUBMITTED, LATE)
         ]
+
+
+# --------------------------------------------------------------------------- one file
+
+SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini", ".ds_store"})
+FILE_LIKE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xltx", ".ods", ".csv", ".pdf", ".docx", ".doc", ".zip")
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What one inbox file gave: a submission, a file-level rejection, or nothing (skipped silently)."""
+
+    provenance: Provenance
+    submission: Submission | None = None
+    rejection: Problem | None = None
+
+    @property
+    def skipped(self) -> bool:
+        return self.submission is None and self.rejection is None
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def is_skipped_name(name: str) -> bool:
+    """Office lock files (~$a.xlsx, .~lock.a.xlsx#), hidden dot-files, Thumbs.db & co."""
+    name = nfc(name)
+    return name.startswith(("~$", ".")) or name.lower() in SYSTEM_FILES
+
+
+def _file_problem(code: str, message: str, rel: str) -> Problem:
+    return Problem(code, message, file=rel)
+
+
+def _unreadable(rel: str, err: OSError) -> Problem:
+    return _file_problem("khong-doc-duoc", f"Không đọc được tệp ({err.strerror or type(err).__name__}): tệp có thể đang "
+                         "mở và bị khóa, không có quyền đọc hoặc vừa bị xóa. Hãy đóng tệp/chép lại vào inbox/ rồi chạy lại.",
+                         rel)  # fmt: skip
+
+
+def read_data(data: bytes, rel: str, plan: Plan, year: int, modified: dt.datetime | None = None) -> FileResult:
+    """Read a file's bytes already in memory (``read_file`` without the disk); never raises for bad input."""
+    from .form_reader import read_form
+    from .xlsx_safety import Rejected, open_package, sniff
+
+    prov = Provenance(rel, hashlib.sha256(data).hexdigest(), len(data), modified or dt.datetime(1970, 1, 1))
+    if is_skipped_name(rel.rsplit("/", 1)[-1]):
+        return FileResult(prov)
+    try:
+        sniff(data, rel)
+        pkg = open_package(data, rel)
+        prov = replace(prov, application=pkg.application())
+        return FileResult(prov, submission=read_form(data, pkg, prov, plan, year))
+    except Rejected as rej:
+        return FileResult(prov, rejection=rej.problem)
+    except RecursionError as err:  # pathological nesting in a hostile file
+        log.warning("%s: %r", rel, err)
+        return FileResult(prov, rejection=_file_problem("tep-hong", "Tệp có cấu trúc bất thường, không đọc được. "
+                                                        "Hãy đề nghị đơn vị gửi lại biểu mẫu gốc.", rel))  # fmt: skip
+
+
+def read_file(path: Path, rel: str, plan: Plan, year: int) -> FileResult:
+    """Read one inbox file read-only (bytes read once; sha256 of those bytes). Pure, picklable."""
+    from .xlsx_safety import MAX_FILE_BYTES
+
+    rel = nfc(rel)
+    empty = Provenance(rel, "", 0, dt.datetime(1970, 1, 1))
+    if is_skipped_name(rel.rsplit("/", 1)[-1]):
+        return FileResult(empty)
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+        with os.fdopen(fd, "rb", buffering=0) as fh:
+            st = os.fstat(fh.fileno())
+            modified = dt.datetime.fromtimestamp(st.st_mtime)
+            if not stat.S_ISREG(st.st_mode):
+                return FileResult(replace(empty, modified=modified), rejection=_file_problem(
+                    "khong-doc-duoc", "Đây không phải tệp thường (thiết bị, ống dẫn…); bỏ qua.", rel))  # fmt: skip
+            if st.st_size > MAX_FILE_BYTES:
+                prov = Provenance(rel, "", st.st_size, modified)
+                return FileResult(prov, rejection=_file_problem(
+                    "tep-qua-lon", f"Tệp lớn {st.st_size / 2**20:.1f} MB, vượt giới hạn {MAX_FILE_BYTES // 2**20} MB "
+                    "của một biểu mẫu (biểu mẫu đã điền chỉ vài chục KB); không đọc. Có thể đã gửi nhầm tệp, hoặc "
+                    "biểu mẫu bị chèn ảnh lớn: hãy gửi lại đúng biểu mẫu.", rel))  # fmt: skip
+            chunks, size = [], 0
+            while size <= MAX_FILE_BYTES:
+                chunk = fh.read(min(1 << 20, MAX_FILE_BYTES + 1 - size))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+    except OSError as err:
+        return FileResult(empty, rejection=_unreadable(rel, err))
+    data = b"".join(chunks)
+    if len(data) > MAX_FILE_BYTES:  # grew while being read
+        return FileResult(Provenance(rel, "", len(data), modified), rejection=_file_problem(
+            "tep-qua-lon", f"Tệp lớn hơn giới hạn {MAX_FILE_BYTES // 2**20} MB; không đọc.", rel))  # fmt: skip
+    return read_data(data, rel, plan, year, modified)
+
+
+# --------------------------------------------------------------------------- the inbox
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def scan_inbox(inbox: Path) -> tuple[list[tuple[Path, str]], list[tuple[Provenance, Problem]]]:
+    """Every file to read under ``inbox`` (path, NFC relative name), sorted; and the entries refused."""
+    root = os.path.realpath(inbox)
+    files: list[tuple[Path, str]] = []
+    refused: list[tuple[Provenance, Problem]] = []
+    seen_dirs = {root}
+    stack: list[tuple[str, str]] = [(str(inbox), "")]
+
+    def refuse(rel: str, code: str, message: str) -> None:
+        refused.append((Provenance(rel, "", 0, dt.datetime(1970, 1, 1)), _file_problem(code, message, rel)))
+
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: nfc(e.name))
+        except OSError as err:
+            refuse(prefix.rstrip("/") or ".", "khong-doc-duoc", f"Không đọc được thư mục ({err.strerror}); bỏ qua.")
+            continue
+        subdirs = []
+        for entry in entries:
+            rel = prefix + nfc(entry.name)
+            if is_skipped_name(entry.name):
+                continue
+            try:
+                is_dir = entry.is_dir()  # follows a symlink
+                if entry.is_symlink():
+                    real = os.path.realpath(entry.path)
+                    if not _inside(real, root):
+                        refuse(rel, "lien-ket-ngoai", "Đây là liên kết (shortcut/symlink) trỏ ra ngoài thư mục inbox/; "
+                               "chương trình không theo. Hãy chép chính tệp vào inbox/.")  # fmt: skip
+                        continue
+                    if is_dir and real in seen_dirs:
+                        continue
+                if is_dir:
+                    seen_dirs.add(os.path.realpath(entry.path))
+                    if entry.name.lower().endswith(FILE_LIKE_SUFFIXES):
+                        refuse(rel + "/", "thu-muc", f"«{entry.name}» là một thư mục chứ không phải tệp; các tệp bên "
+                               "trong vẫn được đọc. Nếu đây là biểu mẫu, hãy chép đúng tệp .xlsx vào inbox/.")  # fmt: skip
+                    subdirs.append((entry.path, rel + "/"))
+                else:
+                    files.append((Path(entry.path), rel))
+            except OSError as err:
+                refused.append((Provenance(rel, "", 0, dt.datetime(1970, 1, 1)), _unreadable(rel, err)))
+        stack.extend(reversed(subdirs))
+    files.sort(key=lambda f: f[1])
+    refused.sort(key=lambda r: r[0].path)
+    return files, refused
+
+
+def _fmt_date(d: dt.date | None) -> str:
+    return f"{d:%d/%m/%Y}" if d else "không ghi"
+
+
+def choose(subs: list[Submission]) -> tuple[Submission, tuple[str, ...]]:
+    """The file to use among several for one unit — later ngày lập, then later mtime, then path —
+    and a Vietnamese line for each file set aside."""
+
+    def key(s: Submission) -> tuple:
+        return (s.contact.date or dt.date.min, s.provenance.modified, s.provenance.path)
+
+    ordered = sorted(subs, key=key, reverse=True)
+    used = ordered[0]
+    notes = []
+    u = used.provenance
+    for s in ordered[1:]:
+        p = s.provenance
+        head = f"«{p.path}» không dùng: "
+        if p.sha256 and p.sha256 == u.sha256:
+            notes.append(head + f"giống hệt tệp «{u.path}»")
+        elif used.contact.date and s.contact.date != used.contact.date:
+            notes.append(head + f"đã có bản lập ngày {_fmt_date(used.contact.date)} «{u.path}»"
+                         + (f" (bản này lập ngày {_fmt_date(s.contact.date)})" if s.contact.date else " (bản này không ghi ngày lập)"))
+        elif p.modified != u.modified:
+            notes.append(head + f"cùng ngày lập {_fmt_date(used.contact.date)}, tệp «{u.path}» được lưu sau "
+                         f"({u.modified:%d/%m/%Y %H:%M})")  # fmt: skip
+        else:
+            notes.append(head + f"cùng ngày lập và giờ lưu với «{u.path}»; chọn tệp xếp sau theo tên")
+    return used, tuple(notes)
+
+
+def unit_status(plan: Plan, unit_id: str, subs: list[Submission], year: int) -> UnitStatus:
+    if not subs:
+        return UnitStatus(unit_id, MISSING, None)
+    used, aside = choose(subs)
+    made = used.contact.date or used.provenance.modified.date()
+    late = made > plan.deadline(year)
+    state = HAS_ERRORS if not used.accepted else (LATE if late else SUBMITTED)
+    return UnitStatus(unit_id, state, used, aside, late)
+
+
+def read_inbox(
+    ws: Workspace,
+    plan: Plan,
+    year: int,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
+) -> IntakeResult:
+    """Read every file under ``inbox/`` (sorted by path) and give each unit of the plan its state."""
+    files, rejected = scan_inbox(ws.inbox)
+    total = len(files)
+    results: list[FileResult] = []
+    if workers > 1 and total > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            chunk = max(1, total // (workers * 8))
+            mapped = pool.map(read_file, [f[0] for f in files], [f[1] for f in files], repeat(plan), repeat(year),
+                              chunksize=chunk)  # fmt: skip
+            for i, res in enumerate(mapped, 1):
+                results.append(res)
+                if progress:
+                    progress(i, total)
+    else:
+        for i, (path, rel) in enumerate(files, 1):
+            results.append(read_file(path, rel, plan, year))
+            if progress:
+                progress(i, total)
+    by_unit: dict[str, list[Submission]] = {}
+    for res in results:
+        if res.rejection is not None:
+            rejected.append((res.provenance, res.rejection))
+        elif res.submission is not None:
+            by_unit.setdefault(res.submission.unit_id, []).append(res.submission)
+    rejected.sort(key=lambda r: r[0].path)
+    statuses = [unit_status(plan, u.id, by_unit.get(u.id, []), year) for u in plan.units]
+    return IntakeResult(year, statuses, rejected)
+
+
+def inputs_frame(plan: Plan, result: IntakeResult) -> pandas.DataFrame:
+    """Tidy table, one row per (unit, input the unit reports), in plan order; missing units included."""
+    import pandas as pd
+
+    rows = []
+    for st in result.statuses:
+        unit = plan.unit(st.unit_id)
+        sub = st.submission
+        for inp in plan.inputs_for(unit.id):
+            rows.append({
+                "unit_id": unit.id,
+                "unit_name": unit.name,
+                "indicator_id": inp.indicator,
+                "input_id": inp.id,
+                "input_label": inp.label,
+                "value": sub.values.get(inp.id) if sub else None,
+                "note": sub.notes.get(inp.id, "") if sub else "",
+                "state": st.state,
+                "file": sub.provenance.path if sub else "",
+            })  # fmt: skip
+    columns = ["unit_id", "unit_name", "indicator_id", "input_id", "input_label", "value", "note", "state", "file"]
+    return pd.DataFrame(rows, columns=columns).astype({"value": object})

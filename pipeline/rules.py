@@ -2,15 +2,82 @@
 
 Problems are data, not exceptions: a ``Problem`` carries a stable code (tests assert on it),
 where it is (file, sheet, cell), the value found, what is expected, and a Vietnamese message
-saying what to do.
+saying what to do. The message names the row (its label), the value found, what is expected
+and what to do; the place (file, sheet, cell) is in the fields — ``Problem.text()`` joins them.
+
+Cell rules (``read_*``) turn one cell into a value plus problems; form rules (``FORM_RULES``)
+look across cells (a part larger than its whole…). A new rule is one function here, added to
+``FORM_RULES`` when it looks at the whole form. The value parsing itself is in ``values.py``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .values import (
+    PERCENT,
+    clean_text,
+    fold,
+    format_number,
+    is_integer,
+    parse_date,
+    parse_number_text,
+    parse_yes_no,
+)
+
+if TYPE_CHECKING:
+    from .plan import Input, Plan
 
 ERROR = "loi"
 WARNING = "canh-bao"
+SEVERITY_LABELS = {ERROR: "Lỗi", WARNING: "Cảnh báo"}
+
+LARGE_VALUE = 1_000_000
+
+# Every code a problem can carry, with its one-line meaning (the reference for the clerk and tests).
+CODES: dict[str, str] = {
+    # the file as a whole (IntakeResult.rejected)
+    "tep-rong": "tệp rỗng (0 byte)",
+    "tep-qua-lon": "tệp lớn hơn giới hạn (25 MB), không đọc",
+    "khong-phai-excel": "nội dung không phải Excel (văn bản, byte ngẫu nhiên) dù tên là .xlsx",
+    "xls-cu": "định dạng Excel 97–2003 (.xls): cần lưu lại thành .xlsx",
+    "co-mat-khau": "tệp được đặt mật khẩu (mã hóa): cần gỡ mật khẩu",
+    "khong-phai-bieu-mau": "tệp khác loại (PDF, Word, CSV, ảnh, nén…) hoặc sổ Excel không phải biểu mẫu",
+    "tep-hong": "tệp hỏng, không trọn vẹn",
+    "xml-nguy-hiem": "thành phần XML có khai báo DOCTYPE/ENTITY (tệp độc hại)",
+    "zip-bom": "tệp nén bung ra quá lớn hoặc khai báo sai kích thước (zip bomb)",
+    "thu-muc": "thư mục đặt tên như tệp (vẫn đọc các tệp bên trong)",
+    "lien-ket-ngoai": "liên kết (symlink) trỏ ra ngoài inbox/: không theo",
+    "khong-doc-duoc": "hệ điều hành không cho đọc tệp (quyền, tệp bị khóa, vừa bị xóa)",
+    "sai-nam": "biểu mẫu của năm khác",
+    "sai-ke-hoach": "biểu mẫu của kế hoạch khác",
+    "sai-don-vi": "mã đơn vị không có trong config",
+    "phien-ban-moi": "biểu mẫu mới hơn cấu hình: cần cập nhật config/chương trình",
+    "phien-ban-cu": "biểu mẫu phiên bản cũ (lỗi nếu thiếu dòng cần đọc, cảnh báo nếu đủ)",
+    # cells of a form (Submission.problems)
+    "thieu-dong": "không tìm thấy dòng (mã ở cột A) cần đọc",
+    "ma-khong-khop": "mã biểu mẫu hiện trên một trang khác mã ẩn của tệp",
+    "khoa-trung": "(cảnh báo) một mã dòng xuất hiện nhiều lần, dùng dòng đầu",
+    "cong-thuc-chua-tinh": "công thức chưa có giá trị đã tính",
+    "nhap-phan-tram": "nhập tỷ lệ % thay cho số liệu gốc",
+    "khong-phai-so": "chữ hoặc giá trị không phải số ở ô số liệu",
+    "so-am": "số âm",
+    "khong-phai-so-nguyen": "số lẻ ở ô phải là số nguyên",
+    "thieu-so-lieu": "ô số liệu bỏ trống (không có thì nhập 0)",
+    "khong-phai-co-khong": "ô Có/Không ghi giá trị khác",
+    "phan-lon-hon-tong": "phần lớn hơn tổng (tử số > mẫu số của một tỷ lệ)",
+    "thieu-trang-thai": "nhiệm vụ chủ trì chưa chọn tình trạng",
+    "trang-thai-khong-hop-le": "tình trạng không thuộc danh sách",
+    "thieu-thong-tin": "thiếu người lập, điện thoại hoặc ngày lập",
+    "ngay-khong-hop-le": "ngày lập không phải ngày hoặc ngoài kỳ báo cáo",
+    "thieu-ket-qua": "(cảnh báo) nhiệm vụ chủ trì đã/đang thực hiện mà chưa ghi kết quả",
+    "so-mo-ho": "(cảnh báo) số viết có thể hiểu hai cách; nói rõ đã đọc thế nào",
+    "so-qua-lon": "(cảnh báo) số lớn bất thường (trên 1.000.000)",
+    "giam-tang": "(cảnh báo) năm báo cáo lớn hơn năm gốc ở chỉ tiêu giảm",
+}
 
 
 @dataclass(frozen=True)
@@ -31,3 +98,271 @@ class Problem:
     def where(self) -> str:
         parts = [p for p in (self.file, f"trang «{self.sheet}»" if self.sheet else "", f"ô {self.cell}" if self.cell else "") if p]
         return ", ".join(parts)
+
+    def text(self) -> str:
+        """One line for a log or console: place, severity, message."""
+        where = self.where()
+        return f"{where + ': ' if where else ''}[{SEVERITY_LABELS.get(self.severity, self.severity)}] {self.message}"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One input cell as read: the raw value (calamine) plus the package facts about it."""
+
+    file: str
+    sheet: str
+    ref: str  # "E12"
+    raw: object  # str ("" when blank), float, bool, date, datetime…
+    label: str = ""  # what the row asks, for messages
+    percent: bool = False  # %-formatted (style → numFmt 9/10 or a custom format with "%")
+    formula_pending: bool = False  # a formula with no cached value
+    error: str = ""  # "#DIV/0!" when the cell holds an error value
+
+    @property
+    def blank(self) -> bool:
+        return not self.error and (self.raw is None or (isinstance(self.raw, str) and not clean_text(self.raw)))
+
+    def shown(self) -> str:
+        """The value as the person saw it."""
+        if self.formula_pending:
+            return "(công thức chưa tính)"
+        if self.error:
+            return self.error
+        if self.percent and _is_number(self.raw):
+            return format_number(float(self.raw) * 100, grouping=False) + "%"  # type: ignore[arg-type]
+        return clean_text(self.raw)
+
+
+def _is_number(raw: object) -> bool:
+    return isinstance(raw, int | float) and not isinstance(raw, bool)
+
+
+def problem(code: str, cell: Cell, message: str, expected: str = "", severity: str = ERROR) -> Problem:
+    return Problem(code, message, severity, cell.file, cell.sheet, cell.ref, cell.shown(), expected)
+
+
+def _pending(cell: Cell) -> Problem | None:
+    if not cell.formula_pending:
+        return None
+    return problem("cong-thuc-chua-tinh", cell, f"«{cell.label}»: ô chứa công thức nhưng chưa có kết quả đã tính "
+                   "(tệp được lưu bởi chương trình không tự tính công thức). Hãy mở tệp bằng Excel hoặc LibreOffice "
+                   "rồi lưu lại, hoặc xóa công thức và nhập trực tiếp số liệu.", "giá trị đã tính")  # fmt: skip
+
+
+# --------------------------------------------------------------------------- cell rules
+
+KIND_TEXT = {
+    "so_nguyen": "số nguyên, không âm",
+    "so_thap_phan": "số không âm, có thể có phần thập phân",
+    "co_khong": "Có hoặc Không",
+}
+
+
+def read_number(cell: Cell, inp: Input, year: int) -> tuple[float | int | None, list[Problem]]:
+    """A count (so_nguyen) or a decimal quantity (so_thap_phan) as typed."""
+    whole = inp.kind == "so_nguyen"
+    expected = f"{KIND_TEXT[inp.kind]} ({inp.unit_of_measure})"
+    pending = _pending(cell)
+    if pending:
+        return None, [pending]
+    if cell.error:
+        return None, [problem("khong-phai-so", cell, f"«{cell.label}»: ô đang báo lỗi «{cell.error}» thay vì số liệu. "
+                              f"Hãy xóa công thức lỗi và nhập trực tiếp {expected}.", expected)]  # fmt: skip
+    if cell.blank:
+        return None, [problem("thieu-so-lieu", cell, f"«{cell.label}»: chưa nhập số liệu năm {year}. Hãy nhập "
+                              f"{expected}; không có thì nhập 0, không để trống.", expected)]  # fmt: skip
+    raw, out = cell.raw, []
+    if _is_number(raw):
+        if cell.percent:
+            return None, [_percent(cell, inp, expected)]
+        value = float(raw)  # type: ignore[arg-type]
+    elif isinstance(raw, str):
+        number = parse_number_text(raw, whole)
+        if number.code == PERCENT:
+            return None, [_percent(cell, inp, expected)]
+        if number.value is None:
+            return None, [problem("khong-phai-so", cell, f"«{cell.label}»: «{cell.shown()}» không phải là số. Cần: "
+                                  f"{expected}. Hãy chỉ nhập con số, không kèm chữ hay đơn vị tính; "
+                                  "không có thì nhập 0.", expected)]  # fmt: skip
+        value = number.value
+        if number.ambiguous:
+            out.append(_ambiguous(cell, value, whole))
+    else:  # a date, a time or TRUE/FALSE where a number belongs
+        return None, [problem("khong-phai-so", cell, f"«{cell.label}»: ô đang chứa «{cell.shown()}» (ngày tháng hoặc "
+                              f"đúng/sai), không phải số. Cần: {expected}. Hãy xóa định dạng của ô và nhập lại con số.",
+                              expected)]  # fmt: skip
+    if value < 0:
+        out.append(problem("so-am", cell, f"«{cell.label}»: số âm ({format_number(value)}) không hợp lệ. Cần: "
+                           f"{expected}. Hãy nhập lại số liệu đúng; không có thì nhập 0.", expected))  # fmt: skip
+    if whole and not is_integer(value):
+        hint = ""
+        if 0 < value < 1000 and is_integer(value * 1000):
+            hint = (f" Nếu định nhập «{format_number(value * 1000)}» ({format_number(value * 1000, False)}) thì hãy gõ "
+                    f"{format_number(value * 1000, False)}, không dùng dấu chấm hay dấu phẩy.")  # fmt: skip
+        out.append(problem("khong-phai-so-nguyen", cell, f"«{cell.label}»: {format_number(value)} không phải số nguyên, "
+                           f"mà {inp.unit_of_measure} phải đếm bằng số nguyên.{hint} Hãy nhập lại.", expected))  # fmt: skip
+    if abs(value) > LARGE_VALUE:
+        out.append(problem("so-qua-lon", cell, f"«{cell.label}»: {format_number(value)} {inp.unit_of_measure} là số "
+                           f"lớn bất thường (trên {format_number(LARGE_VALUE)}). Hãy kiểm tra lại: có gõ thừa chữ số 0 "
+                           "hoặc nhầm đơn vị tính không?", expected, WARNING))  # fmt: skip
+    if whole and is_integer(value):
+        return int(round(value)), out
+    return value, out
+
+
+def _percent(cell: Cell, inp: Input, expected: str) -> Problem:
+    return problem("nhap-phan-tram", cell, f"«{cell.label}»: đã nhập tỷ lệ % («{cell.shown()}»). Nhập số liệu gốc, "
+                   f"không nhập tỷ lệ %: ghi số {inp.unit_of_measure} thực tế; chương trình tự tính tỷ lệ khi tổng hợp. "
+                   "Nếu ô đang định dạng %, hãy đổi về dạng số (General) rồi nhập lại.", expected)  # fmt: skip
+
+
+def _ambiguous(cell: Cell, value: float, whole: bool) -> Problem:
+    raw = clean_text(cell.raw)
+    read = format_number(value)
+    if whole or "." in raw:
+        alt = raw.replace(".", ",") if "." in raw else ""
+        other = f"; nếu ý là số thập phân {alt} thì hãy sửa lại" if alt and not whole else ""
+        note = f"một nghìn trở lên: {read} (= {format_number(value, False)}){other}"
+    else:
+        note = f"số thập phân {read}; nếu ý là {format_number(value * 1000)} thì hãy gõ {format_number(value * 1000, False)}"
+    return problem("so-mo-ho", cell, f"«{cell.label}»: «{raw}» có thể hiểu hai cách; chương trình đã đọc là {note}. "
+                   "Để tránh nhầm: số nguyên gõ liền không dấu phân cách (1250), phần thập phân dùng dấu phẩy (12,5).",
+                   "số viết rõ ràng", WARNING)  # fmt: skip
+
+
+def read_yes_no(cell: Cell, year: int) -> tuple[bool | None, list[Problem]]:
+    pending = _pending(cell)
+    if pending:
+        return None, [pending]
+    expected = "Có hoặc Không"
+    if cell.blank and not cell.error:
+        return None, [problem("thieu-so-lieu", cell, f"«{cell.label}»: chưa trả lời cho năm {year}. "
+                              "Hãy chọn Có hoặc Không trong danh sách của ô.", expected)]  # fmt: skip
+    value = parse_yes_no(cell.raw)
+    if value is None:
+        return None, [problem("khong-phai-co-khong", cell, f"«{cell.label}»: «{cell.shown()}» không hợp lệ. "
+                              "Hãy chọn Có hoặc Không trong danh sách của ô.", expected)]  # fmt: skip
+    return value, []
+
+
+def read_text(cell: Cell) -> tuple[str, list[Problem]]:
+    pending = _pending(cell)
+    if pending:
+        return "", [pending]
+    return ("" if cell.error else clean_text(cell.raw)), []
+
+
+def required(cell: Cell, text: str) -> list[Problem]:
+    if text or cell.formula_pending:
+        return []
+    return [problem("thieu-thong-tin", cell, f"Chưa ghi «{cell.label}». Hãy ghi đầy đủ người lập, số điện thoại và "
+                    "ngày lập để đơn vị tổng hợp liên hệ khi cần.", cell.label)]  # fmt: skip
+
+
+def date_range(year: int) -> tuple[dt.date, dt.date]:
+    """Dates a form for ``year`` can be made on (the form's own validation uses the same)."""
+    return dt.date(year - 1, 1, 1), dt.date(year + 1, 12, 31)
+
+
+def read_date(cell: Cell, year: int, date1904: bool = False) -> tuple[dt.date | None, list[Problem]]:
+    pending = _pending(cell)
+    if pending:
+        return None, [pending]
+    if cell.blank:
+        return None, required(cell, "")
+    expected = f"ngày dạng ngày/tháng/năm, ví dụ 25/11/{year}"
+    value = parse_date(cell.raw, date1904)
+    if value is None:
+        return None, [problem("ngay-khong-hop-le", cell, f"«{cell.label}»: «{cell.shown()}» không phải ngày hợp lệ. "
+                              f"Hãy ghi {expected}.", expected)]  # fmt: skip
+    low, high = date_range(year)
+    if not low <= value <= high:
+        return None, [problem("ngay-khong-hop-le", cell, f"«{cell.label}»: ngày {value:%d/%m/%Y} nằm ngoài kỳ báo cáo "
+                              f"năm {year} (từ {low:%d/%m/%Y} đến {high:%d/%m/%Y}). Hãy ghi đúng ngày lập biểu.",
+                              expected)]  # fmt: skip
+    return value, []
+
+
+def read_status(cell: Cell, item_id: str, lead: bool, statuses: tuple[str, ...]) -> tuple[str, list[Problem]]:
+    """A task's status: one of ``statuses`` (any case/diacritics), required when the unit leads it."""
+    pending = _pending(cell)
+    if pending:
+        return "", [pending]
+    listed = ", ".join(statuses)
+    text = "" if cell.error else clean_text(cell.raw)
+    if not text:
+        if lead:
+            return "", [problem("thieu-trang-thai", cell, f"Nhiệm vụ {item_id} (đơn vị chủ trì): chưa chọn tình trạng "
+                                f"thực hiện. Hãy chọn một trong: {listed}.", listed)]  # fmt: skip
+        return "", []
+    by_fold = {fold(s): s for s in statuses}
+    status = by_fold.get(fold(text))
+    if status is None:
+        return text, [problem("trang-thai-khong-hop-le", cell, f"Nhiệm vụ {item_id}: tình trạng «{text}» không có "
+                              f"trong danh sách. Hãy chọn một trong: {listed}.", listed)]  # fmt: skip
+    return status, []
+
+
+def result_written(cell: Cell, item_id: str, lead: bool, status: str, result: str, needs_result: Iterable[str]) -> list[Problem]:
+    """Warning: a led task said to be done or in progress, with no result text."""
+    if not lead or result or status not in needs_result:
+        return []
+    return [problem("thieu-ket-qua", cell, f"Nhiệm vụ {item_id} (chủ trì) ghi «{status}» nhưng chưa ghi kết quả thực "
+                    "hiện. Nên ghi kết quả cụ thể (số cuộc, số lượt người, sản phẩm…) để đưa vào báo cáo.",
+                    "kết quả thực hiện", WARNING)]  # fmt: skip
+
+
+# --------------------------------------------------------------------------- form rules
+
+
+@dataclass(frozen=True)
+class FormView:
+    """What the form rules see: the unit's read values and the cell each came from."""
+
+    unit_id: str
+    values: Mapping[str, float | int | bool | None]  # input id → value
+    cells: Mapping[str, Cell]  # input id → its value cell
+
+
+def _pairs(plan: Plan, form: FormView, formula: str) -> Iterable[tuple[Cell, float, Cell, float]]:
+    for ind in plan.indicators:
+        if ind.formula != formula:
+            continue
+        for part, whole in zip(ind.numerator, ind.denominator, strict=False):
+            a, b = form.values.get(part), form.values.get(whole)
+            if _is_number(a) and _is_number(b) and part in form.cells and whole in form.cells:
+                yield form.cells[part], float(a), form.cells[whole], float(b)  # type: ignore[arg-type]
+
+
+def _at(cell: Cell, other: Cell) -> str:
+    return f"ô {cell.ref}" if cell.sheet == other.sheet else f"trang «{cell.sheet}» ô {cell.ref}"
+
+
+def part_not_over_whole(plan: Plan, form: FormView) -> list[Problem]:
+    """ti_le: numerator[i] ≤ denominator[i] (collected ≤ generated, compliant ≤ inspected)."""
+    out = []
+    for part, a, whole, b in _pairs(plan, form, "ti_le"):
+        if a > b + 1e-9:
+            out.append(problem("phan-lon-hon-tong", part, f"«{part.label}» ({_at(part, whole)}) = {format_number(a)} lớn "
+                               f"hơn «{whole.label}» ({_at(whole, part)}) = {format_number(b)}: phần không thể lớn hơn "
+                               "tổng. Hãy kiểm tra lại hai số liệu này.", f"không lớn hơn {format_number(b)} (ô {whole.ref})"))  # fmt: skip
+    return out
+
+
+def reduction_not_up(plan: Plan, form: FormView) -> list[Problem]:
+    """giam (warning): this year's amount above the baseline year's."""
+    out = []
+    for cur, a, base, b in _pairs(plan, form, "giam"):
+        if a > b + 1e-9:
+            out.append(problem("giam-tang", cur, f"«{cur.label}» ({_at(cur, base)}) = {format_number(a)} lớn hơn năm gốc "
+                               f"«{base.label}» ({_at(base, cur)}) = {format_number(b)}: lượng sử dụng tăng chứ không giảm. "
+                               "Hãy kiểm tra lại; nếu đúng, ghi rõ lý do ở cột Ghi chú.",
+                               f"không lớn hơn {format_number(b)}", WARNING))  # fmt: skip
+    return out
+
+
+FORM_RULES: tuple[Callable[[Plan, FormView], list[Problem]], ...] = (part_not_over_whole, reduction_not_up)
+
+
+def check_form(plan: Plan, form: FormView) -> list[Problem]:
+    return [p for rule in FORM_RULES for p in rule(plan, form)]

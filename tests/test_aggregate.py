@@ -10,10 +10,28 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.aggregate import MET, NO_DATA, NO_TARGET, NOT_MET, aggregate, aggregate_indicator, merge_texts
+from pipeline.aggregate import (
+    MET,
+    NO_DATA,
+    NO_TARGET,
+    NOT_MET,
+    aggregate,
+    aggregate_indicator,
+    merge_texts,
+)
 from pipeline.intake import (
-    HAS_ERRORS, LATE, LEAD, MISSING, PARTNER, SUBMITTED, Contact, IntakeResult, Provenance, Submission,
-    TaskReport, UnitStatus,
+    HAS_ERRORS,
+    LATE,
+    LEAD,
+    MISSING,
+    PARTNER,
+    SUBMITTED,
+    Contact,
+    IntakeResult,
+    Provenance,
+    Submission,
+    TaskReport,
+    UnitStatus,
 )  # fmt: skip
 from pipeline.plan import load_plan
 from pipeline.rules import Problem

@@ -10,8 +10,16 @@ import pytest
 from openpyxl import load_workbook
 
 from pipeline.forms import (
-    COLUMNS, ID_CELL, ID_PATTERN, ID_SHEET, SHEET_INDICATORS, SHEET_INFO, SHEET_TASKS,
-    build_form, form_filename, write_forms,
+    COLUMNS,
+    ID_CELL,
+    ID_PATTERN,
+    ID_SHEET,
+    SHEET_INDICATORS,
+    SHEET_INFO,
+    SHEET_TASKS,
+    build_form,
+    form_filename,
+    write_forms,
 )  # fmt: skip
 from pipeline.plan import load_plan
 from pipeline.workspace import Workspace

@@ -1,0 +1,103 @@
+"""Feedback workbooks: for every unit whose used form has errors, one .xlsx listing every problem.
+
+``outbox/phan-hoi-<year>/<unit id>.xlsx``: a title naming the unit and the file, then one row
+per problem (errors and warnings, in the order of the form) — STT | Trang | Ô | Giá trị đã
+nhập | Lỗi / cần sửa | Mức độ — ready to print on A4 landscape. Deterministic bytes
+(``ooxml.stable_package``), written atomically. Feedback of units now clean is never deleted:
+only files of units with errors are (over)written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+from .intake import HAS_ERRORS, IntakeResult, Submission
+from .ooxml import atomic_write, stable_package
+from .plan import Plan, Unit
+from .rules import SEVERITY_LABELS
+from .workspace import Workspace
+
+FONT = "Times New Roman"
+HEADERS = ("STT", "Trang", "Ô", "Giá trị đã nhập", "Lỗi / cần sửa", "Mức độ")
+WIDTHS = (6, 14, 8, 24, 90, 11)
+THIN = Side(style="thin", color="808080")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
+ERROR_FILL = PatternFill("solid", fgColor="FCE4D6")
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def feedback_workbook(plan: Plan, unit: Unit, sub: Submission, year: int) -> bytes:
+    """The feedback .xlsx of one unit's used form (deterministic bytes)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Phản hồi"
+    errors = sum(1 for p in sub.problems if p.is_error)
+    warnings = len(sub.problems) - errors
+    lines = [
+        (f"PHẢN HỒI BIỂU MẪU BÁO CÁO NĂM {year} — {unit.name.upper()}", Font(name=FONT, size=14, bold=True)),
+        (f"Tệp đã nhận: «{sub.provenance.path}» (lưu lúc {sub.provenance.modified:%d/%m/%Y %H:%M}). "
+         f"Kế hoạch số {plan.number}.", Font(name=FONT, size=12)),
+        (f"Biểu mẫu có {errors} lỗi phải sửa" + (f" và {warnings} cảnh báo cần xem lại" if warnings else "")
+         + ". Hãy sửa ngay trên tệp đã gửi (không dùng biểu mẫu khác), lưu lại dạng .xlsx và gửi lại "
+         f"cho {plan.unit(plan.drafting_unit).name} trước ngày {plan.deadline(year):%d/%m/%Y}.",
+         Font(name=FONT, size=12, italic=True)),
+    ]  # fmt: skip
+    last = chr(ord("A") + len(HEADERS) - 1)
+    for row, (text, font) in enumerate(lines, start=1):
+        ws.cell(row=row, column=1, value=text).font = font
+        ws.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(f"A{row}:{last}{row}")
+        ws.row_dimensions[row].height = 22 if row == 1 else 34
+    head = len(lines) + 2
+    for col, (label, width) in enumerate(zip(HEADERS, WIDTHS, strict=True), start=1):
+        c = ws.cell(row=head, column=col, value=label)
+        c.font = Font(name=FONT, size=12, bold=True)
+        c.fill = HEAD_FILL
+        c.border = BOX
+        c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        ws.column_dimensions[chr(ord("A") + col - 1)].width = width
+    for i, p in enumerate(sub.problems, start=1):
+        row = head + i
+        values = (i, p.sheet or "—", p.cell or "—", p.value, p.message, SEVERITY_LABELS.get(p.severity, p.severity))
+        for col, value in enumerate(values, start=1):
+            c = ws.cell(row=row, column=col, value=value)
+            c.font = Font(name=FONT, size=12, bold=col == 6 and p.is_error)
+            c.border = BOX
+            c.alignment = WRAP
+            c.number_format = "@" if col == 4 else "General"
+            if p.is_error:
+                c.fill = ERROR_FILL if col == 6 else PatternFill()
+    ws.freeze_panes = ws.cell(row=head + 1, column=1)
+    ws.print_title_rows = f"{head}:{head}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    stamp = dt.datetime(year, 1, 1)
+    wb.properties.creator = "baocao"
+    wb.properties.title = f"Phản hồi biểu mẫu năm {year} — {unit.name}"
+    wb.properties.created = wb.properties.modified = stamp
+    buf = io.BytesIO()
+    wb.save(buf)
+    return stable_package(buf.getvalue(), stamp)
+
+
+def write_feedback(ws: Workspace, plan: Plan, result: IntakeResult) -> list[Path]:
+    """Write the feedback file of every unit whose used form has errors; return the paths (plan order)."""
+    out = ws.feedback_dir(result.year)
+    paths = []
+    for st in result.statuses:
+        sub = st.submission
+        if st.state != HAS_ERRORS or sub is None:
+            continue
+        data = feedback_workbook(plan, plan.unit(st.unit_id), sub, result.year)
+        paths.append(atomic_write(out / f"{st.unit_id}.xlsx", data))
+    return paths

@@ -1,0 +1,364 @@
+"""One checked workbook → the unit's Submission: identification, cells by key, the rules.
+
+The package was checked by ``xlsx_safety`` before this module sees it. Values come from
+python-calamine (from memory, never from disk); only the facts calamine does not expose —
+a cell's percent format, a formula with no cached value, an error value — are read from the
+sheet XML, and only for the input cells that need them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from io import BytesIO
+
+from python_calamine import CalamineWorkbook
+
+from .forms import (
+    COLUMNS,
+    CONTACT_FIELDS,
+    FORM_KIND,
+    GENERAL_LABELS,
+    ID_PATTERN,
+    ID_SHEET,
+    SHEET_GUIDE,
+    input_label,
+)
+from .intake import (
+    GENERAL_KEYS,
+    LEAD,
+    PARTNER,
+    TASK_STATUSES,
+    Contact,
+    Provenance,
+    Submission,
+    TaskReport,
+)
+from .plan import Plan
+from .rules import (
+    WARNING,
+    Cell,
+    FormView,
+    Problem,
+    check_form,
+    read_date,
+    read_number,
+    read_status,
+    read_text,
+    read_yes_no,
+    required,
+    result_written,
+)
+from .values import clean_text
+from .xlsx_safety import Package, reject
+
+ID_SEARCH_ROWS = 15  # the visible code sits in B3; look a little further in case rows were inserted
+NEEDS_RESULT = TASK_STATUSES[:2]  # done, in progress: a led task then needs a result text
+
+
+@dataclass(frozen=True)
+class Identity:
+    plan_id: str
+    unit_id: str
+    year: int
+    version: int
+    unit_name: str = ""
+    source: str = ""  # "_id" or "Chỉ tiêu!B3"
+
+
+def _int(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return int(value) if value == int(value) else None
+    text = clean_text(value).lstrip("v")
+    return int(text) if text.isdigit() else None
+
+
+def _column(letter: str) -> int:
+    n = 0
+    for ch in letter:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+class Grids:
+    """The sheets' cell values (rows from A1), and the visible form codes found on them."""
+
+    def __init__(self, wb: CalamineWorkbook) -> None:
+        self.names: list[str] = list(wb.sheet_names)
+        self.rows: dict[str, list[list[object]]] = {}
+        for name in self.names:
+            if name == SHEET_GUIDE and len(self.names) > 2:
+                continue  # instructions only: no keys, no inputs
+            self.rows[name] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        self.codes: dict[str, tuple[str, Identity]] = {}  # sheet → (cell, identity shown there)
+        for name in self.rows:
+            if name == ID_SHEET:
+                continue
+            for r, row in enumerate(self.rows[name][:ID_SEARCH_ROWS]):
+                hit = next(((c, m) for c, v in enumerate(row) if isinstance(v, str) and (m := ID_PATTERN.search(v))), None)
+                if hit:
+                    c, m = hit
+                    ref = f"{_letters(c)}{r + 1}"
+                    self.codes[name] = (ref, Identity(m[1], m[2], int(m[3]), int(m[4]), source=f"{name}!{ref}"))
+                    break
+
+    def value(self, sheet: str, row: int, col: int) -> object:
+        cells = self.rows[sheet][row] if row < len(self.rows[sheet]) else []
+        return cells[col] if col < len(cells) else ""
+
+
+def _letters(col: int) -> str:
+    out = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def identify(grids: Grids, file: str) -> Identity:
+    """The hidden ``_id`` sheet, else the visible code on any data sheet; ``Rejected`` if neither."""
+    if ID_SHEET in grids.rows:
+        kv = {clean_text(r[0]): r[1] for r in grids.rows[ID_SHEET] if len(r) >= 2}
+        if clean_text(kv.get("loai")) == FORM_KIND:
+            year, version = _int(kv.get("nam")), _int(kv.get("phien_ban"))
+            plan_id, unit_id = clean_text(kv.get("ke_hoach")), clean_text(kv.get("don_vi"))
+            if year and version is not None and plan_id and unit_id:
+                return Identity(plan_id, unit_id, year, version, clean_text(kv.get("ten_don_vi")), ID_SHEET)
+    for name in grids.names:
+        if name in grids.codes:
+            return grids.codes[name][1]
+    raise reject("khong-phai-bieu-mau", "Sổ Excel này không phải biểu mẫu báo cáo của kế hoạch (không có mã biểu mẫu "
+                 "ẩn, không có dòng «Mã biểu mẫu: …» ở đầu các trang). Hãy điền số liệu vào đúng biểu mẫu đã phát "
+                 "cho đơn vị rồi gửi lại tệp đó.", file)  # fmt: skip
+
+
+def check_identity(ident: Identity, plan: Plan, year: int, file: str) -> None:
+    who = f"«{ident.unit_name or ident.unit_id}»"
+    if ident.plan_id != plan.id:
+        raise reject("sai-ke-hoach", f"Biểu mẫu của kế hoạch «{ident.plan_id}», không phải kế hoạch {plan.id} "
+                     f"(số {plan.number}) đang tổng hợp. Tệp không dùng; hãy kiểm tra lại tệp đơn vị gửi.", file)  # fmt: skip
+    if ident.year != year:
+        raise reject("sai-nam", f"Biểu mẫu của năm {ident.year}, không phải năm {year} đang tổng hợp (đơn vị {who}). "
+                     f"Hãy đề nghị đơn vị điền biểu mẫu năm {year} rồi gửi lại.", file)  # fmt: skip
+    if not plan.has_unit(ident.unit_id):
+        raise reject("sai-don-vi", f"Mã đơn vị «{ident.unit_id}» ({ident.unit_name or 'không rõ tên'}) không có trong "
+                     "danh sách đơn vị của config.toml. Hãy kiểm tra: đơn vị mới thì thêm vào [[don_vi]] và tạo lại "
+                     "biểu mẫu; nếu nhầm biểu mẫu thì đề nghị đơn vị dùng đúng biểu mẫu của mình.", file)  # fmt: skip
+    if ident.version > plan.template_version:
+        raise reject("phien-ban-moi", f"Biểu mẫu phiên bản {ident.version}, mới hơn phiên bản {plan.template_version} "
+                     "của cấu hình đang dùng. Hãy cập nhật config/chương trình (phien_ban_mau) cho khớp với biểu mẫu "
+                     "đã phát rồi chạy lại.", file)  # fmt: skip
+
+
+def needed_keys(plan: Plan, unit_id: str, year: int) -> dict[str, str]:
+    """Key in column A → what the row asks (for messages), for every row this unit's form must have."""
+    keys = {f"lh.{k}": label for k, label in CONTACT_FIELDS.items()}
+    keys.update({f"chung.{k}": GENERAL_LABELS[k].format(next_year=year + 1) for k in GENERAL_KEYS})
+    for ind in plan.indicators:
+        for inp in ind.inputs:
+            if unit_id in inp.reporters:
+                keys[f"ct.{inp.id}"] = input_label(plan, ind, inp, year)
+    for task in plan.tasks_led_by(unit_id, year) + plan.tasks_partnered_by(unit_id, year):
+        for item in task.items:
+            keys[f"nv.{item.id}"] = f"Nhiệm vụ {item.id}"
+    return keys
+
+
+class FormCells:
+    """Rows found by key, and the input cells of those rows as ``rules.Cell``."""
+
+    def __init__(self, grids: Grids, pkg: Package, file: str, labels: dict[str, str]) -> None:
+        self.grids, self.pkg, self.file, self.labels = grids, pkg, file, labels
+        self.rows: dict[str, tuple[str, int]] = {}
+        self.duplicates: list[Problem] = []
+        for name in grids.rows:
+            if name == ID_SHEET:
+                continue
+            for r, row in enumerate(grids.rows[name]):
+                key = row[0] if row else ""
+                if not isinstance(key, str) or "." not in key:
+                    continue
+                key = key.strip()
+                if key.split(".", 1)[0] not in COLUMNS:
+                    continue
+                if key in self.rows:
+                    first = self.rows[key]
+                    self.duplicates.append(Problem(
+                        "khoa-trung", f"Mã dòng «{key}» có ở nhiều nơi (trang «{first[0]}» dòng {first[1] + 1} và "
+                        f"trang «{name}» dòng {r + 1}); chương trình dùng dòng đầu tiên. Có thể dòng đã bị sao chép: "
+                        "hãy kiểm tra.", WARNING, file, name, f"A{r + 1}", key))  # fmt: skip
+                    continue
+                self.rows[key] = (name, r)
+        self._facts: dict[str, dict] = {}
+
+    def prepare(self, wanted: list[tuple[str, str]], numeric: set[str]) -> None:
+        """Read the XML facts of the cells that need them, one pass per sheet."""
+        percent = self.pkg.percent_styles()
+        refs: dict[str, set[str]] = {}
+        for key, fld in wanted:
+            if key not in self.rows:
+                continue
+            sheet, r = self.rows[key]
+            style_needed = percent and fld == "value" and key in numeric
+            if not style_needed and not self.pkg.has_formulas_or_errors(sheet):
+                continue
+            col = COLUMNS[key.split(".", 1)[0]][fld]
+            if style_needed or self.grids.value(sheet, r, _column(col)) == "":
+                refs.setdefault(sheet, set()).add(f"{col}{r + 1}")
+        for sheet, wanted_refs in refs.items():
+            self._facts[sheet] = self.pkg.cells(sheet, wanted_refs)
+
+    def plain_text(self, key: str, fld: str) -> str | None:
+        """Fast path for a text cell with nothing special about it (else None: use ``cell``)."""
+        if key not in self.rows:
+            return ""
+        sheet, r = self.rows[key]
+        col = COLUMNS[key.split(".", 1)[0]][fld]
+        if f"{col}{r + 1}" in self._facts.get(sheet, ()):
+            return None
+        return clean_text(self.grids.value(sheet, r, _column(col)))
+
+    def cell(self, key: str, fld: str) -> Cell | None:
+        if key not in self.rows:
+            return None
+        sheet, r = self.rows[key]
+        col = COLUMNS[key.split(".", 1)[0]][fld]
+        ref = f"{col}{r + 1}"
+        raw = self.grids.value(sheet, r, _column(col))
+        facts = self._facts.get(sheet, {}).get(ref)
+        if facts is None:
+            return Cell(self.file, sheet, ref, raw, self.labels.get(key, key))
+        return Cell(self.file, sheet, ref, raw, self.labels.get(key, key),
+                    percent=facts.style in self.pkg.percent_styles(),
+                    formula_pending=facts.formula and not facts.cached, error=facts.error)  # fmt: skip
+
+
+def _missing(key: str, label: str, file: str) -> Problem:
+    return Problem("thieu-dong", f"Không tìm thấy dòng «{label}» (mã «{key}» ở cột ẩn A) trong biểu mẫu: dòng có thể "
+                   "đã bị xóa hoặc biểu mẫu bị sửa cấu trúc. Hãy điền lại vào biểu mẫu gốc đã phát cho đơn vị.",
+                   file=file, value="", expected=key)  # fmt: skip
+
+
+def read_form(data: bytes, pkg: Package, prov: Provenance, plan: Plan, year: int) -> Submission:
+    """Identify and read a checked package; raise ``Rejected`` when it is not this year's form."""
+    file = prov.path
+    try:
+        wb = CalamineWorkbook.from_filelike(BytesIO(data))
+        grids = Grids(wb)
+    except Exception as err:  # noqa: BLE001 — any reader failure on a damaged file is "tep-hong"
+        raise reject("tep-hong", f"Tệp Excel bị hỏng, không đọc được nội dung ({type(err).__name__}). "
+                     "Hãy mở thử bằng Excel; nếu mở được thì lưu lại và gửi lại, nếu không thì đề nghị đơn vị gửi lại.",
+                     file) from None  # fmt: skip
+    ident = identify(grids, file)
+    check_identity(ident, plan, year, file)
+    labels = needed_keys(plan, ident.unit_id, year)
+    cells = FormCells(grids, pkg, file, labels)
+    absent = [k for k in labels if k not in cells.rows]
+    problems: list[Problem] = []
+    if ident.version < plan.template_version:
+        if absent:
+            raise reject("phien-ban-cu", f"Biểu mẫu phiên bản {ident.version} cũ, thiếu {len(absent)} dòng cần đọc của "
+                         f"phiên bản {plan.template_version} hiện hành ({', '.join(absent[:5])}"
+                         f"{'…' if len(absent) > 5 else ''}). Hãy gửi đơn vị biểu mẫu mới (baocao tao-mau) để điền lại.",
+                         file)  # fmt: skip
+        problems.append(Problem("phien-ban-cu", f"Biểu mẫu phiên bản {ident.version}, cũ hơn phiên bản "
+                                f"{plan.template_version} hiện hành; vẫn đọc được đủ số liệu. Lần sau hãy dùng biểu mẫu mới.",
+                                WARNING, file, value=f"v{ident.version}", expected=f"v{plan.template_version}"))  # fmt: skip
+    problems += [_missing(k, labels[k], file) for k in absent]
+    problems += cells.duplicates
+    for sheet, (ref, shown) in grids.codes.items():
+        if (shown.plan_id, shown.unit_id, shown.year) != (ident.plan_id, ident.unit_id, ident.year):
+            problems.append(Problem("ma-khong-khop", f"Trang «{sheet}» mang mã biểu mẫu của "
+                                    f"{shown.plan_id}/{shown.unit_id}/{shown.year}, khác với mã của tệp "
+                                    f"({ident.plan_id}/{ident.unit_id}/{ident.year}): trang có thể đã được chép từ biểu "
+                                    "mẫu khác. Hãy điền vào đúng biểu mẫu của đơn vị.", file=file, sheet=sheet, cell=ref,
+                                    value=f"{shown.plan_id}/{shown.unit_id}/{shown.year}",
+                                    expected=f"{ident.plan_id}/{ident.unit_id}/{ident.year}"))  # fmt: skip
+
+    inputs = plan.inputs_for(ident.unit_id)
+    wanted = [(k, f) for k in labels for f in COLUMNS[k.split(".", 1)[0]]]
+    cells.prepare(wanted, {f"ct.{i.id}" for i in inputs if i.kind != "co_khong"})
+
+    def text(key: str, fld: str = "value") -> str:
+        plain = cells.plain_text(key, fld)
+        if plain is not None:
+            return plain
+        cell = cells.cell(key, fld)
+        if cell is None:
+            return ""
+        value, found = read_text(cell)
+        problems.extend(found)
+        return value
+
+    contact_texts = {}
+    for k in ("nguoi_lap", "dien_thoai"):
+        contact_texts[k] = text(f"lh.{k}")
+        cell = cells.cell(f"lh.{k}", "value")
+        if cell is not None:
+            problems.extend(required(cell, contact_texts[k]))
+    made = None
+    date_cell = cells.cell("lh.ngay_lap", "value")
+    if date_cell is not None:
+        made, found = read_date(date_cell, year, pkg.date1904)
+        problems.extend(found)
+    general = {k: text(f"chung.{k}") for k in GENERAL_KEYS}
+
+    values: dict[str, float | bool | None] = {}
+    notes: dict[str, str] = {}
+    value_cells: dict[str, Cell] = {}
+    for inp in inputs:
+        key = f"ct.{inp.id}"
+        cell = cells.cell(key, "value")
+        values[inp.id] = None
+        if cell is None:
+            continue
+        value_cells[inp.id] = cell
+        if inp.kind == "co_khong":
+            values[inp.id], found = read_yes_no(cell, year)
+        else:
+            values[inp.id], found = read_number(cell, inp, year)
+        problems.extend(found)
+        note = text(key, "note")
+        if note:
+            notes[inp.id] = note
+
+    tasks = []
+    for task in plan.tasks_led_by(ident.unit_id, year) + plan.tasks_partnered_by(ident.unit_id, year):
+        lead = task.lead == ident.unit_id
+        for item in task.items:
+            key = f"nv.{item.id}"
+            cell = cells.cell(key, "status")
+            if cell is None:
+                continue
+            status, found = read_status(cell, item.id, lead, TASK_STATUSES)
+            problems.extend(found)
+            result = text(key, "result")
+            problems.extend(result_written(cells.cell(key, "result") or cell, item.id, lead, status, result, NEEDS_RESULT))
+            tasks.append(TaskReport(item.id, LEAD if lead else PARTNER, status, result,
+                                    text(key, "difficulties"), text(key, "proposals")))  # fmt: skip
+
+    problems += check_form(plan, FormView(ident.unit_id, values, value_cells))
+    order = {name: i for i, name in enumerate(grids.names)}
+    problems.sort(key=lambda p: (order.get(p.sheet, -1), _row_col(p.cell)))
+    return Submission(
+        ident.unit_id, ident.plan_id, ident.year, ident.version,
+        Contact(contact_texts["nguoi_lap"], contact_texts["dien_thoai"], made),
+        values, notes, tuple(tasks), general, tuple(problems), prov,
+    )  # fmt: skip
+
+
+_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _row_col(ref: str) -> tuple[int, int]:
+    m = _REF.fullmatch(ref)
+    return (int(m[2]), _column(m[1])) if m else (0, 0)
+
+
+def made_or_modified(sub: Submission) -> dt.date:
+    """The date a submission counts as made: its ngày lập, else the file's modification date."""
+    return sub.contact.date or sub.provenance.modified.date()

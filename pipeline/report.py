@@ -1,0 +1,441 @@
+"""Report stage: an ``aggregate.Summary`` → the Word report, the summary workbook, the run record.
+
+``build_context`` writes every sentence of the report in Python (Vietnamese administrative
+style, numbers the Vietnamese way) so the Word template stays a simple layout a clerk can
+edit; ``report_docx`` renders it with docxtpl (autoescape, StrictUndefined) and
+``summary_xlsx`` writes the workbook. Outputs are byte-identical for the same input: every
+date in them derives from the data (the report date is the plan's deadline in the year).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .aggregate import ASSESSMENT_LABELS, MergedText, Summary
+from .errors import BaoCaoError, WorkspaceError
+from .intake import (
+    HAS_ERRORS,
+    LATE,
+    LEAD,
+    MISSING,
+    STATE_LABELS,
+    SUBMITTED,
+    TASK_STATUSES,
+    Provenance,
+)
+from .ooxml import atomic_write, free_name
+from .plan import Plan
+from .rules import Problem
+from .workspace import Workspace
+
+__all__ = [
+    "ReportFiles", "build_context", "jinja_filters", "ngay_thang", "phan_tram", "record_json", "render_context",
+    "render_report", "report_date", "run_record", "so_lieu", "so_vn", "summary_workbook", "write_report",
+]  # fmt: skip
+
+NUMBER_BLANK = "      "  # the number is written by the records office: "Số:      /BC-UBND"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # \a \f … would break the XML or the layout
+_LOCAL_PREFIX = re.compile(r"^(?:UBND|Ủy ban nhân dân)\s+", re.IGNORECASE)
+_ADMIN_WORDS = ("thị trấn", "phường", "xã")
+
+
+# --------------------------------------------------------------------------- Vietnamese text
+
+
+def so_vn(x: float | None, decimals: int = 0) -> str:
+    """1250 → "1.250"; 1234.5 with decimals=1 → "1.234,5"; None → "—"."""
+    if x is None:
+        return "—"
+    text = f"{x:,.{decimals}f}"
+    if re.fullmatch(r"-0(?:\.0+)?", text):
+        text = text[1:]
+    return text.translate(str.maketrans(",.", ".,"))
+
+
+def so_lieu(x: float | None) -> str:
+    """A measured value: integers without decimals, others with up to two ("120,5")."""
+    if x is None:
+        return "—"
+    if float(x).is_integer():
+        return so_vn(x)
+    return so_vn(x, 2).rstrip("0").rstrip(",")
+
+
+def phan_tram(x: float | None) -> str:
+    """A percentage (0–100) with one decimal, ",0" dropped: 85.5 → "85,5 %", 60.0 → "60 %"."""
+    if x is None:
+        return "—"
+    text = so_vn(x, 1)
+    return f"{text[:-2] if text.endswith(',0') else text} %"
+
+
+def ngay_thang(place: str, date: dt.date) -> str:
+    """The date line: "Cao Lãnh, ngày 05 tháng 12 năm 2026" (tháng 01, 02 with a leading zero)."""
+    month = f"{date.month:02d}" if date.month < 3 else str(date.month)
+    return f"{place}, ngày {date.day:02d} tháng {month} năm {date.year}"
+
+
+def clean_text(text: str) -> str:
+    """A unit's free text as one paragraph: control characters removed, lines joined by "; "."""
+    text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
+    lines = [re.sub(r"^\s*(?:[-–•+*]|\d+[.)])\s+", "", ln).strip() for ln in text.split("\n")]
+    lines = [re.sub(r"\s+", " ", ln).rstrip(" ;,") for ln in lines if ln.strip()]
+    return "; ".join(ln.rstrip(".") if i < len(lines) - 1 else ln for i, ln in enumerate(lines))
+
+
+def sentence(text: str) -> str:
+    """``text`` ending with a full stop (unless it already ends a sentence)."""
+    text = text.rstrip(" ;,")
+    return text if not text or text[-1] in ".!?…" else text + "."
+
+
+def join_points(points: Sequence[str]) -> list[str]:
+    """List items the Vietnamese way: each ends with ";", the last with "."."""
+    out = [p.rstrip(" ;.") + ";" for p in points]
+    if out:
+        out[-1] = out[-1][:-1] + "."
+    return out
+
+
+def short_name(name: str) -> str:
+    """ "UBND xã An Bình" → "xã An Bình"; other names unchanged."""
+    return _LOCAL_PREFIX.sub("", name)
+
+
+def unit_names(plan: Plan, unit_ids: Iterable[str]) -> str:
+    """Short names for an attribution: "Phòng Y tế; các xã An Bình, Mỹ Hiệp"."""
+    names = [short_name(plan.unit(u).name) if plan.has_unit(u) else u for u in unit_ids]
+    groups: dict[str, list[str]] = {}
+    order: list[str] = []
+    for n in names:
+        word = next((w for w in _ADMIN_WORDS if n.lower().startswith(w + " ")), "")
+        key = word or n
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(n[len(word) + 1 :] if word else n)
+    out = []
+    for key in order:
+        if key in _ADMIN_WORDS:
+            rest = groups[key]
+            out.append(f"{key} {rest[0]}" if len(rest) == 1 else f"các {key} {', '.join(rest)}")
+        else:
+            out.append(key)
+    return "; ".join(out)
+
+
+def report_date(summary: Summary) -> dt.date:
+    """The date the report is dated: the plan's deadline in the report year."""
+    return summary.plan.deadline(summary.year)
+
+
+def report_stamp(summary: Summary) -> dt.datetime:
+    """The time written into the Office packages (derived from the data, never the clock)."""
+    return dt.datetime.combine(report_date(summary), dt.time(0, 0))
+
+
+# --------------------------------------------------------------------------- context
+
+
+def _situation(summary: Summary) -> list[str]:
+    plan = summary.plan
+    names = {u.id: u.name for u in plan.units}
+    of = {k: [s.unit_id for s in summary.statuses if s.state == k] for k in (SUBMITTED, LATE, HAS_ERRORS, MISSING)}
+    total = len(summary.statuses)
+    valid = len(of[SUBMITTED]) + len(of[LATE])
+    sent = total - len(of[MISSING])
+    deadline = report_date(summary).strftime("%d/%m/%Y")
+
+    def listed(ids: list[str]) -> str:
+        return ", ".join(names[u] for u in ids)
+
+    if valid == sent:
+        head = f"Đến ngày lập báo cáo, {sent}/{total} đơn vị đã gửi báo cáo hợp lệ"
+    else:
+        head = f"Đến ngày lập báo cáo, {sent}/{total} đơn vị đã gửi báo cáo, trong đó {valid} đơn vị gửi báo cáo hợp lệ"
+    if of[LATE] and of[SUBMITTED]:
+        head += (f" ({len(of[SUBMITTED])} đơn vị gửi đúng hạn, {len(of[LATE])} đơn vị gửi sau ngày "
+                 f"{deadline}: {listed(of[LATE])})")  # fmt: skip
+    elif of[LATE]:
+        head += f" (gửi sau ngày {deadline})"
+    parts = [head]
+    if of[HAS_ERRORS]:
+        parts.append(f"{len(of[HAS_ERRORS])} đơn vị gửi báo cáo có lỗi chưa khắc phục: {listed(of[HAS_ERRORS])}")
+    if of[MISSING]:
+        parts.append(f"còn {len(of[MISSING])} đơn vị chưa gửi báo cáo: {listed(of[MISSING])}")
+    paragraphs = ["; ".join(parts) + "."]
+    if of[HAS_ERRORS] or of[MISSING]:
+        paragraphs.append(
+            f"Số liệu trong báo cáo này là số liệu tạm tổng hợp từ {valid}/{total} đơn vị đã gửi báo cáo "
+            f"hợp lệ; chỉ tiêu có dưới {phan_tram(plan.min_coverage * 100)} số đơn vị phải báo cáo đã gửi "
+            "số liệu thì chưa đánh giá đạt hay chưa đạt. Số liệu sẽ được cập nhật khi các đơn vị gửi đủ "
+            "báo cáo. Tình hình gửi báo cáo của từng đơn vị tại Phụ lục III."
+        )
+    else:
+        paragraphs.append("Tình hình gửi báo cáo của từng đơn vị tại Phụ lục III.")
+    return paragraphs
+
+
+def _tasks_intro(summary: Summary) -> str:
+    year = summary.year
+    active = [t for t in summary.tasks if t.active]
+    ended = {t.task.id for t in summary.tasks if t.task.end_year < year}
+    future = {t.task.id for t in summary.tasks if t.task.start_year > year}
+    counts: dict[str, int] = {}
+    for t in active:
+        key = t.status.strip().lower() if t.lead_reported and t.status.strip() else ("" if t.lead_reported else "-")
+        counts[key] = counts.get(key, 0) + 1
+    text = f"Năm {year}, Kế hoạch có {len(active)} nội dung nhiệm vụ trong thời gian thực hiện"
+    outside = [f"{len(ended)} nhiệm vụ đã hết thời gian thực hiện"] if ended else []
+    outside += [f"{len(future)} nhiệm vụ chưa đến thời gian thực hiện"] if future else []
+    if outside:
+        text += f" (ngoài ra, {', '.join(outside)})"
+    order = [s.lower() for s in TASK_STATUSES]
+    keys = sorted((k for k in counts if k not in ("", "-")), key=lambda k: (order.index(k) if k in order else 99, k))
+    labelled = [f"{counts[k]} nội dung {k}" for k in keys]
+    if counts.get(""):
+        labelled.append(f"{counts['']} nội dung chưa xác định tình trạng")
+    text += ". Theo báo cáo của các đơn vị chủ trì"
+    text += (": " + ", ".join(labelled)) if labelled else ", chưa có nội dung nào được báo cáo"
+    if counts.get("-") and labelled:
+        text += f"; {counts['-']} nội dung chưa có báo cáo của đơn vị chủ trì"
+    return text + ". Tình hình thực hiện từng nhiệm vụ tại Phụ lục II; kết quả cụ thể như sau:"
+
+
+def _points(items: Sequence[MergedText], plan: Plan, empty: str) -> list[str]:
+    if not items:
+        return [empty]
+    return join_points([f"- {clean_text(m.text).rstrip(' .;:')} ({unit_names(plan, m.units)})" for m in items])
+
+
+def build_context(summary: Summary) -> dict[str, Any]:
+    """Everything the Word template needs, in Vietnamese and already formatted.
+
+    ``bieu_do`` holds the chart as PNG bytes (or None); ``render_report`` turns it into an image.
+    """
+    from . import report_docx as docx_parts
+
+    plan, year = summary.plan, summary.year
+    issuer, signer = plan.issuer, plan.signer
+    indicator_rows, indicator_closing = docx_parts.indicator_table(summary)
+    chart = docx_parts.chart_rows(summary)
+    proposals = _points(summary.proposals, plan, "Các đơn vị không có kiến nghị, đề xuất.")
+    proposals[-1] = proposals[-1].rstrip(".;") + "./."
+    recipients = [r.rstrip(" ;.") for r in plan.recipients]
+    bases = [b if b.lower().startswith("căn cứ") else f"Căn cứ {b}" for b in plan.bases]
+    return {
+        "nam": str(year),
+        "nam_sau": str(year + 1),
+        "co_quan_cap_tren": issuer.parent_line,
+        "co_quan_ten": issuer.name_line,
+        "so_hieu": f"Số:{NUMBER_BLANK}/BC-{issuer.code}",
+        "ngay_thang": ngay_thang(issuer.place, report_date(summary)),
+        "trich_yeu": f"Kết quả thực hiện Kế hoạch số {plan.number} ngày {plan.issued} về {plan.field} năm {year}",
+        "can_cu": join_points([b.rstrip(" ;.") for b in bases]),
+        "mo_dau": f"{issuer.full_name} báo cáo kết quả thực hiện năm {year} như sau:",
+        "tinh_hinh": _situation(summary),
+        "nhiem_vu_mo_dau": _tasks_intro(summary),
+        "nhiem_vu": docx_parts.task_groups(summary),
+        "chi_tieu_mo_dau": (
+            f"Kết quả thực hiện các chỉ tiêu năm {year} được tính từ số liệu gốc của các đơn vị đã gửi báo "
+            "cáo hợp lệ (tỷ lệ bằng tổng tử số chia tổng mẫu số của các đơn vị, không lấy bình quân các tỷ "
+            "lệ); số liệu của từng đơn vị tại Phụ lục I. Kết quả cụ thể như sau:"
+        ),
+        "chi_tieu": indicator_rows,
+        "chi_tieu_tong_ket": indicator_closing,
+        "bieu_do": docx_parts.bar_chart(chart, year) if chart else None,
+        "bieu_do_tieu_de": f"Biểu đồ: Kết quả các chỉ tiêu tính theo tỷ lệ năm {year} so với mục tiêu",
+        "bieu_do_thay_the": (
+            f"Năm {year} chưa có chỉ tiêu tính theo tỷ lệ nào đủ số liệu để tính kết quả, "
+            "nên báo cáo không kèm biểu đồ so sánh với mục tiêu."
+        ),
+        "kho_khan": _points(summary.difficulties, plan, "Các đơn vị không phản ánh khó khăn, vướng mắc."),
+        "phuong_huong": _points(summary.directions, plan, "Các đơn vị chưa đề xuất phương hướng, nhiệm vụ cho năm tới."),
+        "kien_nghi": proposals,
+        "noi_nhan": [f"- {r};" for r in recipients[:-1]] + [f"- {r}." for r in recipients[-1:]],
+        "ky_tham_quyen": signer.authority,
+        "ky_thay": signer.on_behalf,
+        "ky_chuc_vu": signer.title,
+        "ky_ho_ten": signer.name,
+        "kem_theo": (
+            f"(Kèm theo Báo cáo số{NUMBER_BLANK}/BC-{issuer.code} ngày    tháng    năm {year} "
+            f"của {issuer.full_name})"
+        ),
+        "phu_luc_1": docx_parts.appendix_indicators(summary),
+        "phu_luc_2": docx_parts.appendix_tasks(summary),
+        "phu_luc_3": docx_parts.appendix_status(summary),
+    }
+
+
+def jinja_filters() -> dict[str, Any]:
+    """Filters available in the template: {{ x|so_vn }}, {{ x|phan_tram }}, {{ d|ngay }}."""
+    return {"so_vn": so_vn, "phan_tram": phan_tram, "so_lieu": so_lieu,
+            "ngay": lambda d: d.strftime("%d/%m/%Y")}  # fmt: skip
+
+
+def render_context(template: Path, context: dict[str, Any], stamp: dt.datetime) -> bytes:
+    """Render ``context`` into ``template`` (autoescape, StrictUndefined); stable .docx bytes."""
+    from .report_docx import render_docx
+
+    return render_docx(template, context, jinja_filters(), stamp)
+
+
+def render_report(template: Path, summary: Summary) -> bytes:
+    """The report as .docx bytes; the same summary always gives the same bytes."""
+    return render_context(template, build_context(summary), report_stamp(summary))
+
+
+def summary_workbook(summary: Summary) -> bytes:
+    """The summary workbook (tổng hợp) as .xlsx bytes, deterministic."""
+    from .summary_xlsx import build_workbook
+
+    return build_workbook(summary, report_stamp(summary))
+
+
+# --------------------------------------------------------------------------- run record
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _file(p: Provenance) -> dict[str, Any]:
+    return {"path": p.path, "sha256": p.sha256, "size": p.size, "modified": p.modified.isoformat(),
+            "application": p.application}  # fmt: skip
+
+
+def _problem(p: Problem) -> dict[str, str]:
+    return {"code": p.code, "severity": p.severity, "file": p.file, "sheet": p.sheet, "cell": p.cell,
+            "value": p.value, "expected": p.expected, "message": p.message}  # fmt: skip
+
+
+def _json_value(v: float | bool | None) -> float | bool | None:
+    return v if v is None or isinstance(v, bool) else float(v)
+
+
+def run_record(
+    summary: Summary,
+    config_path: Path,
+    rejected: Iterable[tuple[Provenance, Problem]] = (),
+    template: Path | None = None,
+) -> dict[str, Any]:
+    """What this run used and produced, JSON-able, with no wall-clock time in it."""
+    plan = summary.plan
+    units = []
+    for s in summary.statuses:
+        sub = s.submission
+        units.append({
+            "unit": s.unit_id,
+            "name": plan.unit(s.unit_id).name if plan.has_unit(s.unit_id) else s.unit_id,
+            "state": s.state,
+            "state_label": STATE_LABELS.get(s.state, s.state),
+            "used": s.state in (SUBMITTED, LATE),
+            "file": _file(sub.provenance) if sub else None,
+            "prepared_on": sub.contact.date.isoformat() if sub and sub.contact.date else None,
+            "set_aside": list(s.set_aside),
+            "problems": [_problem(p) for p in sub.problems] if sub else [],
+        })  # fmt: skip
+    indicators = [
+        {
+            "indicator": r.indicator.id,
+            "formula": r.indicator.formula,
+            "value": r.value,
+            "target": {"year": r.target.year, "value": r.target.value} if r.target else None,
+            "status": r.status,
+            "status_label": ASSESSMENT_LABELS[r.status],
+            "reason": r.reason,
+            "expected_units": list(r.expected),
+            "reported_units": list(r.reported),
+            "input_totals": {t.input.id: {"total": t.total, "answered": t.answered} for t in r.totals},
+            "values_by_unit": {u: {k: _json_value(v) for k, v in vals.items()} for u, vals in r.by_unit},
+        }
+        for r in summary.indicators
+    ]
+    tasks = [
+        {"item": t.item.id, "active": t.active, "lead": t.task.lead, "lead_reported": t.lead_reported,
+         "status": t.status, "contributors": [c.unit_id for c in t.contributions if c.role != LEAD]}
+        for t in summary.tasks
+    ]  # fmt: skip
+    config_path = Path(config_path)
+    record: dict[str, Any] = {
+        "product": {"name": "baocao", "version": __version__},
+        "config": {"file": config_path.name, "sha256": _sha256(config_path.read_bytes()), "plan_id": plan.id,
+                   "plan_number": plan.number, "template_version": plan.template_version},  # fmt: skip
+        "report_template": (
+            {"file": Path(template).name, "sha256": _sha256(Path(template).read_bytes())} if template else None
+        ),
+        "year": summary.year,
+        "report_date": report_date(summary).isoformat(),
+        "units": units,
+        "rejected_files": [{"file": _file(p), "problem": _problem(pr)} for p, pr in rejected],
+        "indicators": indicators,
+        "tasks": tasks,
+    }
+    return record
+
+
+def record_json(record: dict[str, Any]) -> bytes:
+    return (json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+# --------------------------------------------------------------------------- files
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    docx: Path
+    xlsx: Path
+    record: Path
+
+
+def _free_names(paths: list[Path]) -> list[Path]:
+    """The first numbering ("name (2).ext", …) under which none of ``paths`` exists yet."""
+    n = 1
+    while True:
+        names = [p if n == 1 else p.with_name(f"{p.stem} ({n}){p.suffix}") for p in paths]
+        if all(free_name(p) == p for p in names):
+            return names
+        n += 1
+
+
+def write_report(
+    ws: Workspace,
+    summary: Summary,
+    overwrite: bool = False,
+    rejected: Iterable[tuple[Provenance, Problem]] = (),
+) -> ReportFiles:
+    """Write bao-cao-<year>.docx, tong-hop-<year>.xlsx and nhat-ky-<year>.json to outbox/bao-cao-<year>/.
+
+    An existing file is kept (new numbered names) unless ``overwrite``.
+    """
+    year = summary.year
+    if not any(s.state in (SUBMITTED, LATE) for s in summary.statuses):
+        raise BaoCaoError(
+            f"Chưa có biểu mẫu hợp lệ nào trong inbox/ — không thể lập báo cáo năm {year}. "
+            "Chạy `baocao kiem-tra` để xem chi tiết."
+        )
+    template = ws.report_template
+    if not template.is_file():
+        raise WorkspaceError(
+            f"Không tìm thấy mẫu báo cáo {template}. Chép lại tệp templates/{template.name} từ bản cài đặt."
+        )
+    folder = ws.report_dir(year)
+    names = [folder / f"bao-cao-{year}.docx", folder / f"tong-hop-{year}.xlsx", folder / f"nhat-ky-{year}.json"]
+    docx_path, xlsx_path, record_path = names if overwrite else _free_names(names)
+    docx = render_report(template, summary)
+    xlsx = summary_workbook(summary)
+    record = run_record(summary, ws.config, rejected, template)
+    record["outputs"] = {"docx": {"file": docx_path.name, "sha256": _sha256(docx)},
+                         "xlsx": {"file": xlsx_path.name, "sha256": _sha256(xlsx)}}  # fmt: skip
+    atomic_write(docx_path, docx)
+    atomic_write(xlsx_path, xlsx)
+    atomic_write(record_path, record_json(record))
+    return ReportFiles(docx_path, xlsx_path, record_path)

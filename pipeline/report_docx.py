@@ -1,0 +1,449 @@
+"""The Word report: section I and appendix content, the chart, rendering with docxtpl.
+
+The template (templates/bao-cao.docx, built by tools/make_report_template.py) holds the layout;
+everything written here is plain text handed to it. Rendering always uses a Jinja environment
+with ``StrictUndefined`` and autoescape, so a renamed field fails loudly and "&", "<" in a unit's
+text cannot swallow the paragraphs after it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import textwrap
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+
+from .aggregate import (
+    ASSESSMENT_LABELS,
+    MET,
+    NO_DATA,
+    NO_TARGET,
+    NOT_MET,
+    Contribution,
+    IndicatorResult,
+    Summary,
+    TaskResult,
+)
+from .intake import HAS_ERRORS, LATE, LEAD, MISSING, STATE_LABELS, SUBMITTED
+from .ooxml import stable_package
+from .plan import Plan, Task
+from .report import clean_text, phan_tram, sentence, so_lieu, unit_names
+
+# tblCaption of a table whose columns after the first N share the remaining width equally
+# (its value columns come from a {%tc for %} loop): "baocao:cot-deu:2".
+EVEN_COLUMNS = "baocao:cot-deu"
+LETTERS = "abcdđeghiklmnopqrstuvxy"  # a), b) … the Vietnamese way (no f, j, w, z)
+CHART_WIDTH = Mm(150)
+PARTNERS_IN_BODY = 3  # partners quoted in section I per item; the others are named (all in the workbook)
+
+
+def _letter(i: int) -> str:
+    return LETTERS[i] if i < len(LETTERS) else str(i + 1)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def shorten(text: str, limit: int = 200) -> str:
+    """``text`` without its final full stop, cut at a phrase (or word) boundary past ``limit``."""
+    text = " ".join(text.split()).rstrip(" .;")
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    cut = max(head.rfind(", "), head.rfind("; "))
+    if cut < limit * 0.6:
+        cut = head.rfind(" ")
+    return head[:cut].rstrip(",;:( ") + "…"
+
+
+def _title(letter: str, text: str) -> str:
+    return f"{letter}) {text}" + ("" if text.endswith("…") else ".")
+
+
+# --------------------------------------------------------------------------- section I
+
+
+def _contribution(plan: Plan, c: Contribution) -> str | None:
+    name = plan.unit(c.unit_id).name
+    result, status = clean_text(c.result), _lower_first(c.status.strip())
+    if c.role == LEAD:
+        if result:
+            return f"- {name} (chủ trì{', ' + status if status else ''}): {sentence(result)}"
+        if status:
+            return f"- {name} (chủ trì): {status}, chưa nêu kết quả cụ thể."
+        return f"- {name} (chủ trì): chưa nêu tình trạng và kết quả thực hiện."
+    if result:
+        return f"- {name} (phối hợp): {sentence(result)}"
+    return f"- {name} (phối hợp): {status}." if status else None
+
+
+def _not_reported(plan: Plan, lead: str, state: str) -> str:
+    name = plan.unit(lead).name
+    if state == HAS_ERRORS:
+        return f"{name} đã gửi báo cáo nhưng biểu mẫu còn lỗi chưa khắc phục, chưa tổng hợp được kết quả nhiệm vụ này."
+    if state in (SUBMITTED, LATE):
+        return f"{name} không nêu kết quả thực hiện nhiệm vụ này trong báo cáo."
+    return f"{name} chưa báo cáo kết quả nhiệm vụ này."
+
+
+def _outside_period(task: Task, year: int) -> str:
+    if task.end_year < year:
+        return (f"Nhiệm vụ thực hiện trong giai đoạn {task.period}, đã kết thúc; "
+                f"năm {year} không tiếp tục báo cáo.")  # fmt: skip
+    return f"Nhiệm vụ thực hiện trong giai đoạn {task.period}; năm {year} chưa đến thời gian triển khai."
+
+
+def task_groups(summary: Summary) -> list[dict[str, Any]]:
+    """Section I: per task group, its items with the lead's and partners' attributed results."""
+    plan, year = summary.plan, summary.year
+    state = {s.unit_id: s.state for s in summary.statuses}
+    results = {(t.task.id, t.item.id): t for t in summary.tasks}
+    groups = []
+    for gi, group in enumerate(plan.task_groups, 1):
+        entries: list[dict[str, Any]] = []
+        for task in (t for t in plan.tasks if t.group == group.id):
+            if not task.active_in(year):
+                content = "; ".join(shorten(i.content, 10_000) for i in task.items)
+                entries.append({"tieu_de": shorten(content, 160), "doan": [_outside_period(task, year)]})
+                continue
+            for item in task.items:
+                r = results.get((task.id, item.id))
+                lines: list[str] = []
+                if r is None or not r.lead_reported:
+                    lines.append(_not_reported(plan, task.lead, state.get(task.lead, MISSING)))
+                partners = []
+                for c in r.contributions if r else ():
+                    line = _contribution(plan, c)
+                    if line and c.role == LEAD:
+                        lines.append(line)
+                    elif line:
+                        partners.append((c.unit_id, line))
+                lines += [line for _, line in partners[:PARTNERS_IN_BODY]]
+                if len(partners) > PARTNERS_IN_BODY:
+                    others = [u for u, _ in partners[PARTNERS_IN_BODY:]]
+                    lines.append(f"- Ngoài ra, {len(others)} đơn vị phối hợp khác có báo cáo kết quả thực hiện: "
+                                 f"{unit_names(plan, others)}.")
+                entries.append({"tieu_de": shorten(item.content), "doan": lines})
+        for i, e in enumerate(entries):
+            e["tieu_de"] = _title(_letter(i), e["tieu_de"])
+        groups.append({"tieu_de": f"{gi}. {group.title}", "muc": entries})
+    return groups
+
+
+# --------------------------------------------------------------------------- section II
+
+
+def _target_text(r: IndicatorResult) -> str:
+    if r.target is None:
+        return "—"
+    ind = r.indicator
+    value = phan_tram(r.target.value) if ind.is_percent else f"{so_lieu(r.target.value)} {ind.unit_of_measure}"
+    return f"{value} ({r.target.year})"
+
+
+def _result_text(r: IndicatorResult) -> str:
+    ind = r.indicator
+    totals = {t.input.id: t for t in r.totals}
+
+    def total(ids: Iterable[str]) -> float:
+        return sum(totals[i].total or 0 for i in ids)
+
+    if r.status == NO_TARGET and r.value is None:
+        dash = "- " if len(r.totals) > 1 else ""
+        lines = [
+            f"{dash}{t.input.label}: {so_lieu(t.total)} {t.input.unit_of_measure}" if t.total is not None
+            else f"{dash}{t.input.label}: —"
+            for t in r.totals
+        ]  # fmt: skip
+    elif r.value is None:
+        lines = ["—"]
+    elif ind.formula == "ti_le":
+        uom = totals[ind.denominator[0]].input.unit_of_measure
+        lines = [phan_tram(r.value), f"({so_lieu(total(ind.numerator))}/{so_lieu(total(ind.denominator))} {uom})"]
+    elif ind.formula == "giam":
+        uom = totals[ind.denominator[0]].input.unit_of_measure
+        lines = [phan_tram(r.value),
+                 f"(từ {so_lieu(total(ind.denominator))} xuống {so_lieu(total(ind.numerator))} {uom})"]  # fmt: skip
+    elif ind.formula == "ti_le_co":
+        answered = max((t.answered for t in r.totals), default=0)
+        lines = [phan_tram(r.value), f"({so_lieu(total(ind.numerator))}/{answered} đơn vị trả lời «Có»)"]
+    else:
+        lines = [f"{so_lieu(r.value)} {ind.unit_of_measure}"]
+    lines.append(f"({len(r.reported)}/{len(r.expected)} đơn vị)")
+    return "\n".join(lines)
+
+
+def _assessment_text(r: IndicatorResult, plan: Plan) -> str:
+    label = ASSESSMENT_LABELS[r.status]
+    if r.status != NO_DATA:
+        return label
+    if r.value is not None:  # a value, but too few units reported it to judge
+        return f"{label}\n(dưới {phan_tram(plan.min_coverage * 100)} số đơn vị báo cáo)"
+    return f"{label}\n({r.reason})" if r.reason else label
+
+
+def indicator_table(summary: Summary) -> tuple[list[dict[str, str]], str]:
+    """Section II: the indicator table's rows and the sentence that sums it up."""
+    rows = [
+        {"stt": str(i), "noi_dung": r.indicator.text, "muc_tieu": _target_text(r),
+         "ket_qua": _result_text(r), "danh_gia": _assessment_text(r, summary.plan)}
+        for i, r in enumerate(summary.indicators, 1)
+    ]  # fmt: skip
+    n = {s: sum(1 for r in summary.indicators if r.status == s) for s in (MET, NOT_MET, NO_DATA, NO_TARGET)}
+    parts = [f"{n[MET]} chỉ tiêu đạt", f"{n[NOT_MET]} chỉ tiêu chưa đạt"]
+    if n[NO_DATA]:
+        parts.append(f"{n[NO_DATA]} chỉ tiêu chưa đủ số liệu để đánh giá")
+    if n[NO_TARGET]:
+        parts.append(f"{n[NO_TARGET]} chỉ tiêu chỉ thống kê số lượng, không có mục tiêu định lượng")
+    closing = f"Trong {len(summary.indicators)} chỉ tiêu của Kế hoạch: " + ", ".join(parts) + "."
+    not_met = [str(i) for i, r in enumerate(summary.indicators, 1) if r.status == NOT_MET]
+    if not_met:
+        closing += (f" Các chỉ tiêu chưa đạt (số thứ tự {', '.join(not_met)} trong bảng) cần tiếp tục "
+                    "tập trung thực hiện.")  # fmt: skip
+    return rows, closing
+
+
+# --------------------------------------------------------------------------- chart
+
+
+def chart_rows(summary: Summary) -> tuple[tuple[str, float, float | None, bool], ...]:
+    """(label, value, target, insufficient data) for each percent indicator that has a value."""
+    rows = []
+    for i, r in enumerate(summary.indicators, 1):
+        if r.indicator.is_percent and r.value is not None:
+            label = shorten(r.indicator.text.split(":")[0], 64)
+            rows.append((f"{i}. {label}", float(r.value), r.target.value if r.target else None, r.status == NO_DATA))
+    return tuple(rows)
+
+
+@functools.lru_cache(maxsize=16)
+def bar_chart(rows: tuple[tuple[str, float, float | None, bool], ...], year: int) -> bytes:
+    """Horizontal bars, result vs target per percent indicator, as a metadata-free PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context({"font.family": "DejaVu Sans", "font.size": 9.5, "hatch.linewidth": 0.6}):
+        n = len(rows)
+        fig = Figure(figsize=(6.2, 1.2 + 0.8 * n), dpi=150)
+        ax = fig.add_subplot()
+        ys = list(range(n))[::-1]
+        h = 0.36
+        low = min([0.0] + [v for _, v, _, _ in rows])
+        for y, (_, value, target, weak) in zip(ys, rows, strict=True):
+            ax.barh(y + h / 2, value, h, color="white" if weak else "#3a3a3a", edgecolor="#3a3a3a",
+                    hatch="////" if weak else None, linewidth=0.6)  # fmt: skip
+            ax.text(max(value, 0) + 1.5, y + h / 2, phan_tram(value), va="center", fontsize=8.5)
+            if target is not None:
+                ax.barh(y - h / 2, target, h, color="#bdbdbd", edgecolor="#7a7a7a", linewidth=0.6)
+                ax.text(target + 1.5, y - h / 2, phan_tram(target), va="center", fontsize=8.5, color="#444444")
+        ax.set_yticks(ys, [textwrap.fill(label, 32) for label, *_ in rows])
+        high = max([100.0] + [v for _, v, _, _ in rows] + [t for _, _, t, _ in rows if t is not None])
+        ax.set_xlim(low - 5 if low < 0 else 0, high * 1.18)
+        ax.set_xticks([t for t in range(0, 101, 20)], [f"{t} %" for t in range(0, 101, 20)])
+        ax.grid(axis="x", color="#dddddd", linewidth=0.5)
+        ax.set_axisbelow(True)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        from matplotlib.patches import Patch
+
+        legend = [Patch(facecolor="#3a3a3a", label=f"Kết quả năm {year}"),
+                  Patch(facecolor="#bdbdbd", edgecolor="#7a7a7a", label="Mục tiêu (năm mốc)")]  # fmt: skip
+        if any(weak for *_, weak in rows):
+            legend.append(Patch(facecolor="white", edgecolor="#3a3a3a", hatch="////",
+                                label="Kết quả chưa đủ số liệu để đánh giá"))  # fmt: skip
+        ax.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.35, -0.5 / (1 + 0.6 * n)),
+                  ncol=len(legend), frameon=False, fontsize=8)  # fmt: skip
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=150, bbox_inches="tight", pad_inches=0.08,
+                    metadata={"Software": None})  # fmt: skip
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- appendices
+
+
+def _value(v: float | bool | None) -> str:
+    if isinstance(v, bool):
+        return "Có" if v else "Không"
+    return so_lieu(v)
+
+
+def _unit_ratio(r: IndicatorResult, values: dict[str, float | bool | None]) -> str:
+    ind = r.indicator
+
+    def total(ids: tuple[str, ...]) -> float:
+        return sum(float(values.get(i) or 0) for i in ids)
+
+    den = total(ind.denominator)
+    if den <= 0:
+        return "—"
+    if ind.formula == "ti_le":
+        return phan_tram(100 * total(ind.numerator) / den)
+    return phan_tram(100 * (1 - total(ind.numerator) / den))
+
+
+def appendix_indicators(summary: Summary) -> list[dict[str, Any]]:
+    """Phụ lục I: for each indicator, every expected unit's inputs and a total row."""
+    plan = summary.plan
+    state = {s.unit_id: s.state for s in summary.statuses}
+    out = []
+    for i, r in enumerate(summary.indicators, 1):
+        ind = r.indicator
+        ratio = ind.formula in ("ti_le", "giam")
+        cols = [f"{inp.label} ({inp.unit_of_measure})" for inp in ind.inputs]
+        if ratio:
+            cols.append("Tỷ lệ (%)" if ind.formula == "ti_le" else "Mức giảm (%)")
+        reported = dict(r.by_unit)
+        rows = []
+        for n, unit_id in enumerate(r.expected, 1):
+            name = plan.unit(unit_id).name
+            if unit_id in reported:
+                vals = reported[unit_id]
+                cells = [_value(vals.get(inp.id)) if unit_id in inp.reporters else "" for inp in ind.inputs]
+                cells += [_unit_ratio(r, vals)] if ratio else []
+            else:
+                label = "có lỗi, chưa tổng hợp" if state.get(unit_id) == HAS_ERRORS else "chưa nộp"
+                name = f"{name} ({label})"
+                cells = ["—" if unit_id in inp.reporters else "" for inp in ind.inputs] + (["—"] if ratio else [])
+            rows.append({"stt": str(n), "don_vi": name, "so_lieu": cells})
+        totals = []
+        for t in r.totals:
+            if t.input.kind == "co_khong":
+                totals.append(f"{so_lieu(t.total)}/{t.answered} «Có»" if t.total is not None else "—")
+            else:
+                totals.append(so_lieu(t.total))
+        totals += [phan_tram(r.value)] if ratio else []
+        if ind.is_percent:
+            result = phan_tram(r.value)
+        elif r.value is not None:
+            result = f"{so_lieu(r.value)} {ind.unit_of_measure}"
+        else:
+            result = "thống kê số lượng (dòng Cộng)" if r.status == NO_TARGET else "—"
+        target = ""
+        if r.target is not None:
+            tv = phan_tram(r.target.value) if ind.is_percent else f"{so_lieu(r.target.value)} {ind.unit_of_measure}"
+            target = f"; mục tiêu {tv} ({r.target.year})"
+        mo_ta = (f"Kết quả chung: {result}{target}; đánh giá: {_lower_first(ASSESSMENT_LABELS[r.status])}; "
+                 f"{len(r.reported)}/{len(r.expected)} đơn vị đã báo cáo.")  # fmt: skip
+        out.append({"tieu_de": f"{i}. {ind.text}", "mo_ta": mo_ta, "cot": cols, "dong": rows, "cong": totals})
+    return out
+
+
+def _task_row(plan: Plan, t: TaskResult, state: dict[str, str], year: int) -> dict[str, str]:
+    task, item = t.task, t.item
+    stt = str(task.number) if len(task.items) == 1 else f"{task.number}.{item.id.rsplit('.', 1)[1]}"
+    result = ""
+    if not t.active:
+        status = "Đã kết thúc" if task.end_year < year else "Chưa đến thời gian thực hiện"
+    elif t.lead_reported:
+        status = t.status or "Chưa xác định"
+        lead = next((c for c in t.contributions if c.role == LEAD), None)
+        result = sentence(clean_text(lead.result)) if lead else ""
+    else:
+        lead_state = state.get(task.lead, MISSING)
+        status = {HAS_ERRORS: "Báo cáo có lỗi", SUBMITTED: "Không báo cáo nội dung này",
+                  LATE: "Không báo cáo nội dung này"}.get(lead_state, "Chưa báo cáo")  # fmt: skip
+    partners = [c.unit_id for c in t.contributions if c.role != LEAD and (c.result.strip() or c.status)]
+    if partners:
+        result += ("\n" if result else "") + f"Đơn vị phối hợp có báo cáo: {unit_names(plan, partners)}."
+    return {"stt": stt, "noi_dung": item.content, "chu_tri": plan.unit(task.lead).name,
+            "thoi_gian": task.period, "tinh_trang": status, "ket_qua": result}  # fmt: skip
+
+
+def appendix_tasks(summary: Summary) -> list[dict[str, Any]]:
+    """Phụ lục II: every task item of the plan's appendix with its state in the year."""
+    plan = summary.plan
+    state = {s.unit_id: s.state for s in summary.statuses}
+    return [
+        {"ma": g.id, "ten": g.title,
+         "dong": [_task_row(plan, t, state, summary.year) for t in summary.tasks if t.task.group == g.id]}
+        for g in plan.task_groups
+    ]  # fmt: skip
+
+
+def appendix_status(summary: Summary) -> list[dict[str, str]]:
+    """Phụ lục III: every unit's submission state, the file used and the date it was prepared."""
+    plan = summary.plan
+    rows = []
+    for n, s in enumerate(summary.statuses, 1):
+        sub = s.submission
+        notes = []
+        if sub is not None and s.state == HAS_ERRORS:
+            errors = sum(1 for p in sub.problems if p.is_error)
+            notes.append(f"Biểu mẫu còn {errors} lỗi chưa khắc phục")
+        if s.set_aside:
+            notes.append(f"Tệp không dùng: {'; '.join(s.set_aside)}")
+        made = sub.contact.date if sub is not None else None
+        rows.append({
+            "stt": str(n),
+            "don_vi": plan.unit(s.unit_id).name if plan.has_unit(s.unit_id) else s.unit_id,
+            "tinh_trang": STATE_LABELS.get(s.state, s.state),
+            "tep": sub.provenance.path if sub is not None else "—",
+            "ngay_lap": made.strftime("%d/%m/%Y") if made else "—",
+            "ghi_chu": "\n".join(notes),
+        })  # fmt: skip
+    return rows
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def make_env(filters: dict[str, Callable[..., Any]]) -> jinja2.Environment:
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    env.filters.update(filters)
+    return env
+
+
+def even_out_columns(document: Any) -> None:
+    """Give the loop columns of marked tables equal shares of the width left by the first N."""
+    for tbl in document.element.body.iter(qn("w:tbl")):
+        tbl_pr = tbl.find(qn("w:tblPr"))
+        caption = tbl_pr.find(qn("w:tblCaption")) if tbl_pr is not None else None
+        value = caption.get(qn("w:val"), "") if caption is not None else ""
+        if not value.startswith(EVEN_COLUMNS + ":"):
+            continue
+        fixed_n = int(value.rsplit(":", 1)[1])
+        rows = tbl.findall(qn("w:tr"))
+        first = rows[0].findall(qn("w:tc"))
+        fixed = [int(tc.find(qn("w:tcPr")).find(qn("w:tcW")).get(qn("w:w"))) for tc in first[:fixed_n]]
+        total = int(tbl_pr.find(qn("w:tblW")).get(qn("w:w")))
+        n = max(len(tr.findall(qn("w:tc"))) for tr in rows) - fixed_n
+        if n <= 0:
+            continue
+        widths = fixed + [(total - sum(fixed)) // n] * n
+        grid = tbl.find(qn("w:tblGrid"))
+        for col in list(grid):
+            grid.remove(col)
+        for w in widths:
+            grid.append(grid.makeelement(qn("w:gridCol"), {qn("w:w"): str(w)}))
+        for tr in rows:
+            for tc, w in zip(tr.findall(qn("w:tc")), widths, strict=False):
+                tcw = tc.find(qn("w:tcPr")).find(qn("w:tcW"))
+                tcw.set(qn("w:w"), str(w))
+                tcw.set(qn("w:type"), "dxa")
+
+
+def render_docx(
+    template: Path, context: dict[str, Any], filters: dict[str, Callable[..., Any]], stamp: dt.datetime
+) -> bytes:
+    """Render ``context`` into ``template``; ``bieu_do`` (PNG bytes) becomes an inline image."""
+    tpl = DocxTemplate(str(template))
+    ctx = dict(context)
+    if ctx.get("bieu_do"):
+        ctx["bieu_do"] = InlineImage(tpl, io.BytesIO(ctx["bieu_do"]), width=CHART_WIDTH)
+    tpl.render(ctx, jinja_env=make_env(filters), autoescape=True)
+    even_out_columns(tpl.docx)
+    buf = io.BytesIO()
+    tpl.save(buf)
+    return stable_package(buf.getvalue(), stamp)

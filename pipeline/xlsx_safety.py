@@ -1,0 +1,322 @@
+"""What a file really is, and a hostile-file-proof look inside an .xlsx package.
+
+Type by magic bytes, never by extension. An .xlsx is opened only after every check passed:
+entry count, declared sizes and ratios (zip bomb), actual decompressed bytes capped while
+inflating (declared sizes can lie), CRC, and no part containing a DOCTYPE/ENTITY declaration
+(billion laughs, external entities) — before any XML parser sees it. The few package facts
+intake needs beyond cell values (sheet → part, styles, formulas, the saving program) are read
+here from the checked parts with small regular expressions; nothing is ever written.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import PurePosixPath
+
+from .rules import ERROR, Problem
+
+MAX_FILE_BYTES = 25 * 1024 * 1024  # a filled form is ~10–60 KB
+MAX_ENTRIES = 2_000
+MAX_PART_BYTES = 64 * 1024 * 1024  # one part, decompressed
+MAX_TOTAL_BYTES = 128 * 1024 * 1024  # all parts, decompressed
+MAX_RATIO = 200  # declared decompressed/compressed, for parts over RATIO_FLOOR
+RATIO_FLOOR = 1024 * 1024
+
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".xltx", ".xltm")
+_DANGEROUS = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_ATTR = re.compile(r'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+
+
+class Rejected(Exception):
+    """Raised inside intake's reading code only; carries the file-level problem."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.code)
+        self.problem = problem
+
+
+def reject(code: str, message: str, file: str, expected: str = "") -> Rejected:
+    return Rejected(Problem(code, message, ERROR, file=file, expected=expected))
+
+
+def _ext(name: str) -> str:
+    return PurePosixPath(name).suffix.lower()
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    if b"\x00" in head:
+        return False
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as err:
+        if err.start < len(head) - 4:  # not just a character cut at the end of the sample
+            text = head.decode("cp1258", errors="replace")
+        else:
+            text = head[: err.start].decode("utf-8")
+    printable = sum(1 for ch in text if ch.isprintable() or ch in "\r\n\t")
+    return printable >= 0.95 * max(1, len(text))
+
+
+def _not_a_form(kind: str, name: str, advice: str = "") -> Rejected:
+    advice = advice or "Hãy gửi lại đúng tệp biểu mẫu Excel (.xlsx) đã phát cho đơn vị."
+    return reject("khong-phai-bieu-mau", f"Tệp này là {kind}, không phải biểu mẫu báo cáo. {advice}", name)
+
+
+def sniff(data: bytes, name: str) -> None:
+    """Raise ``Rejected`` unless ``data`` is a zip package (PK); ``name`` is for messages."""
+    if not data:
+        raise reject("tep-rong", "Tệp rỗng (0 byte): có thể gửi lỗi hoặc tải về chưa xong. Hãy đề nghị đơn vị gửi lại tệp.", name)
+    if data.startswith(OLE_MAGIC):
+        if ENCRYPTED_STREAM in data:
+            raise reject("co-mat-khau", "Tệp Excel được đặt mật khẩu (mã hóa) nên không đọc được. "
+                         "Hãy đề nghị đơn vị gỡ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc → Mã hóa bằng mật khẩu: xóa trống) rồi gửi lại.", name)  # fmt: skip
+        if "WordDocument".encode("utf-16-le") in data:
+            raise _not_a_form("tệp Word cũ (.doc)", name)
+        if "PowerPoint Document".encode("utf-16-le") in data:
+            raise _not_a_form("tệp PowerPoint cũ (.ppt)", name)
+        raise reject("xls-cu", "Tệp ở định dạng Excel 97–2003 (.xls) cũ, không dùng được. Hãy mở tệp bằng Excel "
+                     "(hoặc LibreOffice), chọn Lưu thành… định dạng «Sổ làm việc Excel (.xlsx)» rồi gửi lại.", name)  # fmt: skip
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
+        return
+    if data.startswith(b"%PDF"):
+        raise _not_a_form("tệp PDF", name, "PDF không đọc được số liệu; hãy gửi tệp Excel (.xlsx) của biểu mẫu đã điền.")
+    if data.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
+        raise _not_a_form("ảnh chụp", name, "Ảnh không đọc được số liệu; hãy gửi tệp Excel (.xlsx) của biểu mẫu đã điền.")
+    if data.startswith((b"Rar!", b"7z\xbc\xaf\x27\x1c", b"\x1f\x8b")):
+        raise _not_a_form("tệp nén (RAR/7z/gzip)", name, "Hãy giải nén và chép tệp .xlsx bên trong vào inbox/.")
+    if data.startswith(b"{\\rtf"):
+        raise _not_a_form("văn bản RTF", name)
+    head = data[:4096]
+    if _looks_like_text(head):
+        if _ext(name) in (".csv", ".txt", ".tsv"):
+            raise _not_a_form("tệp văn bản/CSV", name, "CSV không giữ cấu trúc biểu mẫu; hãy gửi tệp Excel (.xlsx) của biểu mẫu đã điền.")
+        raise reject("khong-phai-excel", "Nội dung tệp là văn bản thuần (hoặc trang web), không phải tệp Excel dù có tên "
+                     f"«{PurePosixPath(name).name}». Hãy mở biểu mẫu bằng Excel, lưu dạng .xlsx rồi gửi lại.", name)  # fmt: skip
+    raise reject("khong-phai-excel", "Nội dung tệp không phải Excel (không nhận ra định dạng; có thể tệp hỏng hoặc là loại "
+                 "tệp khác bị đổi đuôi). Hãy gửi lại tệp biểu mẫu .xlsx.", name)  # fmt: skip
+
+
+def _inflate(data: bytes, info: zipfile.ZipInfo, name: str) -> bytes:
+    """The entry's bytes, never more than its declared size (+1 to detect a lie) in memory."""
+    broken = reject("tep-hong", f"Tệp bị hỏng (thành phần «{info.filename}» không đọc được), có thể do tải về hoặc "
+                    "sao chép chưa xong. Hãy đề nghị đơn vị gửi lại tệp.", name)  # fmt: skip
+    off = info.header_offset
+    if data[off : off + 4] != b"PK\x03\x04":
+        raise broken
+    n, m = struct.unpack("<HH", data[off + 26 : off + 30])
+    start = off + 30 + n + m
+    raw = data[start : start + info.compress_size]
+    if len(raw) != info.compress_size:
+        raise broken
+    if info.flag_bits & 0x1:
+        raise reject("co-mat-khau", "Tệp nén có mật khẩu, không đọc được. Hãy gỡ mật khẩu rồi gửi lại.", name)
+    if info.compress_type == zipfile.ZIP_STORED:
+        out = raw
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        d = zlib.decompressobj(-15)
+        try:
+            out = d.decompress(raw, info.file_size + 1)
+        except zlib.error:
+            raise broken from None
+    else:
+        raise reject("tep-hong", f"Thành phần «{info.filename}» nén bằng phương pháp không chuẩn của Excel. "
+                     "Hãy mở tệp bằng Excel, lưu lại dạng .xlsx rồi gửi lại.", name)  # fmt: skip
+    if len(out) > info.file_size:
+        raise reject("zip-bom", f"Tệp có thành phần «{info.filename}» bung ra lớn hơn kích thước khai báo "
+                     "(dấu hiệu tệp độc hại «zip bomb»); không mở tệp này. Hãy đề nghị đơn vị gửi lại biểu mẫu gốc.", name)  # fmt: skip
+    if len(out) != info.file_size or zlib.crc32(out) != info.CRC:
+        raise broken
+    return out
+
+
+def _as_text(part: bytes) -> str:
+    if part.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return part.decode("utf-16")
+    if len(part) >= 2 and (part[0] == 0 or part[1] == 0):
+        return part.decode("utf-16-be" if part[0] == 0 else "utf-16-le")
+    return part.decode("utf-8-sig", errors="replace")
+
+
+def open_package(data: bytes, name: str) -> Package:
+    """Check a PK file and return its XML parts; raise ``Rejected`` with the reason."""
+    try:
+        zf = zipfile.ZipFile(BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, struct.error):
+        raise reject("tep-hong", "Tệp Excel bị hỏng hoặc không trọn vẹn (có thể tải về hoặc sao chép chưa xong). "
+                     "Hãy đề nghị đơn vị gửi lại tệp.", name) from None  # fmt: skip
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names:
+        if "xl/workbook.bin" in names:
+            raise _not_a_form("sổ làm việc nhị phân Excel (.xlsb)", name,
+                              "Hãy mở bằng Excel, lưu lại dạng .xlsx rồi gửi lại.")  # fmt: skip
+        if "word/document.xml" in names:
+            raise _not_a_form("tệp Word (.docx)", name)
+        if "ppt/presentation.xml" in names:
+            raise _not_a_form("tệp PowerPoint (.pptx)", name)
+        if "mimetype" in names and b"opendocument.spreadsheet" in data[:200]:
+            raise _not_a_form("bảng tính OpenDocument (.ods)", name,
+                              "Hãy mở bằng LibreOffice, Lưu thành… định dạng Excel 2007-365 (.xlsx) rồi gửi lại.")  # fmt: skip
+        if "mimetype" in names:
+            raise _not_a_form("tài liệu OpenDocument", name)
+        if _ext(name) in EXCEL_EXTENSIONS:
+            raise reject("tep-hong", "Tệp có dạng nén của Excel nhưng thiếu phần sổ làm việc (xl/workbook.xml): "
+                         "tệp hỏng. Hãy đề nghị đơn vị gửi lại tệp.", name)  # fmt: skip
+        raise _not_a_form("tệp nén ZIP", name, "Hãy giải nén và chép tệp .xlsx bên trong vào inbox/.")
+    bomb = "Tệp có dấu hiệu độc hại («zip bomb»: {why}); không mở tệp này. Hãy đề nghị đơn vị gửi lại biểu mẫu gốc."
+    if len(infos) > MAX_ENTRIES:
+        raise reject("zip-bom", bomb.format(why=f"{len(infos)} thành phần"), name)
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(1, info.compress_size)
+        if info.file_size > MAX_PART_BYTES or total > MAX_TOTAL_BYTES or (
+            info.file_size > RATIO_FLOOR and ratio > MAX_RATIO
+        ):
+            why = f"thành phần «{info.filename}» bung ra {info.file_size / 2**20:.0f} MB, gấp {ratio:.0f} lần"
+            raise reject("zip-bom", bomb.format(why=why), name)
+    parts: dict[str, bytes] = {}
+    for info in infos:
+        if info.is_dir():
+            continue
+        body = _inflate(data, info, name)
+        text = body
+        if body[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(body) >= 2 and 0 in body[:2]):
+            text = _as_text(body).encode("utf-8", errors="replace")
+        if _DANGEROUS.search(text):
+            raise reject("xml-nguy-hiem", f"Thành phần «{info.filename}» của tệp chứa khai báo DOCTYPE/ENTITY — "
+                         "không có trong tệp Excel thật và có thể là tệp độc hại; không mở tệp này. "
+                         "Hãy đề nghị đơn vị gửi lại biểu mẫu gốc.", name)  # fmt: skip
+        if info.filename.endswith((".xml", ".rels")):
+            parts[info.filename] = body
+    return Package(parts)
+
+
+@dataclass(frozen=True)
+class CellXml:
+    style: int = 0
+    formula: bool = False
+    cached: bool = True  # a <v> value is present
+    error: str = ""  # "#DIV/0!" for an error cell (t="e")
+
+
+def _attrs(text: str) -> dict[str, str]:
+    return {m[1].rsplit(":", 1)[-1]: html.unescape(m[2] if m[2] is not None else m[3]) for m in _ATTR.finditer(text)}
+
+
+_SHEET = re.compile(r"<(?:\w+:)?sheet\b([^>]*)/?>")
+_REL = re.compile(r"<(?:\w+:)?Relationship\b([^>]*)/?>")
+_XFS = re.compile(r"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
+_XF = re.compile(r"<(?:\w+:)?xf\b([^>]*?)/?>")
+_NUMFMT = re.compile(r"<(?:\w+:)?numFmt\b([^>]*?)/?>")
+_CELL = re.compile(r"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_FORMULA = re.compile(r"<(?:\w+:)?f[\s>/]")
+_FORMULA_B = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_VALUE = re.compile(r"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+_REF = re.compile(r'\br\s*=\s*["\']([A-Z]{1,3}[0-9]{1,7})["\']')
+_PERCENT_BUILTIN = {9, 10}
+
+
+@dataclass
+class Package:
+    parts: dict[str, bytes]  # XML parts (checked), by zip name
+    _text: dict[str, str] = field(default_factory=dict)
+    _sheets: dict[str, str] | None = None
+    _percent: frozenset[int] | None = None
+    _formulas: dict[str, bool] = field(default_factory=dict)
+
+    def text(self, part: str) -> str:
+        if part not in self._text:
+            self._text[part] = _as_text(self.parts.get(part, b""))
+        return self._text[part]
+
+    def application(self) -> str:
+        """"Microsoft Excel 16.0300", "LibreOffice/7.6…", "… Openpyxl 3.1.5" from docProps/app.xml."""
+        text = self.text("docProps/app.xml")
+        app = re.search(r"<(?:\w+:)?Application>([^<]*)<", text)
+        ver = re.search(r"<(?:\w+:)?AppVersion>([^<]*)<", text)
+        name = html.unescape(app[1]).strip() if app else ""
+        if ver and name and ver[1].strip() not in name:
+            name = f"{name} {html.unescape(ver[1]).strip()}"
+        return name[:200]
+
+    @property
+    def date1904(self) -> bool:
+        m = re.search(r"<(?:\w+:)?workbookPr\b([^>]*)", self.text("xl/workbook.xml"))
+        return bool(m) and _attrs(m[1]).get("date1904", "0").lower() in ("1", "true")
+
+    def sheet_parts(self) -> dict[str, str]:
+        """Sheet name → zip part name, via workbook.xml and its relationships."""
+        if self._sheets is None:
+            rels = {}
+            for m in _REL.finditer(self.text("xl/_rels/workbook.xml.rels")):
+                a = _attrs(m[1])
+                target = a.get("Target", "")
+                target = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                rels[a.get("Id", "")] = str(PurePosixPath(target))
+            self._sheets = {}
+            for m in _SHEET.finditer(self.text("xl/workbook.xml")):
+                a = _attrs(m[1])
+                if "name" in a and a.get("id") in rels:
+                    self._sheets[a["name"]] = rels[a["id"]]
+        return self._sheets
+
+    def percent_styles(self) -> frozenset[int]:
+        """Indexes of cellXfs whose number format shows a percent (built-in 9, 10 or a custom "%")."""
+        if self._percent is None:
+            raw = self.parts.get("xl/styles.xml", b"")
+            if b"%" not in raw and not re.search(rb"numFmtId=[\"'](?:9|10)[\"']", raw) and raw[:1] == b"<":
+                self._percent = frozenset()  # fast path: no percent format anywhere
+                return self._percent
+            text = self.text("xl/styles.xml")
+            custom = {}
+            for m in _NUMFMT.finditer(text):
+                a = _attrs(m[1])
+                if a.get("numFmtId", "").isdigit():
+                    custom[int(a["numFmtId"])] = a.get("formatCode", "")
+            found = set()
+            xfs = _XFS.search(text)
+            for i, m in enumerate(_XF.finditer(xfs[1] if xfs else "")):
+                fid = _attrs(m[1]).get("numFmtId", "0")
+                fid_n = int(fid) if fid.isdigit() else 0
+                if fid_n in _PERCENT_BUILTIN or "%" in custom.get(fid_n, ""):
+                    found.add(i)
+            self._percent = frozenset(found)
+        return self._percent
+
+    def has_formulas_or_errors(self, sheet: str) -> bool:
+        """Whether blank-looking cells of ``sheet`` may hide a formula or an error value."""
+        if sheet not in self._formulas:
+            part = self.sheet_parts().get(sheet, "")
+            body = self.parts.get(part, b"")
+            if body[:2] in (b"\xff\xfe", b"\xfe\xff") or 0 in body[:2]:
+                body = self.text(part).encode("utf-8")
+            self._formulas[sheet] = bool(_FORMULA_B.search(body)) or b't="e"' in body or b"t='e'" in body
+        return self._formulas[sheet]
+
+    def cells(self, sheet: str, refs: set[str]) -> dict[str, CellXml]:
+        """Style, formula and error facts of the cells ``refs`` of ``sheet`` (others skipped)."""
+        out: dict[str, CellXml] = {}
+        if not refs:
+            return out
+        for m in _CELL.finditer(self.text(self.sheet_parts().get(sheet, ""))):
+            r = _REF.search(m[1])
+            if r is None or r[1] not in refs:
+                continue
+            a, ref = _attrs(m[1]), r[1]
+            body = m[2] or ""
+            v = _VALUE.search(body)
+            style = int(a["s"]) if a.get("s", "").isdigit() else 0
+            error = html.unescape(v[1]) if a.get("t") == "e" and v else ""
+            out[ref] = CellXml(style, bool(_FORMULA.search(body)), v is not None and v[1] != "", error)
+        return out

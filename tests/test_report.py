@@ -1,0 +1,496 @@
+"""Report: Vietnamese numbers and dates, safe rendering, the ND30 layout read back, files, determinism."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import importlib.util
+import io
+import json
+import re
+import shutil
+import subprocess
+import time
+import zipfile
+from pathlib import Path
+
+import jinja2
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docxtpl import DocxTemplate
+from openpyxl import load_workbook
+
+from pipeline.aggregate import aggregate
+from pipeline.errors import BaoCaoError, OutputLockedError
+from pipeline.intake import LEAD, MISSING, PARTNER, IntakeResult, Provenance, TaskReport, UnitStatus
+from pipeline.report import (
+    build_context,
+    jinja_filters,
+    ngay_thang,
+    phan_tram,
+    record_json,
+    render_context,
+    render_report,
+    report_stamp,
+    run_record,
+    so_lieu,
+    so_vn,
+    summary_workbook,
+    write_report,
+)  # fmt: skip
+from pipeline.report_docx import bar_chart, make_env
+from pipeline.rules import Problem
+from pipeline.workspace import Workspace
+from tests.conftest import make_submission, small_intake, small_submissions
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "templates" / "bao-cao.docx"
+SPECIAL = "Phòng Kinh tế & Hạ tầng <thí điểm> \"xanh\" 'mới'"
+
+
+def body_paragraphs(data: bytes) -> list[str]:
+    """Every paragraph's text in document order, table cells included."""
+    doc = Document(io.BytesIO(data))
+    return ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in doc.element.body.iter(qn("w:p"))]
+
+
+def text_of(data: bytes) -> str:
+    return "\n".join(body_paragraphs(data))
+
+
+@pytest.fixture(scope="module")
+def module_summary(kh178):
+    return aggregate(kh178, small_intake(kh178))
+
+
+@pytest.fixture(scope="module")
+def report(module_summary) -> bytes:
+    return render_report(TEMPLATE, module_summary)
+
+
+@pytest.fixture
+def workspace(tmp_path) -> Workspace:
+    shutil.copyfile(ROOT / "config.toml", tmp_path / "config.toml")
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    (tmp_path / "inbox").mkdir()
+    return Workspace(tmp_path)
+
+
+# --------------------------------------------------------------------------- Vietnamese text
+
+
+def test_numbers_the_vietnamese_way():
+    assert so_vn(1250) == "1.250"
+    assert so_vn(1234567) == "1.234.567"
+    assert so_vn(1234.5, 1) == "1.234,5"
+    assert so_vn(0) == "0" and so_vn(None) == "—"
+    assert phan_tram(85.5) == "85,5 %"
+    assert phan_tram(60.0) == "60 %"
+    assert phan_tram(100 * 25 / 35) == "71,4 %"
+    assert phan_tram(99.96) == "100 %"
+    assert so_lieu(120.5) == "120,5" and so_lieu(1250.0) == "1.250" and so_lieu(0.25) == "0,25"
+
+
+@pytest.mark.parametrize(
+    ("date", "expected"),
+    [
+        (dt.date(2026, 12, 5), "Cao Lãnh, ngày 05 tháng 12 năm 2026"),
+        (dt.date(2027, 2, 1), "Cao Lãnh, ngày 01 tháng 02 năm 2027"),
+        (dt.date(2027, 3, 9), "Cao Lãnh, ngày 09 tháng 3 năm 2027"),
+        (dt.date(2027, 1, 15), "Cao Lãnh, ngày 15 tháng 01 năm 2027"),
+    ],
+)
+def test_date_line(date, expected):
+    assert ngay_thang("Cao Lãnh", date) == expected
+
+
+def test_context_header_lines_come_from_the_config(module_summary):
+    ctx = build_context(module_summary)
+    assert ctx["ngay_thang"] == "Cao Lãnh, ngày 05 tháng 12 năm 2026"
+    assert ctx["so_hieu"] == "Số:      /BC-UBND"
+    assert ctx["co_quan_cap_tren"] == "ỦY BAN NHÂN DÂN" and ctx["co_quan_ten"] == "HUYỆN CAO LÃNH"
+    assert ctx["trich_yeu"] == (
+        "Kết quả thực hiện Kế hoạch số 178/KH-UBND ngày 13/10/2021 về sản xuất và tiêu dùng bền vững năm 2026"
+    )
+    assert ctx["mo_dau"] == "Ủy ban nhân dân huyện Cao Lãnh báo cáo kết quả thực hiện năm 2026 như sau:"
+    assert ctx["can_cu"][0].startswith("Căn cứ Kế hoạch số 07/KH-UBND") and ctx["can_cu"][0].endswith(";")
+    assert ctx["can_cu"][-1].endswith("huyện Cao Lãnh.")
+    assert ctx["noi_nhan"][0] == "- Sở Công Thương tỉnh Đồng Tháp (b/c);"
+    assert ctx["noi_nhan"][-1] == "- Lưu: VT, KTHT."
+    assert (ctx["ky_tham_quyen"], ctx["ky_thay"], ctx["ky_chuc_vu"], ctx["ky_ho_ten"]) == (
+        "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Minh Tuấn")
+    assert ctx["kem_theo"] == (
+        "(Kèm theo Báo cáo số      /BC-UBND ngày    tháng    năm 2026 của Ủy ban nhân dân huyện Cao Lãnh)"
+    )
+
+
+# --------------------------------------------------------------------------- safe rendering
+
+
+def test_special_characters_survive_with_the_paragraph_after_them(kh178):
+    subs = small_submissions()
+    tnmt = subs["tnmt"]
+    subs["tnmt"] = dataclasses.replace(tnmt, tasks=(TaskReport("I.2", LEAD, "Đang thực hiện", SPECIAL, "", ""),))
+    data = render_report(TEMPLATE, aggregate(kh178, small_intake(kh178, subs)))
+    paras = body_paragraphs(data)
+    line = f"- Phòng Tài nguyên và Môi trường (chủ trì, đang thực hiện): {SPECIAL}."
+    assert line in paras
+    after = paras[paras.index(line) + 1]
+    assert after.startswith("d) Phổ biến, tuyên truyền, định hướng về phát triển loại hình du lịch sinh thái")
+
+
+def test_special_characters_in_any_context_value(module_summary):
+    ctx = build_context(module_summary)
+    ctx["mo_dau"] = SPECIAL
+    ctx["tinh_hinh"] = ["Đoạn sau vẫn còn nguyên & đủ."]
+    paras = body_paragraphs(render_context(TEMPLATE, ctx, report_stamp(module_summary)))
+    i = paras.index(SPECIAL)
+    assert paras[i + 1] == "Đoạn sau vẫn còn nguyên & đủ."
+
+
+def test_a_missing_context_key_raises_instead_of_leaving_a_blank(module_summary):
+    ctx = build_context(module_summary)
+    del ctx["mo_dau"]
+    with pytest.raises(jinja2.UndefinedError, match="mo_dau"):
+        render_context(TEMPLATE, ctx, report_stamp(module_summary))
+
+
+def test_every_template_variable_is_in_the_context(module_summary):
+    env = make_env(jinja_filters())
+    names = DocxTemplate(str(TEMPLATE)).get_undeclared_template_variables(jinja_env=env)
+    ctx = build_context(module_summary)
+    assert {"trich_yeu", "chi_tieu", "phu_luc_1", "ky_ho_ten", "bieu_do"} <= names
+    assert names <= set(ctx)
+
+
+def test_the_committed_template_is_what_the_tool_builds():
+    spec = importlib.util.spec_from_file_location("make_report_template", ROOT / "tools" / "make_report_template.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    built, committed = zipfile.ZipFile(io.BytesIO(module.build())), zipfile.ZipFile(TEMPLATE)
+    for part in ("word/document.xml", "word/styles.xml"):
+        assert built.read(part) == committed.read(part), f"{part}: chạy lại tools/make_report_template.py"
+
+
+# --------------------------------------------------------------------------- ND30 layout
+
+
+def _mm(length) -> float:  # noqa: ANN001
+    return length / Mm(1)
+
+
+def style_size(style):  # noqa: ANN001, ANN201
+    while style is not None and style.font.size is None:
+        style = style.base_style
+    return style.font.size if style is not None else None
+
+
+def test_page_setup_fonts_and_page_numbers(report):
+    doc = Document(io.BytesIO(report))
+    first = doc.sections[0]
+    assert abs(_mm(first.page_width) - 210) <= 1 and abs(_mm(first.page_height) - 297) <= 1
+    assert [round(_mm(m)) for m in (first.top_margin, first.bottom_margin, first.left_margin, first.right_margin)] == [
+        20, 20, 30, 15]
+    assert first.different_first_page_header_footer
+    header_xml = first.header._element.xml
+    assert "PAGE" in header_xml and "fldChar" in header_xml
+    assert "PAGE" not in first.first_page_header._element.xml
+    normal = doc.styles["Normal"]
+    assert normal.font.name == "Times New Roman" and normal.font.size == Pt(14)
+    fonts = normal.element.rPr.rFonts
+    assert {fonts.get(qn(f"w:{a}")) for a in ("ascii", "hAnsi", "eastAsia", "cs")} == {"Times New Roman"}
+    body = doc.styles["BC Nội dung"].paragraph_format
+    assert body.alignment == 3 and round(_mm(body.first_line_indent)) == 10  # justified, 1 cm
+    assert body.space_after >= Pt(6) and 1.0 <= body.line_spacing <= 1.5
+
+
+def test_header_table_title_and_signature(report):
+    doc = Document(io.BytesIO(report))
+    head = doc.tables[0]
+    left, right = head.rows[0].cells
+    assert [p.text for p in left.paragraphs if p.text] == ["ỦY BAN NHÂN DÂN", "HUYỆN CAO LÃNH"]
+    assert [p.text for p in right.paragraphs if p.text] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                                                           "Độc lập - Tự do - Hạnh phúc"]  # fmt: skip
+    for cell in (left, right):
+        assert all(r.bold for p in cell.paragraphs for r in p.runs)
+        lines = [p for p in cell.paragraphs if not p.text]
+        assert lines and lines[0]._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom")) is not None
+    assert round(_mm(head.columns[0].width)) == 66 and round(_mm(head.columns[1].width)) == 99
+    number, date = head.rows[1].cells
+    assert number.text == "Số:      /BC-UBND" and number.paragraphs[0].runs[0].font.size == Pt(13)
+    assert date.text == "Cao Lãnh, ngày 05 tháng 12 năm 2026"
+    assert all(r.italic for r in date.paragraphs[0].runs)
+    assert head._tbl.tblPr.find(qn("w:tblBorders")).find(qn("w:top")).get(qn("w:val")) == "nil"
+
+    title = next(p for p in doc.paragraphs if p.text == "BÁO CÁO")
+    assert title.style.font.bold and title.style.paragraph_format.alignment == 1  # centred
+    assert "_" * 3 not in text_of(report)
+
+    closing = next(t for t in doc.tables if t.rows[0].cells[0].paragraphs[0].text == "Nơi nhận:")
+    recipients, signature = closing.rows[0].cells
+    label = recipients.paragraphs[0].runs[0]
+    assert label.bold and label.italic and label.font.size == Pt(12)
+    assert [p.text for p in recipients.paragraphs[1:]][-1] == "- Lưu: VT, KTHT."
+    assert recipients.paragraphs[1].style.font.size == Pt(11)
+    lines = [p.text for p in signature.paragraphs if p.text]
+    assert lines == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Minh Tuấn"]
+    assert all(r.bold for p in signature.paragraphs for r in p.runs)
+
+
+def test_appendices_are_landscape_sections_numbered_on_their_own(report):
+    doc = Document(io.BytesIO(report))
+    assert len(doc.sections) == 4
+    for section in doc.sections[1:]:
+        assert section.orientation == 1  # landscape
+        assert abs(_mm(section.page_width) - 297) <= 1 and abs(_mm(section.page_height) - 210) <= 1
+        assert section._sectPr.find(qn("w:pgNumType")).get(qn("w:start")) == "1"
+    paras = body_paragraphs(report)
+    for n in ("I", "II", "III"):
+        assert f"Phụ lục {n}" in paras
+    assert "SỐ LIỆU CÁC CHỈ TIÊU THEO TỪNG ĐƠN VỊ NĂM 2026" in paras
+    assert paras.count(
+        "(Kèm theo Báo cáo số      /BC-UBND ngày    tháng    năm 2026 của Ủy ban nhân dân huyện Cao Lãnh)") == 3
+
+
+def test_grid_tables_repeat_a_bold_header_row(report):
+    doc = Document(io.BytesIO(report))
+    grids = [t for t in doc.tables if t.rows[0].cells[0].text == "STT"]
+    assert len(grids) == 1 + 11 + 2  # indicators, one per indicator in Phụ lục I, Phụ lục II, III
+    for t in grids:
+        assert t.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+        assert t.rows[0].cells[0].paragraphs[0].style.font.bold
+        assert style_size(t.rows[1].cells[0].paragraphs[0].style) == Pt(12)
+
+
+def test_appendix_i_value_columns_share_the_width(report):
+    doc = Document(io.BytesIO(report))
+    ccn = next(t for t in doc.tables if t.rows[0].cells[-1].text == "Tỷ lệ (%)" and len(t.columns) == 7)
+    widths = [int(c.get(qn("w:w"))) for c in ccn._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert len(set(widths[2:])) == 1
+    assert abs(sum(widths) - int(ccn._tbl.tblPr.find(qn("w:tblW")).get(qn("w:w")))) < 7
+    rows = [[c.text for c in r.cells] for r in ccn.rows]
+    assert rows[1] == ["1", "Phòng Kinh tế và Hạ tầng", "2", "2", "", "", "100 %"]
+    assert rows[2][1] == "Phòng Nông nghiệp và Phát triển nông thôn (chưa nộp)"
+    assert rows[-1] == ["", "Cộng", "2", "2", "—", "—", "100 %"]
+
+
+# --------------------------------------------------------------------------- contents
+
+
+def test_report_names_the_missing_units_and_says_the_figures_are_provisional(report):
+    text = text_of(report)
+    assert "Đến ngày lập báo cáo, 6/26 đơn vị đã gửi báo cáo, trong đó 5 đơn vị gửi báo cáo hợp lệ" in text
+    assert "1 đơn vị gửi sau ngày 05/12/2026: UBND xã Bình Thạnh" in text
+    assert "1 đơn vị gửi báo cáo có lỗi chưa khắc phục: UBND xã Ba Sao" in text
+    assert "còn 20 đơn vị chưa gửi báo cáo: Phòng Tài chính – Kế hoạch," in text
+    assert "UBND xã Mỹ Long" in text and "Phòng Y tế," in text
+    assert "số liệu tạm tổng hợp từ 5/26 đơn vị" in text
+
+
+def test_tasks_are_attributed_and_gaps_said_properly(report):
+    paras = body_paragraphs(report)
+    text = "\n".join(paras)
+    assert "1. Triển khai, tuyên truyền, hướng dẫn về sản xuất và tiêu dùng bền vững" in paras
+    assert ("- Phòng Kinh tế và Hạ tầng (chủ trì, đã hoàn thành): Tổ chức 02 hội nghị tuyên truyền cho 180 lượt "
+            "doanh nghiệp, tiểu thương.") in paras  # fmt: skip
+    assert "- UBND xã An Bình (phối hợp): Lồng ghép tuyên truyền trong các cuộc họp ấp." in paras
+    assert "- Phòng Kinh tế và Hạ tầng (chủ trì): đang thực hiện, chưa nêu kết quả cụ thể." in paras
+    assert "Phòng Văn hóa và Thông tin chưa báo cáo kết quả nhiệm vụ này." in paras
+    assert "Phòng Y tế chưa báo cáo kết quả nhiệm vụ này." in paras
+    assert "Nhiệm vụ thực hiện trong giai đoạn 2021–2025, đã kết thúc; năm 2026 không tiếp tục báo cáo." in paras
+    assert "Tình hình thực hiện từng nhiệm vụ tại Phụ lục II" in text
+    assert "số liệu của từng đơn vị tại Phụ lục I" in text and "tại Phụ lục III" in text
+
+
+def test_section_one_quotes_three_partners_and_names_the_others(kh178):
+    subs = small_submissions()
+    for unit in ("tnmt", "xa-my-hiep", "xa-binh-thanh"):  # with xa-an-binh: four partners on I.1.a
+        extra = TaskReport("I.1.a", PARTNER, "", f"Kết quả phối hợp của {unit}", "", "")
+        subs[unit] = dataclasses.replace(subs[unit], tasks=subs[unit].tasks + (extra,))
+    item = build_context(aggregate(kh178, small_intake(kh178, subs)))["nhiem_vu"][0]["muc"][0]
+    assert item["tieu_de"].startswith("a) Tuyên truyền, phổ biến nâng cao nhận thức") and item["tieu_de"].endswith(".")
+    assert item["doan"] == [
+        "- Phòng Kinh tế và Hạ tầng (chủ trì, đã hoàn thành): Tổ chức 02 hội nghị tuyên truyền cho 180 lượt "
+        "doanh nghiệp, tiểu thương.",
+        "- Phòng Tài nguyên và Môi trường (phối hợp): Kết quả phối hợp của tnmt.",
+        "- UBND xã An Bình (phối hợp): Lồng ghép tuyên truyền trong các cuộc họp ấp.",
+        "- UBND xã Bình Thạnh (phối hợp): Kết quả phối hợp của xa-binh-thanh.",
+        "- Ngoài ra, 1 đơn vị phối hợp khác có báo cáo kết quả thực hiện: xã Mỹ Hiệp.",
+    ]
+
+
+def test_difficulties_directions_proposals_are_attributed_points(report):
+    paras = body_paragraphs(report)
+    assert "- Kinh phí thực hiện còn hạn chế (Phòng Kinh tế và Hạ tầng; các xã An Bình, Mỹ Hiệp)." in paras
+    assert "- Tiếp tục tuyên truyền (Phòng Kinh tế và Hạ tầng)." in paras
+    assert "- Bố trí thêm kinh phí tuyên truyền (xã An Bình);" in paras
+    last = "- Đề nghị tỉnh hỗ trợ kinh phí xây dựng mô hình (Phòng Kinh tế và Hạ tầng)./."
+    assert last in paras and paras[paras.index(last) + 1] == "Nơi nhận:"
+
+
+def test_empty_sections_get_a_proper_sentence(kh178):
+    subs = {"vhtt": make_submission("vhtt", {"so_cuoc_tuyen_truyen": 2})}
+    ctx = build_context(aggregate(kh178, small_intake(kh178, subs)))
+    assert ctx["kho_khan"] == ["Các đơn vị không phản ánh khó khăn, vướng mắc."]
+    assert ctx["kien_nghi"] == ["Các đơn vị không có kiến nghị, đề xuất./."]
+    assert ctx["bieu_do"] is None  # no percent indicator has a value: a sentence instead of a chart
+    data = render_context(TEMPLATE, ctx, dt.datetime(2026, 12, 5))
+    assert ctx["bieu_do_thay_the"] in body_paragraphs(data)
+    assert not [n for n in zipfile.ZipFile(io.BytesIO(data)).namelist() if n.startswith("word/media/")]
+
+
+def test_indicator_table_shows_vietnamese_values_targets_and_basis(report):
+    doc = Document(io.BytesIO(report))
+    table = next(t for t in doc.tables if [c.text for c in t.rows[0].cells][:2] == ["STT", "Chỉ tiêu"])
+    assert [c.text for c in table.rows[0].cells] == ["STT", "Chỉ tiêu", "Mục tiêu (năm mốc)", "Kết quả năm 2026",
+                                                    "Đánh giá"]  # fmt: skip
+    rows = {r.cells[0].text: [c.text for c in r.cells] for r in table.rows[1:]}
+    assert rows["2"][2:] == ["100 % (2025)", "85 %\n(34/40 cơ sở)\n(1/1 đơn vị)", "Chưa đạt"]
+    assert rows["4"][2:4] == ["90 % (2030)", "55 %\n(từ 200 xuống 90 kg/tháng)\n(3/18 đơn vị)"]
+    assert rows["6"][3] == "71,4 %\n(25/35 cửa hàng)\n(3/18 đơn vị)"
+    assert rows["6"][4] == "Không đủ số liệu\n(dưới 80 % số đơn vị báo cáo)"
+    assert rows["9"][2] == "—" and "1.250 cơ sở" in rows["9"][3] and rows["9"][4] == "Không có chỉ tiêu định lượng"
+    assert rows["5"][3] == "—\n(3/18 đơn vị)"
+    images = [n for n in zipfile.ZipFile(io.BytesIO(report)).namelist() if n.startswith("word/media/")]
+    assert len(images) == 1 and images[0].endswith(".png")
+
+
+# --------------------------------------------------------------------------- determinism and files
+
+
+def test_same_summary_gives_byte_identical_files(module_summary):
+    first = render_report(TEMPLATE, module_summary)
+    bar_chart.cache_clear()  # draw the chart again too
+    assert render_report(TEMPLATE, module_summary) == first
+    assert summary_workbook(module_summary) == summary_workbook(module_summary)
+    core = zipfile.ZipFile(io.BytesIO(first)).read("docProps/core.xml").decode()
+    assert "2026-12-05T00:00:00Z" in core
+
+
+def test_write_report_numbers_new_files_and_overwrites_on_request(workspace, module_summary):
+    files = write_report(workspace, module_summary)
+    folder = workspace.root / "outbox" / "bao-cao-2026"
+    assert (files.docx, files.xlsx, files.record) == (
+        folder / "bao-cao-2026.docx", folder / "tong-hop-2026.xlsx", folder / "nhat-ky-2026.json")
+    again = write_report(workspace, module_summary)
+    assert again.docx.name == "bao-cao-2026 (2).docx" and again.xlsx.name == "tong-hop-2026 (2).xlsx"
+    assert again.record.name == "nhat-ky-2026 (2).json"
+    files.docx.write_bytes(b"old")
+    replaced = write_report(workspace, module_summary, overwrite=True)
+    assert replaced.docx == files.docx and replaced.docx.read_bytes()[:2] == b"PK"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "bao-cao-2026 (2).docx", "bao-cao-2026.docx", "nhat-ky-2026 (2).json", "nhat-ky-2026.json",
+        "tong-hop-2026 (2).xlsx", "tong-hop-2026.xlsx"]  # no temporary files left
+    record = json.loads(replaced.record.read_text(encoding="utf-8"))
+    assert record["outputs"]["docx"] == {"file": "bao-cao-2026.docx",
+                                         "sha256": hashlib.sha256(replaced.docx.read_bytes()).hexdigest()}
+
+
+def test_a_report_open_in_word_is_a_one_line_message(workspace, module_summary, monkeypatch):
+    write_report(workspace, module_summary)
+
+    def locked(src, dst):  # noqa: ANN001, ANN202
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("pipeline.ooxml.os.replace", locked)
+    with pytest.raises(OutputLockedError, match="đang mở trong Word/Excel"):
+        write_report(workspace, module_summary, overwrite=True)
+
+
+def test_write_report_refuses_when_no_form_was_accepted(workspace, kh178):
+    nothing = IntakeResult(2026, [UnitStatus(u.id, MISSING, None) for u in kh178.units], [])
+    with pytest.raises(BaoCaoError) as err:
+        write_report(workspace, aggregate(kh178, nothing))
+    assert str(err.value) == ("Chưa có biểu mẫu hợp lệ nào trong inbox/ — không thể lập báo cáo năm 2026. "
+                              "Chạy `baocao kiem-tra` để xem chi tiết.")  # fmt: skip
+    assert not (workspace.root / "outbox" / "bao-cao-2026").exists()
+
+
+def test_summary_workbook_sheets_and_values(module_summary):
+    wb = load_workbook(io.BytesIO(summary_workbook(module_summary)))
+    assert wb.sheetnames == ["Chỉ tiêu", "Theo đơn vị", "Nhiệm vụ", "Tình trạng nộp"]
+    ws = wb["Chỉ tiêu"]
+    assert ws.freeze_panes == "A2" and ws["A1"].font.b
+    row = next(r for r in ws.iter_rows(min_row=2) if r[1].value.startswith("Cửa hàng tiện lợi"))
+    assert row[4].value == pytest.approx(100 * 25 / 35) and row[4].number_format == '0.0"%"'
+    assert row[2].value == 100 and row[3].value == 2030 and row[6].value == "Không đủ số liệu"
+    assert (row[7].value, row[8].value) == (3, 18)
+    units = wb["Theo đơn vị"]
+    cells = {(r[2].value, r[4].value): r[5] for r in units.iter_rows(min_row=2)}
+    assert cells[("xa-an-binh", "Số doanh nghiệp, cơ sở tham gia cung ứng, phân phối nông sản thực phẩm an toàn")
+                 ].value == 1000  # fmt: skip
+    assert cells[("ktht", "Cơ quan có sử dụng sản phẩm thân thiện môi trường thay thế bao bì khó phân hủy và sản "
+                          "phẩm nhựa dùng một lần không?")].value == "Có"  # fmt: skip
+    status = {r[1].value: r for r in wb["Tình trạng nộp"].iter_rows(min_row=2)}
+    assert status["UBND xã Ba Sao"][2].value == "Có lỗi" and status["UBND xã Ba Sao"][6].value == 1
+    assert status["UBND xã Bình Thạnh"][2].value == "Nộp muộn" and len(status["UBND xã Bình Thạnh"][4].value) == 12
+    tasks = [[c.value for c in r] for r in wb["Nhiệm vụ"].iter_rows(min_row=2)]
+    assert [r[2:7] for r in tasks if r[0] == "I.1.a"] == [
+        ["Phòng Kinh tế và Hạ tầng", "Chủ trì", "2021–2030", "Đã hoàn thành",
+         "Tổ chức 02 hội nghị tuyên truyền cho 180 lượt doanh nghiệp, tiểu thương"],
+        ["UBND xã An Bình", "Phối hợp", "2021–2030", None, "Lồng ghép tuyên truyền trong các cuộc họp ấp"]]
+    assert next(r for r in tasks if r[0] == "II.1")[5] == "Đã kết thúc"
+    assert next(r for r in tasks if r[0] == "I.3")[5] == "Chưa báo cáo"
+    for sheet in wb:
+        assert not any(isinstance(c.value, str) and c.value.startswith("=") for r in sheet.iter_rows() for c in r)
+
+
+def test_run_record_says_what_was_used(module_summary):
+    bad = Provenance("ghi chu.docx", "f" * 64, 10, dt.datetime(2026, 11, 2, 8, 0))
+    problem = Problem("khong-phai-bieu-mau", "Tệp không phải biểu mẫu Excel.", file="ghi chu.docx")
+    record = run_record(module_summary, ROOT / "config.toml", rejected=[(bad, problem)], template=TEMPLATE)
+    data = record_json(record)
+    assert data == record_json(run_record(module_summary, ROOT / "config.toml", [(bad, problem)], TEMPLATE))
+    back = json.loads(data)
+    assert back["config"] == {"file": "config.toml", "plan_id": "KH178-2021", "plan_number": "178/KH-UBND",
+                              "sha256": hashlib.sha256((ROOT / "config.toml").read_bytes()).hexdigest(),
+                              "template_version": 1}  # fmt: skip
+    assert back["year"] == 2026 and back["report_date"] == "2026-12-05" and back["product"]["version"]
+    units = {u["unit"]: u for u in back["units"]}
+    assert units["xa-binh-thanh"]["state"] == "nop-muon" and units["xa-binh-thanh"]["used"] is True
+    assert units["xa-ba-sao"]["used"] is False and units["xa-ba-sao"]["problems"][0]["cell"] == "E12"
+    assert units["xa-ba-sao"]["set_aside"] == ["xa-ba-sao (cu).xlsx: bản cũ hơn"]
+    assert units["ktht"]["file"]["application"] == "Microsoft Excel" and units["ktht"]["file"]["size"] == 12345
+    assert units["yte"]["file"] is None and units["yte"]["state"] == "chua-nop"
+    assert back["rejected_files"] == [{"file": {"application": "", "modified": "2026-11-02T08:00:00", "path": "ghi chu.docx",
+                                                "sha256": "f" * 64, "size": 10},
+                                       "problem": {"cell": "", "code": "khong-phai-bieu-mau", "expected": "",
+                                                   "file": "ghi chu.docx", "message": "Tệp không phải biểu mẫu Excel.",
+                                                   "severity": "loi", "sheet": "", "value": ""}}]  # fmt: skip
+    shops = next(i for i in back["indicators"] if i["indicator"] == "cua_hang_tien_loi")
+    assert shops["value"] == pytest.approx(100 * 25 / 35) and shops["target"] == {"year": 2030, "value": 100.0}
+    assert shops["status"] == "khong-du-so-lieu" and len(shops["expected_units"]) == 18
+    assert shops["reported_units"] == ["xa-an-binh", "xa-binh-thanh", "xa-my-hiep"]
+    assert shops["input_totals"]["so_cua_hang_tien_loi"] == {"total": 35.0, "answered": 3}
+    assert shops["values_by_unit"]["xa-an-binh"] == {"so_cua_hang_bao_bi_xanh": 8.0, "so_cua_hang_tien_loi": 10.0}
+    assert back["report_template"]["sha256"] == hashlib.sha256(TEMPLATE.read_bytes()).hexdigest()
+
+
+# --------------------------------------------------------------------------- LibreOffice
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_libreoffice_opens_the_report_and_the_workbook(libreoffice, workspace, module_summary, tmp_path):
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) không có trên máy này.")
+    files = write_report(workspace, module_summary)
+    t0 = time.perf_counter()
+    pdf, xlsx_pdf = libreoffice([files.docx, files.xlsx], "pdf", tmp_path / "pdf")
+    print(f"LibreOffice: 2 tệp → PDF trong {time.perf_counter() - t0:.1f} s")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = text.count("\f")
+    assert 3 <= pages <= 30
+    flat = _squash(text)
+    for needle in ("ỦY BAN NHÂN DÂN", "HUYỆN CAO LÃNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "BÁO CÁO",
+                   "Cao Lãnh, ngày 05 tháng 12 năm 2026", "Nguyễn Minh Tuấn", "Phụ lục III", "71,4 %"):
+        assert _squash(needle) in flat, needle
+    for ind in module_summary.plan.indicators:
+        assert _squash(ind.text[:30]) in flat, ind.id
+    sheet_text = subprocess.run(["pdftotext", str(xlsx_pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert _squash("Chỉ tiêu") in _squash(sheet_text) and _squash("Kết quả năm 2026") in _squash(sheet_text)
