@@ -224,6 +224,8 @@ def read_file(path: Path, rel: str, plan: Plan, year: int) -> FileResult:
 
 # --------------------------------------------------------------------------- the inbox
 
+POOL_FROM = 150  # files; below this one process is faster than starting a pool
+
 
 def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
@@ -325,11 +327,17 @@ def read_inbox(
     plan: Plan,
     year: int,
     progress: Callable[[int, int], None] | None = None,
-    workers: int = 1,
+    workers: int | None = None,
 ) -> IntakeResult:
-    """Read every file under ``inbox/`` (sorted by path) and give each unit of the plan its state."""
+    """Read every file under ``inbox/`` (sorted by path) and give each unit of the plan its state.
+
+    ``workers=None`` picks: one process for a district-sized inbox, a process pool over every
+    core when there are many files (start-up of a pool costs more than reading 100 forms).
+    """
     files, rejected = scan_inbox(ws.inbox)
     total = len(files)
+    if workers is None:
+        workers = 1 if total < POOL_FROM else max(1, os.cpu_count() or 1)
     results: list[FileResult] = []
     if workers > 1 and total > 1:
         from concurrent.futures import ProcessPoolExecutor

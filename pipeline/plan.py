@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -159,18 +160,21 @@ class Plan:
     tasks: tuple[Task, ...]
     indicators: tuple[Indicator, ...]
 
+    @cached_property
+    def _unit_index(self) -> dict[str, Unit]:
+        # frozen dataclasses still have a __dict__, so cached_property works; O(1) lookups
+        # matter for a province-sized plan with thousands of units
+        return {u.id: u for u in self.units}
+
     def unit(self, unit_id: str) -> Unit:
-        for u in self.units:
-            if u.id == unit_id:
-                return u
-        raise KeyError(unit_id)
+        return self._unit_index[unit_id]
 
     def areas(self) -> list[str]:
         """Distinct areas in unit order (empty when the config names none)."""
         return list(dict.fromkeys(u.area for u in self.units if u.area))
 
     def has_unit(self, unit_id: str) -> bool:
-        return any(u.id == unit_id for u in self.units)
+        return unit_id in self._unit_index
 
     def deadline(self, year: int) -> dt.date:
         return dt.date(year, self.deadline_month, self.deadline_day)

@@ -110,9 +110,25 @@ def short_name(name: str) -> str:
     return _LOCAL_PREFIX.sub("", name)
 
 
+NAMES_IN_TEXT = 12  # beyond this many units an attribution names the first few and counts the rest
+NAMES_IN_SITUATION = 30  # a district's missing units are all named; a province's are in Phụ lục III
+
+
+def by_area(plan: Plan) -> bool:
+    """Large multi-area plans (a province rolling up districts): the report groups units by area."""
+    return len(plan.areas()) > 1 and len(plan.units) > 2 * NAMES_IN_TEXT
+
+
 def unit_names(plan: Plan, unit_ids: Iterable[str]) -> str:
-    """Short names for an attribution: "Phòng Y tế; các xã An Bình, Mỹ Hiệp"."""
-    names = [short_name(plan.unit(u).name) if plan.has_unit(u) else u for u in unit_ids]
+    """Short names for an attribution: "Phòng Y tế; các xã An Bình, Mỹ Hiệp".
+
+    A long list names the first units and counts the others ("… và 118 đơn vị khác").
+    """
+    ids = list(unit_ids)
+    if len(ids) > NAMES_IN_TEXT:
+        shown = NAMES_IN_TEXT // 2
+        return f"{unit_names(plan, ids[:shown])} và {len(ids) - shown} đơn vị khác"
+    names = [short_name(plan.unit(u).name) if plan.has_unit(u) else u for u in ids]
     groups: dict[str, list[str]] = {}
     order: list[str] = []
     for n in names:
@@ -154,8 +170,10 @@ def _situation(summary: Summary) -> list[str]:
     sent = total - len(of[MISSING])
     deadline = report_date(summary).strftime("%d/%m/%Y")
 
-    def listed(ids: list[str]) -> str:
-        return ", ".join(names[u] for u in ids)
+    def listed(ids: list[str], nested: bool = False) -> str:
+        if len(ids) > NAMES_IN_SITUATION:
+            return ", danh sách tại Phụ lục III" if nested else " (danh sách tại Phụ lục III)"
+        return ": " + ", ".join(names[u] for u in ids)
 
     if valid == sent:
         head = f"Đến ngày lập báo cáo, {sent}/{total} đơn vị đã gửi báo cáo hợp lệ"
@@ -163,14 +181,14 @@ def _situation(summary: Summary) -> list[str]:
         head = f"Đến ngày lập báo cáo, {sent}/{total} đơn vị đã gửi báo cáo, trong đó {valid} đơn vị gửi báo cáo hợp lệ"
     if of[LATE] and of[SUBMITTED]:
         head += (f" ({len(of[SUBMITTED])} đơn vị gửi đúng hạn, {len(of[LATE])} đơn vị gửi sau ngày "
-                 f"{deadline}: {listed(of[LATE])})")  # fmt: skip
+                 f"{deadline}{listed(of[LATE], nested=True)})")  # fmt: skip
     elif of[LATE]:
         head += f" (gửi sau ngày {deadline})"
     parts = [head]
     if of[HAS_ERRORS]:
-        parts.append(f"{len(of[HAS_ERRORS])} đơn vị gửi báo cáo có lỗi chưa khắc phục: {listed(of[HAS_ERRORS])}")
+        parts.append(f"{len(of[HAS_ERRORS])} đơn vị gửi báo cáo có lỗi chưa khắc phục{listed(of[HAS_ERRORS])}")
     if of[MISSING]:
-        parts.append(f"còn {len(of[MISSING])} đơn vị chưa gửi báo cáo: {listed(of[MISSING])}")
+        parts.append(f"còn {len(of[MISSING])} đơn vị chưa gửi báo cáo{listed(of[MISSING])}")
     paragraphs = ["; ".join(parts) + "."]
     if of[HAS_ERRORS] or of[MISSING]:
         paragraphs.append(

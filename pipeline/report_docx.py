@@ -35,7 +35,7 @@ from .aggregate import (
 from .intake import HAS_ERRORS, LATE, LEAD, MISSING, STATE_LABELS, SUBMITTED
 from .ooxml import stable_package
 from .plan import Plan, Task
-from .report import clean_text, phan_tram, sentence, so_lieu, unit_names
+from .report import by_area, clean_text, phan_tram, sentence, so_lieu, unit_names
 
 # tblCaption of a table whose columns after the first N share the remaining width equally
 # (its value columns come from a {%tc for %} loop): "baocao:cot-deu:2".
@@ -293,9 +293,39 @@ def _unit_ratio(r: IndicatorResult, values: dict[str, float | bool | None]) -> s
     return phan_tram(100 * (1 - total(ind.numerator) / den))
 
 
+def _area_rows(
+    plan: Plan, r: IndicatorResult, reported: dict[str, dict[str, float | bool | None]], ratio: bool
+) -> list[dict[str, Any]]:
+    """Phụ lục I at scale: one row per area with the sums of its reporting units."""
+    ind = r.indicator
+    expected: dict[str, list[str]] = {}
+    for unit_id in r.expected:
+        expected.setdefault(plan.unit(unit_id).area or "Khác", []).append(unit_id)
+    rows = []
+    for n, (area, ids) in enumerate(expected.items(), 1):
+        have = [reported[u] for u in ids if u in reported]
+        sums: dict[str, float | bool | None] = {}
+        cells = []
+        for inp in ind.inputs:
+            vals = [v[inp.id] for v in have if v.get(inp.id) is not None]
+            sums[inp.id] = sum(float(x) for x in vals) if vals else None
+            if inp.kind == "co_khong":
+                cells.append(f"{so_lieu(sums[inp.id])}/{len(vals)} «Có»" if vals else "—")
+            else:
+                cells.append(so_lieu(sums[inp.id]) if vals else "—")
+        cells += [_unit_ratio(r, sums) if have else "—"] if ratio else []
+        rows.append({"stt": str(n), "don_vi": f"{area} ({len(have)}/{len(ids)} đơn vị đã báo cáo)", "so_lieu": cells})
+    return rows
+
+
 def appendix_indicators(summary: Summary) -> list[dict[str, Any]]:
-    """Phụ lục I: for each indicator, every expected unit's inputs and a total row."""
+    """Phụ lục I: for each indicator, every expected unit's inputs and a total row.
+
+    With many units in several areas (a province), one row per area instead; each unit's
+    figures are in the summary workbook.
+    """
     plan = summary.plan
+    grouped = by_area(plan)
     state = {s.unit_id: s.state for s in summary.statuses}
     out = []
     for i, r in enumerate(summary.indicators, 1):
@@ -305,8 +335,8 @@ def appendix_indicators(summary: Summary) -> list[dict[str, Any]]:
         if ratio:
             cols.append("Tỷ lệ (%)" if ind.formula == "ti_le" else "Mức giảm (%)")
         reported = dict(r.by_unit)
-        rows = []
-        for n, unit_id in enumerate(r.expected, 1):
+        rows = _area_rows(plan, r, reported, ratio) if grouped else []
+        for n, unit_id in enumerate(() if grouped else r.expected, 1):
             name = plan.unit(unit_id).name
             if unit_id in reported:
                 vals = reported[unit_id]
@@ -372,9 +402,37 @@ def appendix_tasks(summary: Summary) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def appendix_status(summary: Summary) -> list[dict[str, str]]:
-    """Phụ lục III: every unit's submission state, the file used and the date it was prepared."""
+def _status_by_area(summary: Summary) -> list[dict[str, str]]:
+    """Phụ lục III at scale: per area, how many units are in each state, and who is missing."""
     plan = summary.plan
+    areas: dict[str, list[Any]] = {}
+    for s in summary.statuses:
+        areas.setdefault(plan.unit(s.unit_id).area or "Khác", []).append(s)
+    rows = []
+    for n, (area, statuses) in enumerate(areas.items(), 1):
+        counts = {k: [s.unit_id for s in statuses if s.state == k] for k in (SUBMITTED, LATE, HAS_ERRORS, MISSING)}
+        state = "; ".join(f"{STATE_LABELS[k]}: {len(v)}" for k, v in counts.items() if v)
+        notes = [f"{STATE_LABELS[k]}: {unit_names(plan, counts[k])}" for k in (HAS_ERRORS, MISSING) if counts[k]]
+        made = [s.submission.contact.date for s in statuses if s.submission is not None and s.submission.contact.date]
+        rows.append({
+            "stt": str(n),
+            "don_vi": f"{area} ({len(statuses)} đơn vị)",
+            "tinh_trang": state,
+            "tep": f"{sum(1 for s in statuses if s.submission is not None)} tệp",
+            "ngay_lap": f"{min(made):%d/%m/%Y} – {max(made):%d/%m/%Y}" if made else "—",
+            "ghi_chu": "\n".join(notes),
+        })  # fmt: skip
+    return rows
+
+
+def appendix_status(summary: Summary) -> list[dict[str, str]]:
+    """Phụ lục III: every unit's submission state, the file used and the date it was prepared.
+
+    With many units in several areas, one row per area (each unit is in the summary workbook).
+    """
+    plan = summary.plan
+    if by_area(plan):
+        return _status_by_area(summary)
     rows = []
     for n, s in enumerate(summary.statuses, 1):
         sub = s.submission
