@@ -27,6 +27,17 @@ class VietnameseFormatter(click.HelpFormatter):
 
 
 click.Context.formatter_class = VietnameseFormatter
+HELP_TEXT = "Hiện hướng dẫn này rồi thoát."
+
+
+class VietnameseCommand(click.Command):
+    """Subcommands whose automatic -h/--help option is described in Vietnamese too."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = HELP_TEXT
+        return option
 
 
 class YearType(click.ParamType):
@@ -39,11 +50,8 @@ class YearType(click.ParamType):
             self.fail(f"«{value}» không phải là năm (ví dụ 2026).", param, ctx)
 
 
-def year_option(f):  # noqa: ANN001, ANN201
-    return click.option(
-        "--nam", "year", type=YearType(), default=None,
-        help="Năm báo cáo (mặc định: năm hiện tại).",
-    )(f)  # fmt: skip
+def year_option(f, help: str = "Năm báo cáo (mặc định: năm hiện tại).") -> object:  # noqa: ANN001, A002
+    return click.option("--nam", "year", type=YearType(), default=None, help=help)(f)
 
 
 def _ws(ctx: click.Context) -> Workspace:
@@ -67,7 +75,7 @@ def say(text: str = "", err: bool = False) -> None:
 @click.option("--debug", is_flag=True, help="Hiện chi tiết lỗi kỹ thuật (dành cho người bảo trì).")
 @click.version_option(__version__, "--version", prog_name="baocao", message="%(prog)s %(version)s",
                       help="Hiện phiên bản rồi thoát.")  # fmt: skip
-@click.help_option("-h", "--help", help="Hiện hướng dẫn này rồi thoát.")
+@click.help_option("-h", "--help", help=HELP_TEXT)
 @click.pass_context
 def cli(ctx: click.Context, workdir: Path | None, debug: bool) -> None:
     """Tổng hợp báo cáo thực hiện kế hoạch từ biểu mẫu Excel của các đơn vị.
@@ -80,6 +88,8 @@ def cli(ctx: click.Context, workdir: Path | None, debug: bool) -> None:
     ctx.obj["workdir_given"] = workdir is not None
     ctx.obj["debug"] = debug
 
+
+cli.command_class = VietnameseCommand
 
 @cli.command("ke-hoach", context_settings=CONTEXT)
 @year_option
@@ -176,7 +186,7 @@ def _report(ctx: click.Context, plan: Plan, result, overwrite: bool):  # noqa: A
 
 @cli.command("demo", context_settings=CONTEXT)
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
-@year_option
+@lambda f: year_option(f, "Năm báo cáo (mặc định: năm hiện tại, trong thời kỳ của kế hoạch).")
 @click.pass_context
 def demo(ctx: click.Context, folder: Path | None, year: int | None) -> None:
     """Chạy thử trọn quy trình trên dữ liệu mẫu trong một thư mục riêng (mặc định: ./demo)."""

@@ -169,6 +169,13 @@ def demo_inbox(plan: Plan, year: int) -> dict[str, tuple[bytes, dt.datetime]]:
     return files
 
 
+def demo_year(plan: Plan, today: dt.date | None = None) -> int:
+    """The year the demo runs for when none is given: this year, kept inside the plan's period
+    (so `baocao demo` still runs after the plan has ended, or before it starts)."""
+    year = (today or dt.date.today()).year
+    return min(max(year, plan.start_year), plan.end_year)
+
+
 def make_demo(folder: Path, year: int | None, source: Path | None) -> tuple[Workspace, Plan, int]:
     """Create the demo workspace at ``folder``: config, templates, forms, a filled inbox/."""
     folder = Path(folder)
@@ -181,7 +188,7 @@ def make_demo(folder: Path, year: int | None, source: Path | None) -> tuple[Work
     ws = init_workspace(folder, source)
     marker.write_text("Thư mục chạy thử của baocao; có thể xóa.\n", encoding="utf-8")
     plan = ws.load_plan()
-    year = plan.check_year(year if year is not None else dt.date.today().year)
+    year = plan.check_year(year if year is not None else demo_year(plan))
     from .forms import write_forms
 
     write_forms(ws, plan, year)

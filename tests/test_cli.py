@@ -36,6 +36,15 @@ def test_help_is_in_vietnamese(capsys):
     assert "tao-mau" in out and "Tạo biểu mẫu Excel" in out and "Thư mục làm việc" in out
 
 
+@pytest.mark.parametrize("command", ["ke-hoach", "tao-mau", "kiem-tra", "bao-cao", "demo"])
+def test_every_subcommand_help_is_in_vietnamese(capsys, command):
+    code, out, _ = run(capsys, command, "--help")
+    assert code == 0
+    assert "Cách dùng: baocao " + command in out
+    assert "-h, --help  Hiện hướng dẫn này rồi thoát." in out
+    assert "Show this message" not in out and "Options" not in out
+
+
 def test_ke_hoach_prints_units_tasks_inputs_and_targets(capsys, workspace):
     code, out, _ = run(capsys, "-C", str(workspace), "ke-hoach", "--nam", "2026")
     assert code == 0
