@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from .intake import HAS_ERRORS, LATE, MISSING, STATE_LABELS, SUBMITTED, IntakeResult
 from .plan import Plan
+from .report import phan_tram as percent_vn
+from .report import so_lieu as number_vn
 
 if TYPE_CHECKING:
     from .aggregate import Summary
@@ -20,20 +22,6 @@ FORMULA_TEXT = {
     "tong": "tổng {num}",
     "dem": "thống kê số lượng: {num}",
 }
-
-
-def number_vn(value: float, decimals: int = 0) -> str:
-    """1250 → "1.250"; 85.5 with decimals=1 → "85,5" (Vietnamese separators)."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-
-
-def percent_vn(value: float) -> str:
-    """85.5 → "85,5 %"; 60.0 → "60 %"."""
-    text = number_vn(value, 1)
-    if text.endswith(",0"):
-        text = text[:-2]
-    return f"{text} %"
 
 
 def _pad(text: str, width: int) -> str:
@@ -60,7 +48,10 @@ def describe_plan(plan: Plan, year: int) -> str:
         else:
             goal = f"≥ {number_vn(target.value)} {ind.unit_of_measure} (mốc {target.year})"
         out.append(f"  {i:>2}. [{ind.id}] {ind.text}")
-        names = {"num": " + ".join(ind.numerator), "den": " + ".join(ind.denominator)}
+        def summed(ids: tuple[str, ...]) -> str:
+            return ids[0] if len(ids) == 1 else f"({' + '.join(ids)})"
+
+        names = {"num": summed(ind.numerator), "den": summed(ind.denominator)}
         out.append(f"      Cách tính: {FORMULA_TEXT[ind.formula].format(**names)}; mục tiêu: {goal}")
     out += ["", f"ĐƠN VỊ BÁO CÁO ({len(plan.units)}):"]
     for u in plan.units:
