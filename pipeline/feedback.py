@@ -67,6 +67,8 @@ def feedback_workbook(plan: Plan, unit: Unit, sub: Submission, year: int) -> byt
         values = (i, p.sheet or "—", p.cell or "—", p.value, p.message, SEVERITY_LABELS.get(p.severity, p.severity))
         for col, value in enumerate(values, start=1):
             c = ws.cell(row=row, column=col, value=value)
+            if isinstance(value, str) and value.startswith("="):
+                c.data_type = "s"  # text the unit typed, e.g. "=1+1": openpyxl would write a live formula
             c.font = Font(name=FONT, size=12, bold=col == 6 and p.is_error)
             c.border = BOX
             c.alignment = WRAP

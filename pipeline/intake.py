@@ -199,7 +199,8 @@ def read_file(path: Path, rel: str, plan: Plan, year: int) -> FileResult:
             modified = dt.datetime.fromtimestamp(st.st_mtime)
             if not stat.S_ISREG(st.st_mode):
                 return FileResult(replace(empty, modified=modified), rejection=_file_problem(
-                    "khong-doc-duoc", "Đây không phải tệp thường (thiết bị, ống dẫn…); bỏ qua.", rel))  # fmt: skip
+                    "khong-doc-duoc", "Đây không phải tệp thường (thiết bị, ống dẫn…) nên không đọc. Hãy xóa mục này "
+                    "khỏi inbox/ và chép đúng tệp biểu mẫu .xlsx vào.", rel))  # fmt: skip
             if st.st_size > MAX_FILE_BYTES:
                 prov = Provenance(rel, "", st.st_size, modified)
                 return FileResult(prov, rejection=_file_problem(
@@ -225,6 +226,7 @@ def read_file(path: Path, rel: str, plan: Plan, year: int) -> FileResult:
 # --------------------------------------------------------------------------- the inbox
 
 POOL_FROM = 150  # files; below this one process is faster than starting a pool
+MAX_WORKERS = 8  # enough for an office PC; Windows refuses more than 61
 
 
 def _inside(path: str, root: str) -> bool:
@@ -337,7 +339,7 @@ def read_inbox(
     files, rejected = scan_inbox(ws.inbox)
     total = len(files)
     if workers is None:
-        workers = 1 if total < POOL_FROM else max(1, os.cpu_count() or 1)
+        workers = 1 if total < POOL_FROM else max(1, min(os.cpu_count() or 1, MAX_WORKERS))
     results: list[FileResult] = []
     if workers > 1 and total > 1:
         from concurrent.futures import ProcessPoolExecutor
@@ -387,4 +389,8 @@ def inputs_frame(plan: Plan, result: IntakeResult) -> pandas.DataFrame:
                 "file": sub.provenance.path if sub else "",
             })  # fmt: skip
     columns = ["unit_id", "unit_name", "indicator_id", "input_id", "input_label", "value", "note", "state", "file"]
-    return pd.DataFrame(rows, columns=columns).astype({"value": object})
+    frame = pd.DataFrame(rows, columns=columns)
+    # Built as object from the start: inferred from numbers and None, pandas makes floats and NaN
+    # (a later astype(object) keeps them), so a missing value would no longer be None nor a count an int.
+    frame["value"] = pd.Series([r["value"] for r in rows], index=frame.index, dtype=object)
+    return frame

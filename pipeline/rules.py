@@ -330,7 +330,9 @@ def _pairs(plan: Plan, form: FormView, formula: str) -> Iterable[tuple[Cell, flo
             continue
         for part, whole in zip(ind.numerator, ind.denominator, strict=False):
             a, b = form.values.get(part), form.values.get(whole)
-            if _is_number(a) and _is_number(b) and part in form.cells and whole in form.cells:
+            # a negative value already has its own "so-am" problem: do not report it twice
+            if _is_number(a) and _is_number(b) and float(a) >= 0 and float(b) >= 0 \
+                    and part in form.cells and whole in form.cells:  # fmt: skip
                 yield form.cells[part], float(a), form.cells[whole], float(b)  # type: ignore[arg-type]
 
 

@@ -64,7 +64,7 @@ def format_number(value: float, grouping: bool = True) -> str:
     if value == int(value) and abs(value) < 1e15:
         text = f"{int(value):,}" if grouping else str(int(value))
         return text.replace(",", ".")
-    text = f"{value:,.10f}".rstrip("0") if grouping else f"{value:.10f}".rstrip("0")
+    text = (f"{value:,.10f}" if grouping else f"{value:.10f}").rstrip("0").rstrip(".")  # 1e15: no "1.000,"
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
@@ -142,7 +142,7 @@ def parse_yes_no(raw: object) -> bool | None:
 
 _DMY = re.compile(r"(?:ngay\s*)?(\d{1,2})\s*(?:[/.-]|\s*thang\s*)\s*(\d{1,2})\s*(?:[/.-]|\s*nam\s*)\s*(\d{4})")
 _YMD = re.compile(r"(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})")
-_TIME = re.compile(r"(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+_TIME = re.compile(r"(?:\s+|t)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")  # after fold(): ISO "T" is "t"
 
 
 def excel_serial_date(serial: float, date1904: bool = False) -> dt.date | None:
