@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -243,7 +244,8 @@ def _missing(key: str, label: str, file: str) -> Problem:
                    file=file, value="", expected=key)  # fmt: skip
 
 
-def read_form(data: bytes, pkg: Package, prov: Provenance, plan: Plan, year: int) -> Submission:
+def read_form(data: bytes, pkg: Package, prov: Provenance, plan: Plan, year: int,
+              history: Mapping[str, Mapping[str, float]] | None = None) -> Submission:  # fmt: skip
     """Identify and read a checked package; raise ``Rejected`` when it is not this year's form."""
     file = prov.path
     try:
@@ -341,7 +343,8 @@ def read_form(data: bytes, pkg: Package, prov: Provenance, plan: Plan, year: int
             tasks.append(TaskReport(item.id, LEAD if lead else PARTNER, status, result,
                                     text(key, "difficulties"), text(key, "proposals")))  # fmt: skip
 
-    problems += check_form(plan, FormView(ident.unit_id, values, value_cells))
+    last_year = (history or {}).get(ident.unit_id, {})
+    problems += check_form(plan, FormView(ident.unit_id, values, value_cells, last_year))
     order = {name: i for i, name in enumerate(grids.names)}
     problems.sort(key=lambda p: (order.get(p.sheet, -1), _row_col(p.cell)))
     return Submission(

@@ -162,7 +162,8 @@ def _unreadable(rel: str, err: OSError) -> Problem:
                          rel)  # fmt: skip
 
 
-def read_data(data: bytes, rel: str, plan: Plan, year: int, modified: dt.datetime | None = None) -> FileResult:
+def read_data(data: bytes, rel: str, plan: Plan, year: int, modified: dt.datetime | None = None,
+              history: History | None = None) -> FileResult:  # fmt: skip
     """Read a file's bytes already in memory (``read_file`` without the disk); never raises for bad input."""
     from .form_reader import read_form
     from .xlsx_safety import Rejected, open_package, sniff
@@ -174,7 +175,7 @@ def read_data(data: bytes, rel: str, plan: Plan, year: int, modified: dt.datetim
         sniff(data, rel)
         pkg = open_package(data, rel)
         prov = replace(prov, application=pkg.application())
-        return FileResult(prov, submission=read_form(data, pkg, prov, plan, year))
+        return FileResult(prov, submission=read_form(data, pkg, prov, plan, year, history))
     except Rejected as rej:
         return FileResult(prov, rejection=rej.problem)
     except RecursionError as err:  # pathological nesting in a hostile file
@@ -183,7 +184,7 @@ def read_data(data: bytes, rel: str, plan: Plan, year: int, modified: dt.datetim
                                                         "Hãy đề nghị đơn vị gửi lại biểu mẫu gốc.", rel))  # fmt: skip
 
 
-def read_file(path: Path, rel: str, plan: Plan, year: int) -> FileResult:
+def read_file(path: Path, rel: str, plan: Plan, year: int, history: History | None = None) -> FileResult:
     """Read one inbox file read-only (bytes read once; sha256 of those bytes). Pure, picklable."""
     from .xlsx_safety import MAX_FILE_BYTES
 
@@ -220,7 +221,7 @@ def read_file(path: Path, rel: str, plan: Plan, year: int) -> FileResult:
     if len(data) > MAX_FILE_BYTES:  # grew while being read
         return FileResult(Provenance(rel, "", len(data), modified), rejection=_file_problem(
             "tep-qua-lon", f"Tệp lớn hơn giới hạn {MAX_FILE_BYTES // 2**20} MB; không đọc.", rel))  # fmt: skip
-    return read_data(data, rel, plan, year, modified)
+    return read_data(data, rel, plan, year, modified, history)
 
 
 # --------------------------------------------------------------------------- the inbox
@@ -283,6 +284,33 @@ def scan_inbox(inbox: Path) -> tuple[list[tuple[Path, str]], list[tuple[Provenan
     return files, refused
 
 
+History = dict[str, dict[str, float]]  # unit id → input id → the number used last year
+
+
+def last_year_values(ws: Workspace, year: int) -> History:
+    """The numbers each unit reported last year, from last year's run record (nhat-ky-<year-1>.json)
+    when ``bao-cao`` was run then; empty when there is none or it cannot be read."""
+    import json
+
+    folder = ws.report_dir(year - 1)
+    records = sorted(folder.glob(f"nhat-ky-{year - 1}*.json"), key=lambda p: (p.stat().st_mtime, p.name)) \
+        if folder.is_dir() else []  # fmt: skip
+    if not records:
+        return {}
+    try:
+        record = json.loads(records[-1].read_text(encoding="utf-8"))
+        history: History = {}
+        for ind in record.get("indicators", []):
+            for unit_id, values in (ind.get("values_by_unit") or {}).items():
+                for input_id, value in values.items():
+                    if isinstance(value, int | float) and not isinstance(value, bool):
+                        history.setdefault(unit_id, {})[input_id] = float(value)
+        return history
+    except (OSError, ValueError, AttributeError, TypeError) as err:
+        log.warning("%s: không đọc được số liệu năm trước: %s", records[-1], err)
+        return {}
+
+
 def _fmt_date(d: dt.date | None) -> str:
     return f"{d:%d/%m/%Y}" if d else "không ghi"
 
@@ -338,6 +366,7 @@ def read_inbox(
     """
     files, rejected = scan_inbox(ws.inbox)
     total = len(files)
+    history = last_year_values(ws, year)
     if workers is None:
         workers = 1 if total < POOL_FROM else max(1, min(os.cpu_count() or 1, MAX_WORKERS))
     results: list[FileResult] = []
@@ -347,14 +376,14 @@ def read_inbox(
         with ProcessPoolExecutor(max_workers=workers) as pool:
             chunk = max(1, total // (workers * 8))
             mapped = pool.map(read_file, [f[0] for f in files], [f[1] for f in files], repeat(plan), repeat(year),
-                              chunksize=chunk)  # fmt: skip
+                              repeat(history), chunksize=chunk)  # fmt: skip
             for i, res in enumerate(mapped, 1):
                 results.append(res)
                 if progress:
                     progress(i, total)
     else:
         for i, (path, rel) in enumerate(files, 1):
-            results.append(read_file(path, rel, plan, year))
+            results.append(read_file(path, rel, plan, year, history))
             if progress:
                 progress(i, total)
     by_unit: dict[str, list[Submission]] = {}

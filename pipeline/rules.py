@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .values import (
@@ -77,6 +77,7 @@ CODES: dict[str, str] = {
     "so-mo-ho": "(cảnh báo) số viết có thể hiểu hai cách; nói rõ đã đọc thế nào",
     "so-qua-lon": "(cảnh báo) số lớn bất thường (trên 1.000.000)",
     "giam-tang": "(cảnh báo) năm báo cáo lớn hơn năm gốc ở chỉ tiêu giảm",
+    "bien-dong-lon": "(cảnh báo) số liệu gấp 10 lần trở lên, hoặc chỉ bằng 1/10, số liệu năm trước",
 }
 
 
@@ -322,6 +323,7 @@ class FormView:
     unit_id: str
     values: Mapping[str, float | int | bool | None]  # input id → value
     cells: Mapping[str, Cell]  # input id → its value cell
+    last_year: Mapping[str, float] = field(default_factory=dict)  # input id → value used last year
 
 
 def _pairs(plan: Plan, form: FormView, formula: str) -> Iterable[tuple[Cell, float, Cell, float]]:
@@ -363,7 +365,34 @@ def reduction_not_up(plan: Plan, form: FormView) -> list[Problem]:
     return out
 
 
-FORM_RULES: tuple[Callable[[Plan, FormView], list[Problem]], ...] = (part_not_over_whole, reduction_not_up)
+JUMP_FACTOR = 10  # a value this many times last year's (or this fraction of it) is worth a second look
+
+
+def jump_from_last_year(plan: Plan, form: FormView) -> list[Problem]:
+    """(warning) A number 10× last year's, or a tenth of it, when last year's report is available."""
+    out = []
+    for input_id, before in sorted(form.last_year.items()):
+        now, cell = form.values.get(input_id), form.cells.get(input_id)
+        if cell is None or not _is_number(now) or not _is_number(before):
+            continue
+        now, before = float(now), float(before)  # type: ignore[arg-type]
+        if now <= 0 or before <= 0 or max(now, before) < JUMP_FACTOR:
+            continue  # zeros and tiny counts (1 → 12 sessions) are not suspicious
+        if now >= JUMP_FACTOR * before or now * JUMP_FACTOR <= before:
+            if now > before:
+                change = f"gấp {format_number(round(now / before, 1))} lần số liệu năm trước"
+            else:
+                change = f"chỉ bằng 1/{format_number(round(before / now, 1))} số liệu năm trước"
+            out.append(problem("bien-dong-lon", cell, f"«{cell.label}» = {format_number(now)}, {change} "
+                               f"({format_number(before)}). Nếu đúng thì giữ nguyên (có thể ghi lý do ở cột "
+                               "ghi chú); nếu nhầm đơn vị tính hay thừa/thiếu chữ số thì sửa lại.",
+                               f"gần với số năm trước ({format_number(before)})", severity=WARNING))  # fmt: skip
+    return out
+
+
+FORM_RULES: tuple[Callable[[Plan, FormView], list[Problem]], ...] = (
+    part_not_over_whole, reduction_not_up, jump_from_last_year,
+)  # fmt: skip
 
 
 def check_form(plan: Plan, form: FormView) -> list[Problem]:

@@ -628,3 +628,47 @@ def test_kiem_tra_fails_when_nothing_could_be_read(ws: Workspace) -> None:
     assert res.exit_code == 1
     assert "Không đọc được biểu mẫu nào trong inbox/." in res.stderr
     assert "26 chưa nộp" in res.stdout and "Tệp không dùng được (2)" in res.stdout
+
+
+# --------------------------------------------------------------------------- last year's figures
+
+
+def _last_year_record(ws: Workspace, values_by_unit: dict, name: str = "nhat-ky-2025.json") -> None:
+    import json
+
+    folder = ws.report_dir(YEAR - 1)
+    folder.mkdir(parents=True, exist_ok=True)
+    record = {"indicators": [{"indicator": "co_so_tuan_thu", "values_by_unit": values_by_unit}]}
+    (folder / name).write_text(json.dumps(record), encoding="utf-8")
+
+
+def test_a_value_ten_times_last_years_is_a_warning_at_its_cell(kh178: Plan, ws: Workspace) -> None:
+    _last_year_record(ws, {"tnmt": {"so_co_so_kiem_tra": 40, "so_co_so_tuan_thu": 30}})
+    data = filled_form(kh178, "tnmt", YEAR, values={"so_co_so_kiem_tra": 400, "so_co_so_tuan_thu": 35})
+    put(ws.inbox, "tnmt.xlsx", data)
+    status = next(s for s in read_inbox(ws, kh178, YEAR).statuses if s.unit_id == "tnmt")
+    sub = status.submission
+    assert status.state in (SUBMITTED, LATE)  # a warning never refuses the form
+    assert found(sub) == [("bien-dong-lon", *where(data, "ct.so_co_so_kiem_tra"))]
+    p = sub.problems[0]
+    assert p.severity == WARNING
+    assert "= 400, gấp 10 lần số liệu năm trước (40)" in p.message
+
+
+def test_a_tenth_of_last_years_value_is_also_flagged_but_small_counts_are_not(kh178: Plan, ws: Workspace) -> None:
+    _last_year_record(ws, {"tnmt": {"so_co_so_kiem_tra": 500, "so_cuoc_tuyen_truyen": 1}})
+    data = filled_form(kh178, "tnmt", YEAR, values={"so_co_so_kiem_tra": 40, "so_co_so_tuan_thu": 30,
+                                                     "so_cuoc_tuyen_truyen": 9})  # fmt: skip
+    put(ws.inbox, "tnmt.xlsx", data)
+    sub = next(s for s in read_inbox(ws, kh178, YEAR).statuses if s.unit_id == "tnmt").submission
+    assert found(sub) == [("bien-dong-lon", *where(data, "ct.so_co_so_kiem_tra"))]
+    assert "= 40, chỉ bằng 1/12,5 số liệu năm trước (500)" in sub.problems[0].message
+
+
+def test_without_or_with_a_broken_record_of_last_year_nothing_is_flagged(kh178: Plan, ws: Workspace) -> None:
+    data = filled_form(kh178, "tnmt", YEAR, values={"so_co_so_kiem_tra": 400, "so_co_so_tuan_thu": 35})
+    put(ws.inbox, "tnmt.xlsx", data)
+    assert next(s for s in read_inbox(ws, kh178, YEAR).statuses if s.unit_id == "tnmt").submission.problems == ()
+    ws.report_dir(YEAR - 1).mkdir(parents=True)
+    (ws.report_dir(YEAR - 1) / "nhat-ky-2025.json").write_text("{không phải JSON", encoding="utf-8")
+    assert next(s for s in read_inbox(ws, kh178, YEAR).statuses if s.unit_id == "tnmt").submission.problems == ()
