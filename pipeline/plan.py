@@ -182,11 +182,28 @@ class Plan:
     def tasks_led_by(self, unit_id: str, year: int) -> list[Task]:
         return [t for t in self.tasks if t.lead == unit_id and t.active_in(year)]
 
+    @cached_property
+    def _partnered(self) -> dict[str, list[Task]]:
+        out: dict[str, list[Task]] = {}
+        for t in self.tasks:
+            for u in dict.fromkeys(t.partners):
+                out.setdefault(u, []).append(t)
+        return out
+
+    @cached_property
+    def _inputs_by_unit(self) -> dict[str, list[Input]]:
+        out: dict[str, list[Input]] = {}
+        for ind in self.indicators:
+            for i in ind.inputs:
+                for u in dict.fromkeys(i.reporters):
+                    out.setdefault(u, []).append(i)
+        return out
+
     def tasks_partnered_by(self, unit_id: str, year: int) -> list[Task]:
-        return [t for t in self.tasks if unit_id in t.partners and t.active_in(year)]
+        return [t for t in self._partnered.get(unit_id, ()) if t.active_in(year)]
 
     def inputs_for(self, unit_id: str) -> list[Input]:
-        return [i for ind in self.indicators for i in ind.inputs if unit_id in i.reporters]
+        return list(self._inputs_by_unit.get(unit_id, ()))
 
     def all_inputs(self) -> dict[str, Input]:
         return {i.id: i for ind in self.indicators for i in ind.inputs}
