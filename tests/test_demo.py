@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -102,6 +106,19 @@ def test_bao_cao_again_is_byte_identical_and_leaves_the_inbox_alone(demo):
     assert again[OUTPUTS[1]] == outputs[OUTPUTS[1]]
     assert again[OUTPUTS[2]] == outputs[OUTPUTS[2]]
     assert snapshot(folder / "inbox") == before
+
+
+def test_another_process_with_another_hash_seed_writes_the_same_bytes(demo, tmp_path):
+    """Determinism across runs, not only within one process: set order must never leak into outputs."""
+    folder, _, outputs, _ = demo
+    env = dict(os.environ, PYTHONHASHSEED="12345", PYTHONIOENCODING="utf-8")
+    copy = tmp_path / "ban sao"
+    shutil.copytree(folder, copy)
+    shutil.rmtree(copy / "outbox" / f"bao-cao-{YEAR}")
+    proc = subprocess.run([sys.executable, "-m", "pipeline.cli", "-C", str(copy), "bao-cao", "--nam", str(YEAR)],
+                          capture_output=True, env=env, timeout=120, cwd=Path(__file__).parent.parent)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
+    assert report_bytes(copy) == outputs
 
 
 def test_demo_refuses_a_folder_holding_other_data(tmp_path):
