@@ -494,3 +494,14 @@ def test_libreoffice_opens_the_report_and_the_workbook(libreoffice, workspace, m
         assert _squash(ind.text[:30]) in flat, ind.id
     sheet_text = subprocess.run(["pdftotext", str(xlsx_pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert _squash("Chỉ tiêu") in _squash(sheet_text) and _squash("Kết quả năm 2026") in _squash(sheet_text)
+
+
+def test_text_a_unit_typed_like_a_formula_stays_text_in_the_summary_workbook(kh178):
+    subs = small_submissions()
+    subs["tnmt"] = dataclasses.replace(subs["tnmt"], tasks=(
+        TaskReport("I.2", LEAD, "Đang thực hiện", '=HYPERLINK("http://x.invalid","bấm vào đây")', "", "+1 cán bộ"),
+    ))  # fmt: skip
+    wb = load_workbook(io.BytesIO(summary_workbook(aggregate(kh178, small_intake(kh178, subs)))))
+    row = next(r for r in wb["Nhiệm vụ"].iter_rows(min_row=2) if r[0].value == "I.2" and r[3].value == "Chủ trì")
+    assert row[6].value == '=HYPERLINK("http://x.invalid","bấm vào đây")' and row[6].data_type == "s"
+    assert row[8].value == "+1 cán bộ" and row[8].data_type == "s"
