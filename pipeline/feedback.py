@@ -10,14 +10,13 @@ only files of units with errors are (over)written.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from .intake import HAS_ERRORS, IntakeResult, Submission
-from .ooxml import atomic_write, stable_package
+from .ooxml import atomic_write, workbook_bytes
 from .plan import Plan, Unit
 from .rules import SEVERITY_LABELS
 from .workspace import Workspace
@@ -83,13 +82,7 @@ def feedback_workbook(plan: Plan, unit: Unit, sub: Submission, year: int) -> byt
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_margins.left = ws.page_margins.right = 0.5
-    stamp = dt.datetime(year, 1, 1)
-    wb.properties.creator = "baocao"
-    wb.properties.title = f"Phản hồi biểu mẫu năm {year} — {unit.name}"
-    wb.properties.created = wb.properties.modified = stamp
-    buf = io.BytesIO()
-    wb.save(buf)
-    return stable_package(buf.getvalue(), stamp)
+    return workbook_bytes(wb, dt.datetime(year, 1, 1), f"Phản hồi biểu mẫu năm {year} — {unit.name}")
 
 
 def write_feedback(ws: Workspace, plan: Plan, result: IntakeResult) -> list[Path]:

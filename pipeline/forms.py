@@ -16,7 +16,6 @@ The forms hold no formulas: every total is computed in Python.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .intake import GENERAL_KEYS, LEAD, PARTNER, TASK_STATUSES
-from .ooxml import atomic_write, stable_package
+from .ooxml import atomic_write, workbook_bytes
 from .plan import Indicator, Input, Plan, Unit
 from .workspace import Workspace
 
@@ -342,13 +341,7 @@ def build_form(plan: Plan, unit: Unit, year: int) -> bytes:
     _id_sheet(wb.create_sheet(ID_SHEET), plan, unit, year)
     wb.active = 1
     wb.security.lockStructure = True
-    stamp = dt.datetime(year, 1, 1)
-    wb.properties.creator = "baocao"
-    wb.properties.title = f"Biểu mẫu báo cáo {plan.number} năm {year} — {unit.name}"
-    wb.properties.created = wb.properties.modified = stamp
-    buf = io.BytesIO()
-    wb.save(buf)
-    return stable_package(buf.getvalue(), stamp)
+    return workbook_bytes(wb, dt.datetime(year, 1, 1), f"Biểu mẫu báo cáo {plan.number} năm {year} — {unit.name}")
 
 
 def write_forms(ws: Workspace, plan: Plan, year: int) -> list[Path]:

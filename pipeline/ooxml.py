@@ -14,6 +14,7 @@ import re
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from .errors import OutputLockedError
 
@@ -41,6 +42,16 @@ def stable_package(data: bytes, stamp: dt.datetime) -> bytes:
             entry.external_attr = 0o600 << 16
             dst.writestr(entry, body)
     return out.getvalue()
+
+
+def workbook_bytes(wb: Any, stamp: dt.datetime, title: str) -> bytes:
+    """An openpyxl workbook saved with our properties and ``stamp`` as every date (stable bytes)."""
+    wb.properties.creator = "baocao"
+    wb.properties.title = title
+    wb.properties.created = wb.properties.modified = stamp
+    buf = io.BytesIO()
+    wb.save(buf)
+    return stable_package(buf.getvalue(), stamp)
 
 
 def atomic_write(path: Path, data: bytes) -> Path:
