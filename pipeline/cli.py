@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
@@ -14,6 +16,7 @@ from .errors import BaoCaoError
 from .plan import Plan
 from .workspace import Workspace
 
+F = TypeVar("F", bound=Callable[..., object])
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 HEADINGS = {"Options": "Tùy chọn", "Commands": "Lệnh", "Arguments": "Tham số"}
 
@@ -50,8 +53,8 @@ class YearType(click.ParamType):
             self.fail(f"«{value}» không phải là năm (ví dụ 2026).", param, ctx)
 
 
-def year_option(f, help: str = "Năm báo cáo (mặc định: năm hiện tại).") -> object:  # noqa: ANN001, A002
-    return click.option("--nam", "year", type=YearType(), default=None, help=help)(f)
+def year_option(text: str = "Năm báo cáo (mặc định: năm hiện tại).") -> Callable[[F], F]:
+    return click.option("--nam", "year", type=YearType(), default=None, help=text)
 
 
 def _ws(ctx: click.Context) -> Workspace:
@@ -91,8 +94,9 @@ def cli(ctx: click.Context, workdir: Path | None, debug: bool) -> None:
 
 cli.command_class = VietnameseCommand
 
+
 @cli.command("ke-hoach", context_settings=CONTEXT)
-@year_option
+@year_option()
 @click.pass_context
 def ke_hoach(ctx: click.Context, year: int | None) -> None:
     """Xem kế hoạch: đơn vị, nhiệm vụ và số liệu mỗi đơn vị phải báo cáo."""
@@ -103,7 +107,7 @@ def ke_hoach(ctx: click.Context, year: int | None) -> None:
 
 
 @cli.command("tao-mau", context_settings=CONTEXT)
-@year_option
+@year_option()
 @click.pass_context
 def tao_mau(ctx: click.Context, year: int | None) -> None:
     """Tạo biểu mẫu Excel cho từng đơn vị (outbox/mau-<năm>/)."""
@@ -145,7 +149,7 @@ def _check(ctx: click.Context, plan: Plan, year: int):  # noqa: ANN202
 
 
 @cli.command("kiem-tra", context_settings=CONTEXT)
-@year_option
+@year_option()
 @click.option("--strict", is_flag=True, help="Trả mã lỗi khác 0 nếu còn đơn vị chưa nộp hoặc có lỗi.")
 @click.pass_context
 def kiem_tra(ctx: click.Context, year: int | None, strict: bool) -> None:
@@ -163,7 +167,7 @@ def kiem_tra(ctx: click.Context, year: int | None, strict: bool) -> None:
 
 
 @cli.command("bao-cao", context_settings=CONTEXT)
-@year_option
+@year_option()
 @click.option("--ghi-de", "overwrite", is_flag=True, help="Ghi đè báo cáo đã có (mặc định: tạo tệp mới đánh số).")
 @click.pass_context
 def bao_cao(ctx: click.Context, year: int | None, overwrite: bool) -> None:
@@ -186,7 +190,7 @@ def _report(ctx: click.Context, plan: Plan, result, overwrite: bool):  # noqa: A
 
 @cli.command("demo", context_settings=CONTEXT)
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
-@lambda f: year_option(f, "Năm báo cáo (mặc định: năm hiện tại, trong thời kỳ của kế hoạch).")
+@year_option("Năm báo cáo (mặc định: năm hiện tại, trong thời kỳ của kế hoạch).")
 @click.pass_context
 def demo(ctx: click.Context, folder: Path | None, year: int | None) -> None:
     """Chạy thử trọn quy trình trên dữ liệu mẫu trong một thư mục riêng (mặc định: ./demo)."""

@@ -97,7 +97,7 @@ def plausible_cells(plan: Plan, unit_id: str, year: int, rng: random.Random, mad
     for inp_id, value in numbers.items():
         kind = plan.all_inputs()[inp_id].kind
         cells[f"ct.{inp_id}"] = {"value": ("Có" if value else "Không") if kind == "co_khong" else value}
-    for task in plan.tasks_led_by(unit_id, year) + plan.tasks_partnered_by(unit_id, year):
+    for task in plan.tasks_of(unit_id, year):
         lead = task.lead == unit_id
         for item in task.items:
             if not lead and rng.random() < 0.6:

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 
 from .intake import HAS_ERRORS, LATE, MISSING, STATE_LABELS, SUBMITTED, IntakeResult
 from .plan import Plan
-from .report import phan_tram as percent_vn
-from .report import so_lieu as number_vn
+from .report import phan_tram, so_lieu
 
 if TYPE_CHECKING:
     from .aggregate import Summary
@@ -22,6 +21,11 @@ FORMULA_TEXT = {
     "tong": "tổng {num}",
     "dem": "thống kê số lượng: {num}",
 }
+
+
+def _summed(ids: tuple[str, ...]) -> str:
+    """Input ids of one side of a ratio: "a" or "(a + b)"."""
+    return ids[0] if len(ids) == 1 else f"({' + '.join(ids)})"
 
 
 def _pad(text: str, width: int) -> str:
@@ -44,14 +48,11 @@ def describe_plan(plan: Plan, year: int) -> str:
         if target is None:
             goal = "không có mục tiêu định lượng"
         elif ind.is_percent:
-            goal = f"≥ {percent_vn(target.value)} (mốc {target.year})"
+            goal = f"≥ {phan_tram(target.value)} (mốc {target.year})"
         else:
-            goal = f"≥ {number_vn(target.value)} {ind.unit_of_measure} (mốc {target.year})"
+            goal = f"≥ {so_lieu(target.value)} {ind.unit_of_measure} (mốc {target.year})"
         out.append(f"  {i:>2}. [{ind.id}] {ind.text}")
-        def summed(ids: tuple[str, ...]) -> str:
-            return ids[0] if len(ids) == 1 else f"({' + '.join(ids)})"
-
-        names = {"num": summed(ind.numerator), "den": summed(ind.denominator)}
+        names = {"num": _summed(ind.numerator), "den": _summed(ind.denominator)}
         out.append(f"      Cách tính: {FORMULA_TEXT[ind.formula].format(**names)}; mục tiêu: {goal}")
     out += ["", f"ĐƠN VỊ BÁO CÁO ({len(plan.units)}):"]
     for u in plan.units:
@@ -84,9 +85,8 @@ def describe_intake(plan: Plan, result: IntakeResult, feedback: list[Path], inbo
         f"Tổng số {len(result.statuses)} đơn vị: {counts[SUBMITTED]} đã nộp đúng hạn, {counts[LATE]} nộp muộn, "
         f"{counts[HAS_ERRORS]} có lỗi, {counts[MISSING]} chưa nộp.",
     ]
-    if result.notices or any(s.set_aside for s in result.statuses):
+    if any(s.set_aside for s in result.statuses):
         out += ["", "Tệp trùng đơn vị (chỉ dùng một tệp cho mỗi đơn vị):"]
-        out += [f"  - {n}" for n in result.notices]
         out += [f"  - {plan.unit(s.unit_id).name}: {note}" for s in result.statuses for note in s.set_aside]
     if result.rejected:
         out += ["", f"Tệp không dùng được ({len(result.rejected)}):"]
@@ -119,11 +119,11 @@ def describe_report(summary: Summary, files: ReportFiles) -> str:
         if r.value is None:
             value = "—"
         elif ind.is_percent:
-            value = percent_vn(r.value)
+            value = phan_tram(r.value)
         else:
-            value = f"{number_vn(r.value)} {ind.unit_of_measure}"
+            value = f"{so_lieu(r.value)} {ind.unit_of_measure}"
         if r.target is None:
-            value = "; ".join(f"{t.input.label}: {number_vn(t.total) if t.total is not None else '—'}"
+            value = "; ".join(f"{t.input.label}: {so_lieu(t.total) if t.total is not None else '—'}"
                               for t in r.totals)  # fmt: skip
         basis = f"{len(r.reported)}/{len(r.expected)} đơn vị"
         out.append(f"  {i:>2}. {_pad(ind.text, 60)} {value} — {ASSESSMENT_LABELS[r.status]} ({basis})")

@@ -8,7 +8,6 @@ sheet XML, and only for the input cells that need them.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -159,11 +158,9 @@ def needed_keys(plan: Plan, unit_id: str, year: int) -> dict[str, str]:
     """Key in column A → what the row asks (for messages), for every row this unit's form must have."""
     keys = {f"lh.{k}": label for k, label in CONTACT_FIELDS.items()}
     keys.update({f"chung.{k}": GENERAL_LABELS[k].format(next_year=year + 1) for k in GENERAL_KEYS})
-    for ind in plan.indicators:
-        for inp in ind.inputs:
-            if unit_id in inp.reporters:
-                keys[f"ct.{inp.id}"] = input_label(plan, ind, inp, year)
-    for task in plan.tasks_led_by(unit_id, year) + plan.tasks_partnered_by(unit_id, year):
+    for inp in plan.inputs_for(unit_id):
+        keys[f"ct.{inp.id}"] = input_label(plan, plan.indicator(inp.indicator), inp, year)
+    for task in plan.tasks_of(unit_id, year):
         for item in task.items:
             keys[f"nv.{item.id}"] = f"Nhiệm vụ {item.id}"
     return keys
@@ -329,7 +326,7 @@ def read_form(data: bytes, pkg: Package, prov: Provenance, plan: Plan, year: int
             notes[inp.id] = note
 
     tasks = []
-    for task in plan.tasks_led_by(ident.unit_id, year) + plan.tasks_partnered_by(ident.unit_id, year):
+    for task in plan.tasks_of(ident.unit_id, year):
         lead = task.lead == ident.unit_id
         for item in task.items:
             key = f"nv.{item.id}"
@@ -360,8 +357,3 @@ _REF = re.compile(r"([A-Z]+)(\d+)")
 def _row_col(ref: str) -> tuple[int, int]:
     m = _REF.fullmatch(ref)
     return (int(m[2]), _column(m[1])) if m else (0, 0)
-
-
-def made_or_modified(sub: Submission) -> dt.date:
-    """The date a submission counts as made: its ngày lập, else the file's modification date."""
-    return sub.contact.date or sub.provenance.modified.date()

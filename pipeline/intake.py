@@ -20,7 +20,7 @@ import os
 import stat
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -98,6 +98,11 @@ class Submission:
     def accepted(self) -> bool:
         return not any(p.is_error for p in self.problems)
 
+    @property
+    def made_on(self) -> dt.date:
+        """The date the form counts as made: its ngày lập, else the file's modification date."""
+        return self.contact.date or self.provenance.modified.date()
+
 
 @dataclass(frozen=True)
 class UnitStatus:
@@ -113,7 +118,6 @@ class IntakeResult:
     year: int
     statuses: list[UnitStatus]  # one per unit of the plan, in plan order
     rejected: list[tuple[Provenance, Problem]]  # files that are not usable forms at all
-    notices: list[str] = field(default_factory=list)  # Vietnamese lines: duplicates set aside …
 
     def accepted(self) -> list[Submission]:
         return [
@@ -135,11 +139,7 @@ class FileResult:
 
     provenance: Provenance
     submission: Submission | None = None
-    rejection: Problem | None = None
-
-    @property
-    def skipped(self) -> bool:
-        return self.submission is None and self.rejection is None
+    rejection: Problem | None = None  # neither: skipped silently (lock or system file)
 
 
 def nfc(text: str) -> str:
@@ -150,6 +150,11 @@ def is_skipped_name(name: str) -> bool:
     """Office lock files (~$a.xlsx, .~lock.a.xlsx#), hidden dot-files, Thumbs.db & co."""
     name = nfc(name)
     return name.startswith(("~$", ".")) or name.lower() in SYSTEM_FILES
+
+
+def _unread(rel: str) -> Provenance:
+    """Provenance of an entry whose bytes were never read."""
+    return Provenance(rel, "", 0, dt.datetime(1970, 1, 1))
 
 
 def _file_problem(code: str, message: str, rel: str) -> Problem:
@@ -189,7 +194,7 @@ def read_file(path: Path, rel: str, plan: Plan, year: int, history: History | No
     from .xlsx_safety import MAX_FILE_BYTES
 
     rel = nfc(rel)
-    empty = Provenance(rel, "", 0, dt.datetime(1970, 1, 1))
+    empty = _unread(rel)
     if is_skipped_name(rel.rsplit("/", 1)[-1]):
         return FileResult(empty)
     flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
@@ -243,7 +248,7 @@ def scan_inbox(inbox: Path) -> tuple[list[tuple[Path, str]], list[tuple[Provenan
     stack: list[tuple[str, str]] = [(str(inbox), "")]
 
     def refuse(rel: str, code: str, message: str) -> None:
-        refused.append((Provenance(rel, "", 0, dt.datetime(1970, 1, 1)), _file_problem(code, message, rel)))
+        refused.append((_unread(rel), _file_problem(code, message, rel)))
 
     while stack:
         folder, prefix = stack.pop()
@@ -277,7 +282,7 @@ def scan_inbox(inbox: Path) -> tuple[list[tuple[Path, str]], list[tuple[Provenan
                 else:
                     files.append((Path(entry.path), rel))
             except OSError as err:
-                refused.append((Provenance(rel, "", 0, dt.datetime(1970, 1, 1)), _unreadable(rel, err)))
+                refused.append((_unread(rel), _unreadable(rel, err)))
         stack.extend(reversed(subdirs))
     files.sort(key=lambda f: f[1])
     refused.sort(key=lambda r: r[0].path)
@@ -292,12 +297,11 @@ def last_year_values(ws: Workspace, year: int) -> History:
     when ``bao-cao`` was run then; empty when there is none or it cannot be read."""
     import json
 
-    folder = ws.report_dir(year - 1)
-    records = sorted(folder.glob(f"nhat-ky-{year - 1}*.json"), key=lambda p: (p.stat().st_mtime, p.name)) \
-        if folder.is_dir() else []  # fmt: skip
-    if not records:
-        return {}
-    try:
+    latest = ws.run_record(year - 1)
+    try:  # the newest of "nhat-ky-<y>.json" and its numbered copies "nhat-ky-<y> (2).json" …
+        records = sorted(latest.parent.glob(f"{latest.stem}*.json"), key=lambda p: (p.stat().st_mtime, p.name))
+        if not records:
+            return {}
         record = json.loads(records[-1].read_text(encoding="utf-8"))
         history: History = {}
         for ind in record.get("indicators", []):
@@ -307,7 +311,7 @@ def last_year_values(ws: Workspace, year: int) -> History:
                         history.setdefault(unit_id, {})[input_id] = float(value)
         return history
     except (OSError, ValueError, AttributeError, TypeError) as err:
-        log.warning("%s: không đọc được số liệu năm trước: %s", records[-1], err)
+        log.warning("%s: không đọc được số liệu năm trước: %s", latest.parent, err)
         return {}
 
 
@@ -346,8 +350,7 @@ def unit_status(plan: Plan, unit_id: str, subs: list[Submission], year: int) -> 
     if not subs:
         return UnitStatus(unit_id, MISSING, None)
     used, aside = choose(subs)
-    made = used.contact.date or used.provenance.modified.date()
-    late = made > plan.deadline(year)
+    late = used.made_on > plan.deadline(year)
     state = HAS_ERRORS if not used.accepted else (LATE if late else SUBMITTED)
     return UnitStatus(unit_id, state, used, aside, late)
 

@@ -202,6 +202,10 @@ class Plan:
     def tasks_partnered_by(self, unit_id: str, year: int) -> list[Task]:
         return [t for t in self._partnered.get(unit_id, ()) if t.active_in(year)]
 
+    def tasks_of(self, unit_id: str, year: int) -> list[Task]:
+        """The tasks the unit leads, then those it partners on, active in ``year``."""
+        return self.tasks_led_by(unit_id, year) + self.tasks_partnered_by(unit_id, year)
+
     def inputs_for(self, unit_id: str) -> list[Input]:
         return list(self._inputs_by_unit.get(unit_id, ()))
 

@@ -446,7 +446,7 @@ def write_report(
             f"Không tìm thấy mẫu báo cáo {template}. Chép lại tệp templates/{template.name} từ bản cài đặt."
         )
     folder = ws.report_dir(year)
-    names = [folder / f"bao-cao-{year}.docx", folder / f"tong-hop-{year}.xlsx", folder / f"nhat-ky-{year}.json"]
+    names = [folder / f"bao-cao-{year}.docx", folder / f"tong-hop-{year}.xlsx", ws.run_record(year)]
     docx_path, xlsx_path, record_path = names if overwrite else _free_names(names)
     docx = render_report(template, summary)
     xlsx = summary_workbook(summary)

@@ -14,7 +14,7 @@ import io
 import textwrap
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 from docx.oxml.ns import qn
@@ -42,6 +42,7 @@ from .report import by_area, clean_text, phan_tram, sentence, so_lieu, unit_name
 EVEN_COLUMNS = "baocao:cot-deu"
 LETTERS = "abcdđeghiklmnopqrstuvxy"  # a), b) … the Vietnamese way (no f, j, w, z)
 CHART_WIDTH = Mm(150)
+T = TypeVar("T")
 PARTNERS_IN_BODY = 3  # partners quoted in section I per item; the others are named (all in the workbook)
 
 
@@ -293,16 +294,21 @@ def _unit_ratio(r: IndicatorResult, values: dict[str, float | bool | None]) -> s
     return phan_tram(100 * (1 - total(ind.numerator) / den))
 
 
+def _by_area(plan: Plan, items: Iterable[T], unit_of: Callable[[T], str]) -> dict[str, list[T]]:
+    """``items`` grouped by their unit's area, areas in order of first appearance."""
+    groups: dict[str, list[T]] = {}
+    for item in items:
+        groups.setdefault(plan.unit(unit_of(item)).area or "Khác", []).append(item)
+    return groups
+
+
 def _area_rows(
     plan: Plan, r: IndicatorResult, reported: dict[str, dict[str, float | bool | None]], ratio: bool
 ) -> list[dict[str, Any]]:
     """Phụ lục I at scale: one row per area with the sums of its reporting units."""
     ind = r.indicator
-    expected: dict[str, list[str]] = {}
-    for unit_id in r.expected:
-        expected.setdefault(plan.unit(unit_id).area or "Khác", []).append(unit_id)
     rows = []
-    for n, (area, ids) in enumerate(expected.items(), 1):
+    for n, (area, ids) in enumerate(_by_area(plan, r.expected, str).items(), 1):
         have = [reported[u] for u in ids if u in reported]
         sums: dict[str, float | bool | None] = {}
         cells = []
@@ -405,11 +411,8 @@ def appendix_tasks(summary: Summary) -> list[dict[str, Any]]:
 def _status_by_area(summary: Summary) -> list[dict[str, str]]:
     """Phụ lục III at scale: per area, how many units are in each state, and who is missing."""
     plan = summary.plan
-    areas: dict[str, list[Any]] = {}
-    for s in summary.statuses:
-        areas.setdefault(plan.unit(s.unit_id).area or "Khác", []).append(s)
     rows = []
-    for n, (area, statuses) in enumerate(areas.items(), 1):
+    for n, (area, statuses) in enumerate(_by_area(plan, summary.statuses, lambda s: s.unit_id).items(), 1):
         counts = {k: [s.unit_id for s in statuses if s.state == k] for k in (SUBMITTED, LATE, HAS_ERRORS, MISSING)}
         state = "; ".join(f"{STATE_LABELS[k]}: {len(v)}" for k, v in counts.items() if v)
         notes = [f"{STATE_LABELS[k]}: {unit_names(plan, counts[k])}" for k in (HAS_ERRORS, MISSING) if counts[k]]

@@ -46,6 +46,10 @@ class Workspace:
     def report_dir(self, year: int) -> Path:
         return self.outbox / f"bao-cao-{year}"
 
+    def run_record(self, year: int) -> Path:
+        """The run record (nhật ký) of ``bao-cao`` for ``year``; numbered copies sit beside it."""
+        return self.report_dir(year) / f"nhat-ky-{year}.json"
+
     def load_plan(self) -> Plan:
         if not self.root.is_dir():
             raise WorkspaceError(f"Không tìm thấy thư mục làm việc {self.root}.")
