@@ -82,6 +82,12 @@ def kh178() -> Plan:
     return load_plan(ROOT / "config.toml")
 
 
+@pytest.fixture(scope="session", name="plan")
+def plan_fixture(kh178: Plan) -> Plan:
+    """The same plan under the shorter name the plan, forms and aggregation tests use."""
+    return kh178
+
+
 def make_submission(unit_id: str, values: dict, tasks=(), general=None, problems=(), made=None) -> Submission:  # noqa: ANN001
     made = made or dt.date(SMALL_YEAR, 11, 28)
     prov = Provenance(f"{unit_id}.xlsx", hashlib.sha256(unit_id.encode()).hexdigest(), 12_345,

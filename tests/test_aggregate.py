@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -26,31 +25,17 @@ from pipeline.intake import (
     MISSING,
     PARTNER,
     SUBMITTED,
-    Contact,
     IntakeResult,
-    Provenance,
     Submission,
     TaskReport,
     UnitStatus,
 )  # fmt: skip
 from pipeline.plan import load_plan
 from pipeline.rules import Problem
+from tests.conftest import make_submission
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2026
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan(ROOT / "config.toml")
-
-
-def sub(unit_id: str, values: dict, tasks=(), general=None, problems=()) -> Submission:
-    prov = Provenance(f"{unit_id}.xlsx", "0" * 64, 1000, dt.datetime(YEAR, 11, 30))
-    return Submission(
-        unit_id, "KH178-2021", YEAR, 1, Contact("Nguyễn Văn A", "0277 3851234", dt.date(YEAR, 11, 30)),
-        values, {}, tuple(tasks), general or {}, tuple(problems), prov,
-    )  # fmt: skip
 
 
 def intake_of(plan, subs: list[Submission], errors: dict[str, Submission] | None = None) -> IntakeResult:
@@ -72,9 +57,9 @@ def lenient(plan):
 
 def test_reduction_is_one_minus_sum_current_over_sum_baseline(plan):
     subs = {
-        "xa-an-binh": sub("xa-an-binh", {"tui_nhua_cvm_goc": 100.0, "tui_nhua_cvm_nam": 40.0}),
-        "xa-ba-sao": sub("xa-ba-sao", {"tui_nhua_cvm_goc": 50.0, "tui_nhua_cvm_nam": 20.0}),
-        "xa-my-hiep": sub("xa-my-hiep", {"tui_nhua_cvm_goc": 50.0, "tui_nhua_cvm_nam": 30.0}),
+        "xa-an-binh": make_submission("xa-an-binh", {"tui_nhua_cvm_goc": 100.0, "tui_nhua_cvm_nam": 40.0}),
+        "xa-ba-sao": make_submission("xa-ba-sao", {"tui_nhua_cvm_goc": 50.0, "tui_nhua_cvm_nam": 20.0}),
+        "xa-my-hiep": make_submission("xa-my-hiep", {"tui_nhua_cvm_goc": 50.0, "tui_nhua_cvm_nam": 30.0}),
     }
     r = aggregate_indicator(lenient(plan), plan.indicator("tui_nhua_cho_van_minh"), YEAR, subs)
     assert r.value == pytest.approx(55.0)  # 1 − 90/200
@@ -88,8 +73,8 @@ def test_reduction_is_one_minus_sum_current_over_sum_baseline(plan):
 
 def test_ratio_is_from_summed_parts_not_an_average_of_percentages(plan):
     subs = {
-        "xa-an-binh": sub("xa-an-binh", {"so_cua_hang_tien_loi": 1, "so_cua_hang_bao_bi_xanh": 1}),
-        "xa-ba-sao": sub("xa-ba-sao", {"so_cua_hang_tien_loi": 100, "so_cua_hang_bao_bi_xanh": 50}),
+        "xa-an-binh": make_submission("xa-an-binh", {"so_cua_hang_tien_loi": 1, "so_cua_hang_bao_bi_xanh": 1}),
+        "xa-ba-sao": make_submission("xa-ba-sao", {"so_cua_hang_tien_loi": 100, "so_cua_hang_bao_bi_xanh": 50}),
     }
     r = aggregate_indicator(lenient(plan), plan.indicator("cua_hang_tien_loi"), YEAR, subs)
     assert r.value == pytest.approx(100 * 51 / 101)  # 50,5 %, not (100 % + 50 %) / 2 = 75 %
@@ -97,13 +82,13 @@ def test_ratio_is_from_summed_parts_not_an_average_of_percentages(plan):
 
 
 def test_target_met_when_value_reaches_it(plan):
-    subs = {"tnmt": sub("tnmt", {"so_co_so_kiem_tra": 40, "so_co_so_tuan_thu": 40})}
+    subs = {"tnmt": make_submission("tnmt", {"so_co_so_kiem_tra": 40, "so_co_so_tuan_thu": 40})}
     r = aggregate_indicator(plan, plan.indicator("co_so_tuan_thu_bvmt"), YEAR, subs)
     assert r.value == 100 and r.target.value == 100 and r.status == MET
 
 
 def test_below_minimum_coverage_the_assessment_is_not_enough_data(plan):
-    subs = {"xa-an-binh": sub("xa-an-binh", {"so_cua_hang_tien_loi": 4, "so_cua_hang_bao_bi_xanh": 4})}
+    subs = {"xa-an-binh": make_submission("xa-an-binh", {"so_cua_hang_tien_loi": 4, "so_cua_hang_bao_bi_xanh": 4})}
     r = aggregate_indicator(plan, plan.indicator("cua_hang_tien_loi"), YEAR, subs)
     assert r.value == 100 and r.status == NO_DATA
     assert "1/18" in r.reason
@@ -111,7 +96,7 @@ def test_below_minimum_coverage_the_assessment_is_not_enough_data(plan):
 
 def test_a_missing_unit_is_never_counted_as_zero(plan):
     phongs = [u.id for u in plan.units if u.group == "phong"]
-    subs = {u: sub(u, {"dung_sp_than_thien": u != "gddt", "so_cuoc_tuyen_truyen": 2}) for u in phongs[:6]}
+    subs = {u: make_submission(u, {"dung_sp_than_thien": u != "gddt", "so_cuoc_tuyen_truyen": 2}) for u in phongs[:6]}
     r = aggregate_indicator(plan, plan.indicator("co_quan_dung_sp_than_thien"), YEAR, subs)
     # 6 of 7 departments answered, 5 of them "Có": 83,3 %; Phòng Y tế absent is not a "Không".
     assert r.value == pytest.approx(500 / 6)
@@ -127,37 +112,37 @@ def test_no_form_at_all_means_no_data(plan):
 
 
 def test_zero_denominator_is_no_data_not_a_division_error(plan):
-    subs = {"tnmt": sub("tnmt", {"so_co_so_kiem_tra": 0, "so_co_so_tuan_thu": 0})}
+    subs = {"tnmt": make_submission("tnmt", {"so_co_so_kiem_tra": 0, "so_co_so_tuan_thu": 0})}
     r = aggregate_indicator(plan, plan.indicator("co_so_tuan_thu_bvmt"), YEAR, subs)
     assert r.value is None and r.status == NO_DATA and "mẫu số bằng 0" in r.reason
 
 
 def test_count_only_indicators_show_their_totals(plan):
-    subs = {"ktht": sub("ktht", {"so_mo_hinh_sxsh": 3, "so_mo_hinh_dien_mat_troi": 2})}
+    subs = {"ktht": make_submission("ktht", {"so_mo_hinh_sxsh": 3, "so_mo_hinh_dien_mat_troi": 2})}
     r = aggregate_indicator(plan, plan.indicator("mo_hinh_sxsh_dien_mat_troi"), YEAR, subs)
     assert r.status == NO_TARGET and r.value is None
     assert [(t.input.id, t.total) for t in r.totals] == [("so_mo_hinh_sxsh", 3), ("so_mo_hinh_dien_mat_troi", 2)]
 
 
 def test_sum_indicator_compares_with_the_minimum_count(plan):
-    everyone = {u.id: sub(u.id, {"so_cuoc_tuyen_truyen": 0}) for u in plan.units}
-    everyone["ktht"] = sub("ktht", {"so_cuoc_tuyen_truyen": 2})
+    everyone = {u.id: make_submission(u.id, {"so_cuoc_tuyen_truyen": 0}) for u in plan.units}
+    everyone["ktht"] = make_submission("ktht", {"so_cuoc_tuyen_truyen": 2})
     r = aggregate_indicator(plan, plan.indicator("tuyen_truyen"), YEAR, everyone)
     assert r.value == 2 and r.target.value == 1 and r.status == MET
 
 
 def test_forms_with_errors_are_not_aggregated(plan):
-    good = sub("tnmt", {"so_co_so_kiem_tra": 10, "so_co_so_tuan_thu": 9})
-    bad = sub("xa-an-binh", {"so_cuoc_tuyen_truyen": 3}, problems=[Problem("so-am", "…")])
+    good = make_submission("tnmt", {"so_co_so_kiem_tra": 10, "so_co_so_tuan_thu": 9})
+    bad = make_submission("xa-an-binh", {"so_cuoc_tuyen_truyen": 3}, problems=[Problem("so-am", "…")])
     summary = aggregate(plan, intake_of(plan, [good], errors={"xa-an-binh": bad}))
     r = next(r for r in summary.indicators if r.indicator.id == "tuyen_truyen")
     assert "xa-an-binh" not in r.reported and r.reported == ("tnmt",)
 
 
 def test_task_results_carry_the_leads_status_and_partners_contributions(plan):
-    lead = sub("tnmt", {}, tasks=[TaskReport("I.2", LEAD, "Đang thực hiện", "Đã tổ chức 3 cuộc.", "", "")])
-    partner = sub("xa-my-hiep", {}, tasks=[TaskReport("I.2", PARTNER, "", "Phát 200 tờ rơi.", "", "")])
-    silent = sub("xa-ba-sao", {}, tasks=[TaskReport("I.2", PARTNER, "", "", "", "")])
+    lead = make_submission("tnmt", {}, tasks=[TaskReport("I.2", LEAD, "Đang thực hiện", "Đã tổ chức 3 cuộc.", "", "")])
+    partner = make_submission("xa-my-hiep", {}, tasks=[TaskReport("I.2", PARTNER, "", "Phát 200 tờ rơi.", "", "")])
+    silent = make_submission("xa-ba-sao", {}, tasks=[TaskReport("I.2", PARTNER, "", "", "", "")])
     summary = aggregate(plan, intake_of(plan, [lead, partner, silent]))
     item = next(t for t in summary.tasks if t.item.id == "I.2")
     assert item.lead_reported and item.status == "Đang thực hiện"
@@ -169,8 +154,8 @@ def test_task_results_carry_the_leads_status_and_partners_contributions(plan):
 
 
 def test_general_texts_merge_without_duplicates(plan):
-    a = sub("xa-an-binh", {}, general={"kho_khan": "- Kinh phí còn hạn chế.\n- Thiếu nhân lực"})
-    b = sub("xa-ba-sao", {}, general={"kho_khan": "kinh phí còn hạn chế"})
+    a = make_submission("xa-an-binh", {}, general={"kho_khan": "- Kinh phí còn hạn chế.\n- Thiếu nhân lực"})
+    b = make_submission("xa-ba-sao", {}, general={"kho_khan": "kinh phí còn hạn chế"})
     summary = aggregate(plan, intake_of(plan, [a, b]))
     assert [(m.text, m.units) for m in summary.difficulties] == [
         ("Kinh phí còn hạn chế.", ("xa-an-binh", "xa-ba-sao")),
@@ -189,7 +174,7 @@ def test_order_of_units_does_not_change_the_result(pairs, rnd):
     plan = lenient(load_plan(ROOT / "config.toml"))
     communes = [u.id for u in plan.units if u.group == "xa"]
     subs = {
-        communes[i]: sub(communes[i], {"bao_bi_bvtv_phat_sinh": float(max(a, b)), "bao_bi_bvtv_thu_gom": float(min(a, b))})
+        communes[i]: make_submission(communes[i], {"bao_bi_bvtv_phat_sinh": float(max(a, b)), "bao_bi_bvtv_thu_gom": float(min(a, b))})
         for i, (a, b) in enumerate(pairs)
     }
     shuffled = list(subs.items())
@@ -205,7 +190,7 @@ def test_order_of_units_does_not_change_the_result(pairs, rnd):
 
 
 def test_late_units_are_aggregated_like_the_others(plan):
-    s = sub("tnmt", {"so_co_so_kiem_tra": 10, "so_co_so_tuan_thu": 10})
+    s = make_submission("tnmt", {"so_co_so_kiem_tra": 10, "so_co_so_tuan_thu": 10})
     result = IntakeResult(YEAR, [UnitStatus("tnmt", LATE, s, late=True)], [])
     summary = aggregate(plan, result)
     r = next(r for r in summary.indicators if r.indicator.id == "co_so_tuan_thu_bvmt")

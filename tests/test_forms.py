@@ -21,16 +21,10 @@ from pipeline.forms import (
     form_filename,
     write_forms,
 )  # fmt: skip
-from pipeline.plan import load_plan
 from pipeline.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2026
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan(ROOT / "config.toml")
 
 
 @pytest.fixture(scope="module")

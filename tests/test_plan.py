@@ -14,11 +14,6 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "config.toml"
 
 
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan(CONFIG)
-
-
 def raw() -> dict:
     return tomllib.loads(CONFIG.read_text(encoding="utf-8"))
 
