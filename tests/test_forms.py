@@ -14,6 +14,7 @@ from pipeline.forms import (
     ID_CELL,
     ID_PATTERN,
     ID_SHEET,
+    SHEET_GUIDE,
     SHEET_INDICATORS,
     SHEET_INFO,
     SHEET_TASKS,
@@ -154,3 +155,13 @@ def test_same_plan_and_year_give_byte_identical_files(plan, forms, tmp_path):
 
 def test_file_names_carry_unit_id_and_name(plan):
     assert form_filename(plan.unit("tckh"), 2026) == "tckh - Phòng Tài chính – Kế hoạch - 2026.xlsx"
+
+
+def test_instructions_say_who_fills_the_deadline_how_what_not_to_do_and_where_to_send(forms):
+    ws = open_wb(forms["xa-my-hiep"])[SHEET_GUIDE]
+    text = "\n".join(str(c) for row in ws.iter_rows(values_only=True) for c in row if c)
+    assert "Đơn vị báo cáo: UBND xã Mỹ Hiệp" in text
+    assert "Hạn nộp: trước ngày 05/12/2026. Gửi tệp này (định dạng .xlsx) về Phòng Kinh tế và Hạ tầng" in text
+    assert "Chỉ nhập vào các ô nền vàng" in text and "nhập SỐ LIỆU GỐC" in text
+    assert "KHÔNG ĐƯỢC" in text and "Thêm, xóa, đổi tên hoặc sắp xếp lại các trang" in text
+    assert "Mã biểu mẫu: KH178-2021/xa-my-hiep/2026/v1" in text

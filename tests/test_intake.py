@@ -672,3 +672,20 @@ def test_without_or_with_a_broken_record_of_last_year_nothing_is_flagged(kh178: 
     ws.report_dir(YEAR - 1).mkdir(parents=True)
     (ws.report_dir(YEAR - 1) / "nhat-ky-2025.json").write_text("{không phải JSON", encoding="utf-8")
     assert next(s for s in read_inbox(ws, kh178, YEAR).statuses if s.unit_id == "tnmt").submission.problems == ()
+
+
+def test_many_files_get_a_progress_bar_and_each_file_is_counted(kh178: Plan, filled: dict[str, bytes],
+                                                                ws: Workspace) -> None:  # fmt: skip
+    for unit_id, data in filled.items():  # 26 files: above the bar's threshold of 20
+        put(ws.inbox, f"{unit_id}.xlsx", data)
+    seen: list[tuple[int, int]] = []
+    read_inbox(ws, kh178, YEAR, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(i, 26) for i in range(1, 27)]
+    res = kiem_tra(ws)
+    assert res.exit_code == 0
+    assert "Đang đọc các tệp" in res.stderr  # (not a terminal: click prints the label only)
+    assert "Đang đọc các tệp" not in res.stdout
+
+
+def test_a_few_files_get_no_progress_bar(mixed_inbox: Workspace) -> None:
+    assert "Đang đọc các tệp" not in kiem_tra(mixed_inbox).output
