@@ -64,11 +64,25 @@ def describe_plan(plan: Plan, year: int) -> str:
         out.append(f"    Phối hợp {len(partnered)} nhiệm vụ: {', '.join(t.id for t in partnered) or 'không'}")
         for inp in inputs:
             out.append(f"    • {inp.label} ({inp.unit_of_measure})")
+    out += ["", *describe_tasks(plan, year)]
     ended = [t for t in plan.tasks if not t.active_in(year)]
     if ended:
         out += ["", f"Nhiệm vụ không thực hiện trong năm {year} (ngoài thời gian): "
                 + ", ".join(f"{t.id} ({t.period})" for t in ended)]  # fmt: skip
     return "\n".join(out)
+
+
+def describe_tasks(plan: Plan, year: int) -> list[str]:
+    """The plan's appendix as the plan words it: lead, partners (the plan's own wording), period, note."""
+    out = [f"NHIỆM VỤ ({len(plan.tasks)}) — theo Phụ lục của Kế hoạch:"]
+    for t in plan.tasks:
+        state = "" if t.active_in(year) else f", ngoài thời gian năm {year}"
+        out.append(f"  {t.id} ({t.period}{state}) chủ trì: {plan.unit(t.lead).name}")
+        if t.partners_text:
+            out.append(f"      Phối hợp: {t.partners_text}")
+        if t.note.strip():
+            out.append(f"      Ghi chú: {t.note}")
+    return out
 
 
 def describe_intake(plan: Plan, result: IntakeResult, feedback: list[Path], inbox: Path) -> str:

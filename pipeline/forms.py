@@ -311,7 +311,7 @@ def _task_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
             for item in task.items:
                 ws[f"A{row}"] = f"nv.{item.id}"
                 _label(ws, f"B{row}", item.id)
-                _label(ws, f"C{row}", item.content)
+                _label(ws, f"C{row}", task.with_note(item.content))
                 _label(ws, f"D{row}", role_label)
                 for col in "EFGH":
                     _input(ws, f"{col}{row}")

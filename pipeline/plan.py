@@ -79,6 +79,10 @@ class Task:
     def period(self) -> str:
         return f"{self.start_year}–{self.end_year}"
 
+    def with_note(self, text: str) -> str:
+        """``text`` followed by the plan's own note on the task, when it has one."""
+        return f"{text}\n(Ghi chú của Kế hoạch: {self.note})" if self.note.strip() else text
+
 
 @dataclass(frozen=True)
 class TaskGroup:

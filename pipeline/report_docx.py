@@ -394,7 +394,15 @@ def _task_row(plan: Plan, t: TaskResult, state: dict[str, str], year: int) -> di
     if partners:
         result += ("\n" if result else "") + f"Đơn vị phối hợp có báo cáo: {unit_names(plan, partners)}."
     return {"stt": stt, "noi_dung": item.content, "chu_tri": plan.unit(task.lead).name,
-            "thoi_gian": task.period, "tinh_trang": status, "ket_qua": result}  # fmt: skip
+            "phoi_hop": partners_column(plan, task), "thoi_gian": task.period, "tinh_trang": status,
+            "ket_qua": result, "ghi_chu": task.note.strip()}  # fmt: skip
+
+
+def partners_column(plan: Plan, task: Task) -> str:
+    """Phụ lục II's partner column: the plan's own wording, else the partner units' names."""
+    if task.partners_text.strip():
+        return task.partners_text.strip()
+    return unit_names(plan, task.partners) if task.partners else ""
 
 
 def appendix_tasks(summary: Summary) -> list[dict[str, Any]]:

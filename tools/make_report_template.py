@@ -452,14 +452,15 @@ def build() -> bytes:
     # Phụ lục II: every task of the plan's appendix, grouped.
     new_landscape_section(doc)
     appendix_heading(doc, "II", "TÌNH HÌNH THỰC HIỆN CÁC NHIỆM VỤ NĂM {{ nam }}")
-    t = table(doc, [14, 80, 40, 25, 28, WIDE_W - 187], grid=True)
-    row(t, ["STT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Thời gian", "Tình trạng", "Kết quả thực hiện"], T,
-        header=True)  # fmt: skip
+    # the plan's own columns (STT, content, lead, partners, period, note) and the year's state and result
+    t = table(doc, [12, 62, 30, 34, 20, 24, WIDE_W - 206, 24], grid=True)
+    row(t, ["STT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian", "Tình trạng",
+            "Kết quả thực hiện", "Ghi chú"], T, header=True)  # fmt: skip
     loop_row(t, "{%tr for nhom in phu_luc_2 %}")
-    row(t, ["{{ nhom.ma }}", "{{ nhom.ten }}", "", "", "", ""], [G, B, B, B, B, B], bold=True, keep=True)
+    row(t, ["{{ nhom.ma }}", "{{ nhom.ten }}", "", "", "", "", "", ""], [G, B, B, B, B, B, B, B], bold=True, keep=True)
     loop_row(t, "{%tr for nv in nhom.dong %}")
-    row(t, ["{{ nv.stt }}", "{{ nv.noi_dung }}", "{{ nv.chu_tri }}", "{{ nv.thoi_gian }}", "{{ nv.tinh_trang }}",
-            "{{ nv.ket_qua }}"], [G, B, B, G, G, B])  # fmt: skip
+    row(t, ["{{ nv.stt }}", "{{ nv.noi_dung }}", "{{ nv.chu_tri }}", "{{ nv.phoi_hop }}", "{{ nv.thoi_gian }}",
+            "{{ nv.tinh_trang }}", "{{ nv.ket_qua }}", "{{ nv.ghi_chu }}"], [G, B, B, B, G, G, B, B])  # fmt: skip
     loop_row(t, "{%tr endfor %}")
     loop_row(t, "{%tr endfor %}")
 
