@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .intake import LEAD, IntakeResult, Submission, UnitStatus
@@ -90,10 +91,6 @@ class Summary:
     directions: tuple[MergedText, ...]
 
 
-def _sum(subs: list[Submission], ids: tuple[str, ...]) -> float:
-    return sum(float(s.values.get(i) or 0) for s in subs for i in ids)
-
-
 def assess(value: float | None, target: Milestone | None, direction: str) -> str:
     if target is None:
         return NO_TARGET
@@ -102,6 +99,34 @@ def assess(value: float | None, target: Milestone | None, direction: str) -> str
     value = round(value, 6)  # 59.99999999 from float sums is 60
     ok = value >= target.value if direction == "tang" else value <= target.value
     return MET if ok else NOT_MET
+
+
+def value_from_totals(
+    ind: Indicator, totals: Mapping[str, tuple[float | None, int]]
+) -> tuple[float | None, str]:
+    """The indicator's value from its inputs' district totals (input id → (total, units answering)),
+    and why there is none. One rule for a year read from forms and for a year typed as history:
+    a ratio of summed parts and wholes, never an average of units' percentages."""
+
+    def total(ids: tuple[str, ...]) -> float:
+        return sum(float(totals[i][0] or 0) for i in ids if i in totals)
+
+    if ind.formula == "ti_le":
+        den = total(ind.denominator)
+        if den > 0:
+            return 100 * total(ind.numerator) / den, ""
+        return None, "mẫu số bằng 0 (không phát sinh đối tượng để tính tỷ lệ)"
+    if ind.formula == "giam":
+        base = total(ind.denominator)
+        if base > 0:
+            return 100 * (1 - total(ind.numerator) / base), ""
+        return None, "không có số liệu năm gốc (bằng 0)"
+    if ind.formula == "ti_le_co":
+        answered = sum(totals[i][1] for i in ind.numerator if i in totals)
+        return (100 * total(ind.numerator) / answered, "") if answered else (None, "")
+    if ind.formula == "tong":
+        return total(ind.numerator), ""
+    return None, ""
 
 
 def aggregate_indicator(
@@ -119,29 +144,10 @@ def aggregate_indicator(
     by_unit = tuple((s.unit_id, {i.id: s.values.get(i.id) for i in ind.inputs}) for s in subs)
     target = ind.target_for(year)
 
-    value: float | None = None
-    reason = ""
-    if not subs:
-        reason = "chưa có đơn vị nào nộp biểu mẫu hợp lệ"
-    elif ind.formula == "ti_le":
-        den = _sum(subs, ind.denominator)
-        if den > 0:
-            value = 100 * _sum(subs, ind.numerator) / den
-        else:
-            reason = "mẫu số bằng 0 (không phát sinh đối tượng để tính tỷ lệ)"
-    elif ind.formula == "giam":
-        base = _sum(subs, ind.denominator)
-        if base > 0:
-            value = 100 * (1 - _sum(subs, ind.numerator) / base)
-        else:
-            reason = "không có số liệu năm gốc (bằng 0)"
-    elif ind.formula == "ti_le_co":
-        answers = [s.values.get(i) for s in subs for i in ind.numerator]
-        answers = [a for a in answers if a is not None]
-        if answers:
-            value = 100 * sum(1 for a in answers if a is True) / len(answers)
-    elif ind.formula == "tong":
-        value = _sum(subs, ind.numerator)
+    if subs:
+        value, reason = value_from_totals(ind, {t.input.id: (t.total, t.answered) for t in totals})
+    else:
+        value, reason = None, "chưa có đơn vị nào nộp biểu mẫu hợp lệ"
 
     status = assess(value, target, ind.direction)
     coverage = len(reported) / len(expected) if expected else 0

@@ -188,6 +188,30 @@ def _report(ctx: click.Context, plan: Plan, result, overwrite: bool):  # noqa: A
     return files
 
 
+@cli.command("lich-su", context_settings=CONTEXT)
+@year_option("Xem đến năm này (mặc định: năm hiện tại); với --mau: sổ gồm các năm trước năm này.")
+@click.option("--mau", "template", is_flag=True, help="Tạo sổ Excel để nhập số liệu các năm trước khi dùng chương trình.")
+@click.option("--xlsx", "as_xlsx", is_flag=True, help="Ghi thêm bảng lịch sử ra tệp Excel (outbox/lich-su-<năm>.xlsx).")
+@click.pass_context
+def lich_su(ctx: click.Context, year: int | None, template: bool, as_xlsx: bool) -> None:
+    """Lịch sử các chỉ tiêu từ năm đầu kế hoạch: kết quả, mục tiêu, đánh giá, số đơn vị báo cáo."""
+    from .display import describe_history
+    from .history import load_history, write_history_template, write_history_workbook
+
+    plan, year = _plan_and_year(ctx, year)
+    ws = _ws(ctx)
+    if template:
+        path = write_history_template(ws, plan, year)
+        say(f"Đã tạo sổ số liệu lịch sử các năm {plan.start_year}–{year - 1}: {path}")
+        say(f"Điền số liệu các năm chưa có nhật ký bao-cao, lưu rồi chép vào {ws.history_dir}/ và chạy `baocao lich-su`.")
+        return
+    history = load_history(ws, plan, year)
+    say(describe_history(plan, history, year))
+    if as_xlsx:
+        say("")
+        say(f"Đã ghi bảng lịch sử: {write_history_workbook(ws, plan, history, year)}")
+
+
 @cli.command("demo", context_settings=CONTEXT)
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
 @year_option("Năm báo cáo (mặc định: năm hiện tại, trong thời kỳ của kế hoạch).")
@@ -243,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.UsageError as e:
         if "No such command" in e.message:
             name = e.message.split("'")[1] if "'" in e.message else ""
-            say(f"Lỗi: không có lệnh «{name}». Các lệnh: ke-hoach, tao-mau, kiem-tra, bao-cao, demo.", err=True)
+            say(f"Lỗi: không có lệnh «{name}». Các lệnh: ke-hoach, tao-mau, kiem-tra, bao-cao, lich-su, demo.", err=True)
         else:
             say(f"Lỗi cách dùng: {e.format_message()} Xem `baocao --help`.", err=True)
         return 2

@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .intake import HAS_ERRORS, LATE, MISSING, STATE_LABELS, SUBMITTED, IntakeResult
-from .plan import Plan
+from .plan import Indicator, Milestone, Plan
 from .report import phan_tram, so_lieu
 
 if TYPE_CHECKING:
     from .aggregate import Summary
+    from .history import History
     from .report import ReportFiles
 
 FORMULA_TEXT = {
@@ -149,3 +150,39 @@ def describe_report(summary: Summary, files: ReportFiles) -> str:
         f"  Nhật ký xử lý (JSON):  {files.record}",
     ]
     return "\n".join(out)
+
+
+def describe_history(plan: Plan, history: History, year: int) -> str:
+    """``baocao lich-su``: per indicator, each year from the plan's first to ``year``."""
+    from .history import SOURCE_LABELS, series
+
+    sources: dict[str, list[int]] = {}
+    for y, h in history.years.items():
+        sources.setdefault(SOURCE_LABELS[h.source], []).append(y)
+    found = "; ".join(f"{label}: {', '.join(map(str, ys))}" for label, ys in sources.items()) or "chưa có năm nào"
+    out = [f"LỊCH SỬ CÁC CHỈ TIÊU {plan.start_year}–{year} — Kế hoạch số {plan.number}", f"Nguồn: {found}.", ""]
+    for i, ind in enumerate(plan.indicators, 1):
+        out.append(f"{i:>2}. {_pad(ind.text, 96).rstrip()}")
+        out.append(f"      {'Năm':<6}{'Kết quả':<14}{'Mục tiêu':<16}{'Đánh giá':<30}Đơn vị đã báo cáo")
+        for p in series(plan, history, ind, year):
+            if not p.source:
+                out.append(f"      {p.year:<6}{'—':<14}{_goal(ind, p.target):<16}{'Chưa có số liệu':<30}—")
+                continue
+            value = phan_tram(p.value) if ind.is_percent else (
+                f"{so_lieu(p.value)} {ind.unit_of_measure}" if p.value is not None else "—")  # fmt: skip
+            units = f"{p.reported}/{p.expected}" if p.reported is not None and p.expected else "không rõ"
+            out.append(f"      {p.year:<6}{_pad(value, 13)} {_goal(ind, p.target):<16}{_pad(p.label, 29)} {units}")
+    if history.notes:
+        out += ["", "Lưu ý:"] + [f"  - {n}" for n in history.notes]
+    if history.refused:
+        out += ["", "Tệp trong lich-su/ không đọc:"] + [f"  - {p.file}: [{p.code}] {p.message}" for p in history.refused]
+    if history.problems:
+        out += ["", "Lỗi và cảnh báo trong sổ số liệu lịch sử:"] + [f"  {p.text()}" for p in history.problems]
+    return "\n".join(out)
+
+
+def _goal(ind: Indicator, target: Milestone | None) -> str:
+    if target is None:
+        return "—"
+    value = phan_tram(target.value) if ind.is_percent else f"{so_lieu(target.value)} {ind.unit_of_measure}"
+    return f"{value} ({target.year})"

@@ -295,24 +295,9 @@ History = dict[str, dict[str, float]]  # unit id → input id → the number use
 def last_year_values(ws: Workspace, year: int) -> History:
     """The numbers each unit reported last year, from last year's run record (nhat-ky-<year-1>.json)
     when ``bao-cao`` was run then; empty when there is none or it cannot be read."""
-    import json
+    from .history import last_year_values as from_record
 
-    latest = ws.run_record(year - 1)
-    try:  # the newest of "nhat-ky-<y>.json" and its numbered copies "nhat-ky-<y> (2).json" …
-        records = sorted(latest.parent.glob(f"{latest.stem}*.json"), key=lambda p: (p.stat().st_mtime, p.name))
-        if not records:
-            return {}
-        record = json.loads(records[-1].read_text(encoding="utf-8"))
-        history: History = {}
-        for ind in record.get("indicators", []):
-            for unit_id, values in (ind.get("values_by_unit") or {}).items():
-                for input_id, value in values.items():
-                    if isinstance(value, int | float) and not isinstance(value, bool):
-                        history.setdefault(unit_id, {})[input_id] = float(value)
-        return history
-    except (OSError, ValueError, AttributeError, TypeError) as err:
-        log.warning("%s: không đọc được số liệu năm trước: %s", latest.parent, err)
-        return {}
+    return from_record(ws, year)
 
 
 def _fmt_date(d: dt.date | None) -> str:

@@ -21,6 +21,7 @@ from typing import Any
 from . import __version__
 from .aggregate import ASSESSMENT_LABELS, MergedText, Summary
 from .errors import BaoCaoError, WorkspaceError
+from .history import RECORD_VERSION
 from .intake import (
     HAS_ERRORS,
     LATE,
@@ -356,6 +357,7 @@ def run_record(
             "state": s.state,
             "state_label": STATE_LABELS.get(s.state, s.state),
             "used": s.state in (SUBMITTED, LATE),
+            "late": s.late,
             "file": _file(sub.provenance) if sub else None,
             "prepared_on": sub.contact.date.isoformat() if sub and sub.contact.date else None,
             "set_aside": list(s.set_aside),
@@ -384,6 +386,7 @@ def run_record(
     ]  # fmt: skip
     config_path = Path(config_path)
     record: dict[str, Any] = {
+        "record_version": RECORD_VERSION,
         "product": {"name": "baocao", "version": __version__},
         "config": {"file": config_path.name, "sha256": _sha256(config_path.read_bytes()), "plan_id": plan.id,
                    "plan_number": plan.number, "template_version": plan.template_version},  # fmt: skip

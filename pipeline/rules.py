@@ -78,6 +78,9 @@ CODES: dict[str, str] = {
     "so-qua-lon": "(cảnh báo) số lớn bất thường (trên 1.000.000)",
     "giam-tang": "(cảnh báo) năm báo cáo lớn hơn năm gốc ở chỉ tiêu giảm",
     "bien-dong-lon": "(cảnh báo) số liệu gấp 10 lần trở lên, hoặc chỉ bằng 1/10, số liệu năm trước",
+    # the history workbook (lich-su/*.xlsx)
+    "lich-su-lech": "(cảnh báo) tổng huyện nhập tay khác tổng số liệu các đơn vị của cùng năm",
+    "lich-su-trung": "(cảnh báo) một năm có trong hai sổ lịch sử; dùng sổ xếp trước theo tên",
 }
 
 

@@ -13,13 +13,17 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import xlsxwriter
 
 from .aggregate import ASSESSMENT_LABELS, Summary
 from .intake import LEAD, STATE_LABELS
 from .ooxml import stable_package
+
+if TYPE_CHECKING:
+    from .history import History
+    from .plan import Plan
 
 COUNT = "#,##0"
 DECIMAL = "#,##0.0#"
@@ -161,5 +165,28 @@ def build_workbook(summary: Summary, stamp: dt.datetime) -> bytes:
                                   ("SHA-256 (12 ký tự đầu)", 16), ("Ngày lập", 12), ("Số lỗi", 8),
                                   ("Tệp không dùng", 50)], rows, {1: COUNT, 7: COUNT})  # fmt: skip
 
+    wb.close()
+    return stable_package(buf.getvalue(), stamp)
+
+
+def _history_sheet(wb: xlsxwriter.Workbook, fx: _Formats, plan: Plan, history: History, until: int) -> None:
+    from .history import HISTORY_HEADERS, table_rows
+
+    rows = table_rows(plan, history, until)
+    cells = {}
+    for r, row in enumerate(rows, 2):
+        if row[4] == "%":
+            cells[(r, 4)] = cells[(r, 6)] = PERCENT
+    _sheet(wb, fx, "Lịch sử", HISTORY_HEADERS, rows, {1: COUNT, 3: "0", 4: DECIMAL, 6: DECIMAL, 7: "0", 9: COUNT,
+                                                      10: COUNT}, cells)  # fmt: skip
+
+
+def build_history_workbook(plan: Plan, history: History, until: int, stamp: dt.datetime) -> bytes:
+    """``baocao lich-su --xlsx``: the «Lịch sử» sheet alone, deterministic."""
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb.set_properties({"author": "baocao", "created": stamp,
+                       "title": f"Lịch sử các chỉ tiêu Kế hoạch số {plan.number} {plan.start_year}–{until}"})  # fmt: skip
+    _history_sheet(wb, _Formats(wb), plan, history, until)
     wb.close()
     return stable_package(buf.getvalue(), stamp)

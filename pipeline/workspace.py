@@ -37,6 +37,17 @@ class Workspace:
     def report_template(self) -> Path:
         return self.templates / REPORT_TEMPLATE
 
+    @property
+    def history_dir(self) -> Path:
+        """History workbooks the clerk typed for years before the tool (read only, like inbox/)."""
+        return self.root / "lich-su"
+
+    def history_template(self) -> Path:
+        return self.outbox / "mau-lich-su.xlsx"
+
+    def history_workbook(self, year: int) -> Path:
+        return self.outbox / f"lich-su-{year}.xlsx"
+
     def forms_dir(self, year: int) -> Path:
         return self.outbox / f"mau-{year}"
 

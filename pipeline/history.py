@@ -1,0 +1,348 @@
+"""History as data: every year of the plan the tool knows about, from two sources.
+
+* **Run records** (``outbox/bao-cao-<year>/nhat-ky-<year>.json``, written by ``bao-cao``): the
+  newest record of a year is that year's history. This module is the one reader of the record's
+  schema (``read_record`` upgrades an older record to the current shape; ``RECORD_VERSION`` is
+  what ``report.run_record`` writes).
+* **History workbooks** (``lich-su/*.xlsx``) for years before the tool was used: the clerk fills
+  the workbook ``baocao lich-su --mau`` writes (``history_xlsx``) with past yearly figures, per
+  input as district totals or per unit. They are read under the same safety and value rules as a
+  form; a year that has a run record keeps the record's figures and the workbook's are set aside
+  with a note saying so — history never overrides a run record silently.
+
+``series`` gives, per indicator, the value, the target in force and the verdict of each year from
+the plan's first year; verdicts come from the same function the yearly report uses.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .aggregate import (
+    ASSESSMENT_LABELS,
+    MET,
+    NO_DATA,
+    NO_TARGET,
+    NOT_MET,
+    assess,
+)
+from .intake import HAS_ERRORS, LATE, MISSING, SUBMITTED
+from .plan import Indicator, Milestone, Plan
+from .rules import Problem
+
+if TYPE_CHECKING:
+    from .aggregate import Summary
+    from .workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+RECORD_VERSION = 2  # 1: records before history existed (no "record_version" key)
+RECORD = "nhat-ky"  # source of a year: a run record of ``bao-cao``
+WORKBOOK = "lich-su"  # source of a year: a history workbook typed by the clerk
+CURRENT = "bao-cao"  # the year being reported (the summary in memory)
+SOURCE_LABELS = {RECORD: "nhật ký bao-cao", WORKBOOK: "số liệu lịch sử", CURRENT: "báo cáo năm nay"}
+
+Values = dict[str, float | bool | None]
+
+
+@dataclass(frozen=True)
+class IndicatorYear:
+    """One indicator in one year, as history knows it."""
+
+    indicator: str
+    value: float | None  # % (0–100) for percent formulas, a count for "tong", None for "dem"
+    totals: dict[str, tuple[float | None, int]]  # input id → (district total, units answering)
+    reported: int | None  # units that reported it (None: unknown, totals typed as history)
+    expected: int | None  # units that had to report it (None: unknown)
+    by_unit: dict[str, Values] = field(default_factory=dict)  # unit id → its inputs
+
+
+@dataclass(frozen=True)
+class YearHistory:
+    year: int
+    source: str  # RECORD | WORKBOOK | CURRENT
+    file: str  # the record's or the workbook's file name(s)
+    indicators: dict[str, IndicatorYear]
+    units: dict[str, str] = field(default_factory=dict)  # unit id → SUBMITTED | LATE | HAS_ERRORS | MISSING
+    tasks: dict[str, tuple[bool, bool, str]] = field(default_factory=dict)  # item → (active, reported, status)
+    funding: float | None = None  # total funding of the year when the record carries it (see ``_funding``)
+
+
+@dataclass(frozen=True)
+class History:
+    years: dict[int, YearHistory]  # year → its history, years before the one reported
+    notes: tuple[str, ...] = ()  # Vietnamese: what was set aside and why (record over workbook…)
+    problems: tuple[Problem, ...] = ()  # findings in the history workbooks, by sheet and cell
+    refused: tuple[Problem, ...] = ()  # history workbooks not read at all (hostile, not ours…)
+
+    def get(self, year: int) -> YearHistory | None:
+        return self.years.get(year)
+
+    @property
+    def empty(self) -> bool:
+        return not self.years
+
+
+# --------------------------------------------------------------------------- run records
+
+
+def newest_record(ws: Workspace, year: int) -> Path | None:
+    """The newest of ``nhat-ky-<year>.json`` and its numbered copies ``nhat-ky-<year> (2).json`` …"""
+    latest = ws.run_record(year)
+    try:
+        records = sorted(latest.parent.glob(f"{latest.stem}*.json"), key=lambda p: (p.stat().st_mtime, p.name))
+    except OSError:
+        return None
+    return records[-1] if records else None
+
+
+def read_record(path: Path) -> dict[str, Any]:
+    """A run record as a dict of the current schema; an older record is upgraded here, in one place.
+
+    Version 1 (no ``record_version``) lacks the per-unit ``late`` flag: it is derived from the state.
+    """
+    record = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(record, dict):
+        raise ValueError("nhật ký không phải một đối tượng JSON")
+    version = record.get("record_version", 1)
+    if not isinstance(version, int) or version > RECORD_VERSION:
+        raise ValueError(f"nhật ký phiên bản {version!r}, mới hơn chương trình (phiên bản {RECORD_VERSION})")
+    for unit in record.get("units") or []:
+        unit.setdefault("late", unit.get("state") == LATE)
+    record["record_version"] = RECORD_VERSION
+    return record
+
+
+def _number(v: object) -> float | None:
+    return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
+
+
+def _funding(record: dict[str, Any]) -> float | None:
+    """Hook for funding per year: a record carrying ``{"funding": {"total": <number>}}`` (not written yet)."""
+    funding = record.get("funding")
+    return _number(funding.get("total")) if isinstance(funding, dict) else None
+
+
+def year_from_record(plan: Plan, record: dict[str, Any], file: str) -> YearHistory:
+    """A run record (current schema) as a year of history, keeping only what the plan still knows."""
+    known = {ind.id: ind for ind in plan.indicators}
+    indicators: dict[str, IndicatorYear] = {}
+    for item in record.get("indicators") or []:
+        ind = known.get(item.get("indicator"))
+        if ind is None:
+            continue
+        totals = {}
+        for input_id, t in (item.get("input_totals") or {}).items():
+            if isinstance(t, dict):
+                totals[input_id] = (_number(t.get("total")), int(t.get("answered") or 0))
+        by_unit: dict[str, Values] = {}
+        for unit_id, values in (item.get("values_by_unit") or {}).items():
+            if isinstance(values, dict):
+                by_unit[unit_id] = {k: v if isinstance(v, bool) or v is None else _number(v) for k, v in values.items()}
+        indicators[ind.id] = IndicatorYear(
+            ind.id, _number(item.get("value")), totals, len(item.get("reported_units") or []),
+            len(item.get("expected_units") or []), by_unit,
+        )  # fmt: skip
+    units = {u["unit"]: u.get("state", MISSING) for u in record.get("units") or [] if isinstance(u, dict) and "unit" in u}
+    tasks = {
+        t["item"]: (bool(t.get("active", True)), bool(t.get("lead_reported")), str(t.get("status") or ""))
+        for t in record.get("tasks") or []
+        if isinstance(t, dict) and "item" in t
+    }
+    return YearHistory(int(record["year"]), RECORD, file, indicators, units, tasks, _funding(record))
+
+
+def record_years(ws: Workspace, plan: Plan, until: int) -> tuple[dict[int, YearHistory], list[str]]:
+    """Every year from the plan's start to ``until`` (inclusive) that has a readable run record."""
+    years: dict[int, YearHistory] = {}
+    notes: list[str] = []
+    for year in range(plan.start_year, until + 1):
+        path = newest_record(ws, year)
+        if path is None:
+            continue
+        try:
+            years[year] = year_from_record(plan, read_record(path), path.name)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
+            log.warning("%s: %s", path, err)
+            notes.append(f"Không đọc được nhật ký «{path.name}» ({err}); năm {year} không có trong lịch sử.")
+    return years, notes
+
+
+def last_year_values(ws: Workspace, year: int) -> dict[str, dict[str, float]]:
+    """The numbers each unit reported in ``year - 1``, from that year's newest run record; empty if none."""
+    path = newest_record(ws, year - 1)
+    if path is None:
+        return {}
+    try:
+        record = read_record(path)
+        out: dict[str, dict[str, float]] = {}
+        for ind in record.get("indicators", []):
+            for unit_id, values in (ind.get("values_by_unit") or {}).items():
+                for input_id, value in values.items():
+                    if _number(value) is not None:
+                        out.setdefault(unit_id, {})[input_id] = float(value)
+        return out
+    except (OSError, ValueError, AttributeError, TypeError) as err:
+        log.warning("%s: không đọc được số liệu năm trước: %s", path, err)
+        return {}
+
+
+# --------------------------------------------------------------------------- all of it
+
+
+def load_history(ws: Workspace, plan: Plan, until: int) -> History:
+    """History of the years ``plan.start_year``..``until``: run records first, then history workbooks
+    for the years without a record (a workbook's figures for a record year are set aside, said in notes)."""
+    from .history_xlsx import read_history_folder
+
+    years, notes = record_years(ws, plan, until)
+    typed, problems, refused = read_history_folder(ws.history_dir, plan)
+    for year, item in sorted(typed.items()):
+        if not plan.start_year <= year <= until:
+            continue
+        if year in years:
+            notes.append(f"Năm {year} đã có nhật ký «{years[year].file}» của lệnh bao-cao: số liệu năm {year} trong "
+                         f"«{item.file}» không dùng (nhật ký được ưu tiên).")  # fmt: skip
+            continue
+        years[year] = item
+    return History(dict(sorted(years.items())), tuple(notes), tuple(problems), tuple(refused))
+
+
+def year_from_summary(summary: Summary) -> YearHistory:
+    """The year being reported, in the same shape as a year of history."""
+    indicators = {
+        r.indicator.id: IndicatorYear(
+            r.indicator.id, r.value, {t.input.id: (t.total, t.answered) for t in r.totals}, len(r.reported),
+            len(r.expected), {u: dict(v) for u, v in r.by_unit},
+        )
+        for r in summary.indicators
+    }  # fmt: skip
+    units = {s.unit_id: s.state for s in summary.statuses}
+    tasks = {t.item.id: (t.active, t.lead_reported, t.status) for t in summary.tasks}
+    return YearHistory(summary.year, CURRENT, "", indicators, units, tasks)
+
+
+def with_current(history: History, summary: Summary) -> History:
+    years = {y: h for y, h in history.years.items() if y < summary.year}
+    years[summary.year] = year_from_summary(summary)
+    return History(years, history.notes, history.problems, history.refused)
+
+
+# --------------------------------------------------------------------------- judgement over the years
+
+
+@dataclass(frozen=True)
+class Point:
+    """One indicator in one year: what ``lich-su``, the report's comparisons and the review show."""
+
+    year: int
+    value: float | None
+    target: Milestone | None  # the target in force for the year (None: no numeric target)
+    status: str  # aggregate.MET | NOT_MET | NO_DATA | NO_TARGET
+    reported: int | None
+    expected: int | None
+    source: str  # RECORD | WORKBOOK | CURRENT | "" (no data for the year)
+
+    @property
+    def label(self) -> str:
+        return ASSESSMENT_LABELS[self.status]
+
+
+def verdict(plan: Plan, ind: Indicator, year: int, value: float | None, reported: int | None,
+            expected: int | None) -> tuple[str, Milestone | None]:  # fmt: skip
+    """The verdict of ``value`` in ``year`` and the target it is judged against — the yearly report's rule
+    (``aggregate.assess`` and the plan's minimum coverage); unknown coverage (typed totals) is not checked."""
+    target = ind.target_for(year)
+    status = assess(value, target, ind.direction)
+    if status in (MET, NOT_MET) and reported is not None and expected:
+        if reported / expected + 1e-9 < plan.min_coverage:
+            status = NO_DATA
+    return status, target
+
+
+def series(plan: Plan, history: History, ind: Indicator, until: int) -> list[Point]:
+    """Per year from the plan's first year to ``until``: value, target, verdict, units that reported."""
+    out = []
+    for year in range(plan.start_year, until + 1):
+        yh = history.get(year)
+        iy = yh.indicators.get(ind.id) if yh else None
+        if iy is None:
+            target = ind.target_for(year)
+            out.append(Point(year, None, target, NO_TARGET if target is None else NO_DATA, None, None, ""))
+            continue
+        status, target = verdict(plan, ind, year, iy.value, iy.reported, iy.expected)
+        out.append(Point(year, iy.value, target, status, iy.reported, iy.expected, yh.source if yh else ""))
+    return out
+
+
+def change(ind: Indicator, before: float | None, now: float | None) -> str:
+    """ "tăng 5,2 điểm %", "giảm 3 cuộc", "không đổi"; "" when either value is missing."""
+    from .report import so_vn
+
+    if before is None or now is None:
+        return ""
+    delta = round(now - before, 6)
+    if abs(delta) < 0.05 if ind.is_percent else delta == 0:
+        return "không đổi"
+    word = "tăng" if delta > 0 else "giảm"
+    if ind.is_percent:
+        amount = so_vn(abs(delta), 1)
+        return f"{word} {amount[:-2] if amount.endswith(',0') else amount} điểm %"
+    amount = so_vn(abs(delta)) if float(delta).is_integer() else so_vn(abs(delta), 2).rstrip("0").rstrip(",")
+    return f"{word} {amount} {ind.unit_of_measure}"
+
+
+def submission_states() -> tuple[str, ...]:
+    return (SUBMITTED, LATE, HAS_ERRORS, MISSING)
+
+
+# --------------------------------------------------------------------------- one table, three readers
+
+
+HISTORY_HEADERS = (("STT", 5), ("Chỉ tiêu", 50), ("Năm", 7), ("Kết quả", 12), ("Đơn vị tính", 10),
+                   ("Mục tiêu áp dụng", 12), ("Năm mốc", 8), ("Đánh giá", 16), ("Số đơn vị đã báo cáo", 10),
+                   ("Số đơn vị phải báo cáo", 10), ("Thay đổi so với năm trước", 18), ("Nguồn số liệu", 18))  # fmt: skip
+
+
+def table_rows(plan: Plan, history: History, until: int) -> list[list[Any]]:
+    """Per indicator and year (plan start → ``until``): the rows of ``lich-su --xlsx`` and of the summary
+    workbook's «Lịch sử» sheet (numbers stay numbers)."""
+    rows: list[list[Any]] = []
+    for n, ind in enumerate(plan.indicators, 1):
+        before: float | None = None
+        for p in series(plan, history, ind, until):
+            value = None if p.value is None else round(p.value, 6)
+            rows.append([
+                n, ind.text, p.year, value, "%" if ind.is_percent else ind.unit_of_measure,
+                p.target.value if p.target else None, p.target.year if p.target else None,
+                p.label if p.source else "Chưa có số liệu", p.reported, p.expected, change(ind, before, p.value),
+                SOURCE_LABELS.get(p.source, ""),
+            ])  # fmt: skip
+            before = p.value
+    return rows
+
+
+# --------------------------------------------------------------------------- files
+
+
+def write_history_template(ws: Workspace, plan: Plan, year: int) -> Path:
+    """``baocao lich-su --mau``: the workbook for the years before ``year``, in outbox/."""
+    from .history_xlsx import build_history_template
+    from .ooxml import atomic_write
+
+    return atomic_write(ws.history_template(), build_history_template(plan, year))
+
+
+def write_history_workbook(ws: Workspace, plan: Plan, history: History, year: int) -> Path:
+    """``baocao lich-su --xlsx``: the same table as the console, as outbox/lich-su-<year>.xlsx."""
+    import datetime as dt
+
+    from .ooxml import atomic_write
+    from .summary_xlsx import build_history_workbook
+
+    stamp = dt.datetime.combine(plan.deadline(year), dt.time(0, 0))
+    return atomic_write(ws.history_workbook(year), build_history_workbook(plan, history, year, stamp))

@@ -1,0 +1,251 @@
+"""History: three years produced end to end (forms → inbox → bao-cao) plus a history workbook for two
+earlier years; ``lich-su`` series and verdicts, the report's comparisons, refused workbooks, the review.
+
+Figures are chosen so every value is hand-computable:
+
+* cửa hàng tiện lợi (ti_le): each of the 18 communes has 10 shops, of which 6 (2024), 7 (2025),
+  8 (2026) use green packaging → 60 %, 70 %, 80 %; the history workbook gives 2022 as district
+  totals 72/180 = 40 % and 2023 per unit 5/10 each → 50 % (18/18 units).
+* túi nhựa chợ văn minh (giam): each commune 100 kg baseline and 50, 45, 40 kg → 50 %, 55 %, 60 %;
+  the workbook gives totals 1 800 → 1 260 (2022, 30 %) and 1 800 → 1 080 (2023, 40 %).
+* 2024: xã Mỹ Hiệp late; 2025: xã Ba Sao missing; 2026: every unit on time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from pipeline.aggregate import aggregate
+from pipeline.cli import main
+from pipeline.history import load_history, read_record, series
+from pipeline.history_xlsx import SHEET_TOTALS, SHEET_UNITS, build_history_template
+from pipeline.intake import read_inbox
+from pipeline.plan import Plan
+from pipeline.report import write_report
+from pipeline.workspace import Workspace, init_workspace
+
+from .conftest import ROOT
+from .filling import filled_form, open_form, save
+
+GREEN = {2024: 6, 2025: 7, 2026: 8}
+BAGS_NOW = {2024: 50.0, 2025: 45.0, 2026: 40.0}
+LATE_UNIT = {2024: "xa-my-hiep"}
+MISSING_UNIT = {2025: "xa-ba-sao"}
+
+
+def produce_year(ws: Workspace, plan: Plan, year: int) -> None:
+    """Fill every unit's form for ``year``, put them in a fresh inbox/, run intake → aggregate → bao-cao."""
+    shutil.rmtree(ws.inbox, ignore_errors=True)
+    ws.inbox.mkdir()
+    for unit in plan.units:
+        if MISSING_UNIT.get(year) == unit.id:
+            continue
+        values: dict[str, object] = {}
+        if unit.group == "xa":
+            values = {"so_cua_hang_tien_loi": 10, "so_cua_hang_bao_bi_xanh": GREEN[year],
+                      "tui_nhua_cvm_goc": 100, "tui_nhua_cvm_nam": BAGS_NOW[year]}  # fmt: skip
+        made = dt.date(year, 12, 10) if LATE_UNIT.get(year) == unit.id else dt.date(year, 11, 25)
+        data = filled_form(plan, unit.id, year, values=values, contact={"ngay_lap": made})
+        (ws.inbox / f"{unit.id}.xlsx").write_bytes(data)
+    result = read_inbox(ws, plan, year)
+    write_report(ws, aggregate(plan, result), overwrite=True, rejected=result.rejected)
+
+
+def history_workbook(plan: Plan, *, typed_total_2023: float | None = 100) -> bytes:
+    """The template for years before 2024, filled: 2022 as totals, 2023 per unit (and one differing total)."""
+    wb = open_form(build_history_template(plan, 2024))
+    years = {ws.cell(row=5, column=c).value: c for ws in [wb[SHEET_TOTALS]] for c in range(5, 8)}
+    col22, col23 = years[2022], years[2023]
+    totals = wb[SHEET_TOTALS]
+    for (key,) in totals.iter_rows(min_col=1, max_col=1):
+        row = key.row
+        if key.value == "ls.so_cua_hang_tien_loi":
+            totals.cell(row=row, column=col22, value=180)
+            if typed_total_2023 is not None:
+                totals.cell(row=row, column=col23, value=typed_total_2023)  # units say 180: a warning
+        elif key.value == "ls.so_cua_hang_bao_bi_xanh":
+            totals.cell(row=row, column=col22, value=72)
+        elif key.value == "ls.tui_nhua_cvm_goc":
+            totals.cell(row=row, column=col22, value=1800)
+            totals.cell(row=row, column=col23, value=1800)
+        elif key.value == "ls.tui_nhua_cvm_nam":
+            totals.cell(row=row, column=col22, value=1260)
+            totals.cell(row=row, column=col23, value=1080)
+    units = wb[SHEET_UNITS]
+    for (key,) in units.iter_rows(min_col=1, max_col=1):
+        if isinstance(key.value, str) and key.value.endswith(".so_cua_hang_tien_loi"):
+            units.cell(row=key.row, column=col23, value=10)
+        elif isinstance(key.value, str) and key.value.endswith(".so_cua_hang_bao_bi_xanh"):
+            units.cell(row=key.row, column=col23, value=5)
+    return save(wb)
+
+
+@pytest.fixture(scope="module")
+def three_years(tmp_path_factory: pytest.TempPathFactory, kh178: Plan) -> Workspace:
+    ws = init_workspace(tmp_path_factory.mktemp("history") / "ws", ROOT)
+    ws.history_dir.mkdir()
+    (ws.history_dir / "so-lieu-2022-2023.xlsx").write_bytes(history_workbook(kh178))
+    for year in (2024, 2025, 2026):
+        produce_year(ws, kh178, year)
+    return ws
+
+
+def _series(ws: Workspace, plan: Plan, indicator: str, until: int = 2026) -> list[tuple]:
+    history = load_history(ws, plan, until)
+    return [(p.year, None if p.value is None else round(p.value, 6), p.target.value if p.target else None,
+             p.label if p.source else "", p.reported, p.expected, p.source)
+            for p in series(plan, history, plan.indicator(indicator), until)]  # fmt: skip
+
+
+def test_series_of_a_ratio_matches_hand_computed_values(three_years: Workspace, kh178: Plan) -> None:
+    assert _series(three_years, kh178, "cua_hang_tien_loi") == [
+        (2021, None, 85.0, "", None, None, ""),
+        (2022, 40.0, 85.0, "Chưa đạt", None, None, "lich-su"),
+        (2023, 50.0, 85.0, "Chưa đạt", 18, 18, "lich-su"),
+        (2024, 60.0, 85.0, "Chưa đạt", 18, 18, "nhat-ky"),
+        (2025, 70.0, 85.0, "Chưa đạt", 17, 18, "nhat-ky"),
+        (2026, 80.0, 100.0, "Chưa đạt", 18, 18, "nhat-ky"),
+    ]
+
+
+def test_series_of_a_reduction_matches_hand_computed_values(three_years: Workspace, kh178: Plan) -> None:
+    assert _series(three_years, kh178, "tui_nhua_cho_van_minh") == [
+        (2021, None, 60.0, "", None, None, ""),
+        (2022, 30.0, 60.0, "Chưa đạt", None, None, "lich-su"),
+        (2023, 40.0, 60.0, "Chưa đạt", None, None, "lich-su"),
+        (2024, 50.0, 60.0, "Chưa đạt", 18, 18, "nhat-ky"),
+        (2025, 55.0, 60.0, "Chưa đạt", 17, 18, "nhat-ky"),
+        (2026, 60.0, 90.0, "Chưa đạt", 18, 18, "nhat-ky"),
+    ]
+
+
+def test_a_typed_total_that_differs_from_the_units_is_a_warning_by_cell(three_years: Workspace, kh178: Plan) -> None:
+    history = load_history(three_years, kh178, 2026)
+    assert [(p.code, p.severity, p.file, p.sheet, p.cell, p.value) for p in history.problems] == [
+        ("lich-su-lech", "canh-bao", "so-lieu-2022-2023.xlsx", SHEET_TOTALS, "G23", "100"),
+    ]
+    assert history.refused == ()
+
+
+def test_run_records_carry_a_version_and_each_units_lateness(three_years: Workspace) -> None:
+    record = json.loads(three_years.run_record(2024).read_text(encoding="utf-8"))
+    assert record["record_version"] == 2
+    late = {u["unit"]: (u["state"], u["late"]) for u in record["units"] if u["late"]}
+    assert late == {"xa-my-hiep": ("nop-muon", True)}
+
+
+def test_an_older_record_without_version_is_still_read(tmp_path: Path, three_years: Workspace) -> None:
+    record = json.loads(three_years.run_record(2024).read_text(encoding="utf-8"))
+    del record["record_version"]
+    for u in record["units"]:
+        del u["late"]
+    path = tmp_path / "nhat-ky-2024.json"
+    path.write_text(json.dumps(record), encoding="utf-8")
+    upgraded = read_record(path)
+    assert upgraded["record_version"] == 2
+    assert [u["unit"] for u in upgraded["units"] if u["late"]] == ["xa-my-hiep"]
+
+
+def test_lich_su_prints_each_year_with_its_source(three_years: Workspace, capsys: pytest.CaptureFixture) -> None:
+    assert main(["-C", str(three_years.root), "lich-su", "--nam", "2026"]) == 0
+    out = capsys.readouterr().out
+    assert "Nguồn: số liệu lịch sử: 2022, 2023; nhật ký bao-cao: 2024, 2025, 2026." in out
+    block = out.split(" 6. Cửa hàng tiện lợi")[1].split(" 7. ")[0].splitlines()[1:]
+    assert [line.split() for line in block] == [
+        ["Năm", "Kết", "quả", "Mục", "tiêu", "Đánh", "giá", "Đơn", "vị", "đã", "báo", "cáo"],
+        ["2021", "—", "85", "%", "(2025)", "Chưa", "có", "số", "liệu", "—"],
+        ["2022", "40", "%", "85", "%", "(2025)", "Chưa", "đạt", "không", "rõ"],
+        ["2023", "50", "%", "85", "%", "(2025)", "Chưa", "đạt", "18/18"],
+        ["2024", "60", "%", "85", "%", "(2025)", "Chưa", "đạt", "18/18"],
+        ["2025", "70", "%", "85", "%", "(2025)", "Chưa", "đạt", "17/18"],
+        ["2026", "80", "%", "100", "%", "(2030)", "Chưa", "đạt", "18/18"],
+    ]
+
+
+def test_lich_su_xlsx_writes_the_same_table(three_years: Workspace, kh178: Plan) -> None:
+    assert main(["-C", str(three_years.root), "lich-su", "--nam", "2026", "--xlsx"]) == 0
+    wb = open_form(three_years.history_workbook(2026).read_bytes())
+    rows = [[c.value for c in r] for r in wb["Lịch sử"].iter_rows(min_row=2)]
+    shops = [(r[2], r[3], r[5], r[7], r[8], r[10]) for r in rows if r[1].startswith("Cửa hàng tiện lợi")]
+    assert shops == [
+        (2021, None, 85, "Chưa có số liệu", None, None),
+        (2022, 40, 85, "Chưa đạt", None, None),
+        (2023, 50, 85, "Chưa đạt", 18, "tăng 10 điểm %"),
+        (2024, 60, 85, "Chưa đạt", 18, "tăng 10 điểm %"),
+        (2025, 70, 85, "Chưa đạt", 17, "tăng 10 điểm %"),
+        (2026, 80, 100, "Chưa đạt", 18, "tăng 10 điểm %"),
+    ]
+
+
+def test_a_year_with_a_run_record_keeps_it_and_the_workbook_is_set_aside_with_a_note(
+    tmp_path: Path, three_years: Workspace, kh178: Plan
+) -> None:
+    ws = Workspace(tmp_path / "ws")
+    shutil.copytree(three_years.root, ws.root)
+    wb = open_form(build_history_template(kh178, 2025))
+    totals = wb[SHEET_TOTALS]
+    col24 = next(c for c in range(5, 12) if totals.cell(row=5, column=c).value == 2024)
+    for (key,) in totals.iter_rows(min_col=1, max_col=1):
+        if key.value == "ls.so_cua_hang_tien_loi":
+            totals.cell(row=key.row, column=col24, value=999)
+    (ws.history_dir / "z-2024.xlsx").write_bytes(save(wb))
+    history = load_history(ws, kh178, 2026)
+    assert history.notes == (
+        "Năm 2024 đã có nhật ký «nhat-ky-2024.json» của lệnh bao-cao: số liệu năm 2024 trong «z-2024.xlsx» không "
+        "dùng (nhật ký được ưu tiên).",
+    )
+    assert round(history.get(2024).indicators["cua_hang_tien_loi"].value, 6) == 60.0
+
+
+def _with_doctype(data: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                body = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaa">]>' + body
+            dst.writestr(info, body)
+    return out.getvalue()
+
+
+def test_a_hostile_history_workbook_is_refused_by_name(tmp_path: Path, kh178: Plan, capsys) -> None:  # noqa: ANN001
+    ws = init_workspace(tmp_path / "ws", ROOT)
+    ws.history_dir.mkdir()
+    (ws.history_dir / "lich-su-doc-hai.xlsx").write_bytes(_with_doctype(history_workbook(kh178)))
+    history = load_history(ws, kh178, 2026)
+    assert [(p.code, p.file) for p in history.refused] == [("xml-nguy-hiem", "lich-su-doc-hai.xlsx")]
+    assert history.years == {}
+    assert main(["-C", str(ws.root), "lich-su", "--nam", "2026"]) == 0
+    assert "  - lich-su-doc-hai.xlsx: [xml-nguy-hiem] Thành phần «xl/workbook.xml»" in capsys.readouterr().out
+
+
+def test_a_history_workbook_with_a_bad_value_is_not_used_and_the_cell_is_named(tmp_path: Path, kh178: Plan) -> None:
+    ws = init_workspace(tmp_path / "ws", ROOT)
+    ws.history_dir.mkdir()
+    wb = open_form(history_workbook(kh178, typed_total_2023=None))
+    totals = wb[SHEET_TOTALS]
+    for (key,) in totals.iter_rows(min_col=1, max_col=1):
+        if key.value == "ls.so_cua_hang_bao_bi_xanh":
+            totals.cell(row=key.row, column=5, value="khoảng 5")  # 2021
+    (ws.history_dir / "ls.xlsx").write_bytes(save(wb))
+    history = load_history(ws, kh178, 2026)
+    assert [(p.code, p.sheet, p.cell, p.value) for p in history.problems] == [
+        ("khong-phai-so", SHEET_TOTALS, "E24", "khoảng 5"),
+    ]
+    assert history.years == {}
+
+
+def test_lich_su_mau_writes_the_template_for_the_years_before(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    ws = init_workspace(tmp_path / "ws", ROOT)
+    assert main(["-C", str(ws.root), "lich-su", "--nam", "2026", "--mau"]) == 0
+    wb = open_form(ws.history_template().read_bytes())
+    assert [wb[SHEET_TOTALS].cell(row=5, column=c).value for c in range(5, 10)] == [2021, 2022, 2023, 2024, 2025]
+    assert wb["_id"].sheet_state == "veryHidden"
+    assert capsys.readouterr().out.startswith("Đã tạo sổ số liệu lịch sử các năm 2021–2025: ")
