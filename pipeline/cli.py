@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -14,11 +14,12 @@ import click
 from . import __version__
 from .errors import BaoCaoError
 from .plan import Plan
-from .workspace import Workspace
+from .workspace import CONFIG_NAME, GUIDE_NAME, Workspace
 
 F = TypeVar("F", bound=Callable[..., object])
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 HEADINGS = {"Options": "Tùy chọn", "Commands": "Lệnh", "Arguments": "Tham số"}
+NB_HYPHEN = "\u2011"  # stands in for "-" while click wraps help text
 
 
 class VietnameseFormatter(click.HelpFormatter):
@@ -28,19 +29,67 @@ class VietnameseFormatter(click.HelpFormatter):
     def write_heading(self, heading: str) -> None:
         super().write_heading(HEADINGS.get(heading, heading))
 
+    # Command names have hyphens (bao-cao): wrap help text at spaces only, never inside a name.
+    def write_text(self, text: str) -> None:
+        super().write_text(text.replace("-", NB_HYPHEN))
+
+    def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+        super().write_dl([(term, text.replace("-", NB_HYPHEN)) for term, text in rows], col_max, col_spacing)
+
+    def getvalue(self) -> str:
+        return super().getvalue().replace(NB_HYPHEN, "-")
+
 
 click.Context.formatter_class = VietnameseFormatter
 HELP_TEXT = "Hiện hướng dẫn này rồi thoát."
 
 
+WORKDIR_HELP = "Thư mục làm việc (chứa config.toml, templates/, inbox/, outbox/). Mặc định: thư mục hiện tại."
+WORKDIR_METAVAR = "THƯ_MỤC"
+
+
+def _set_workdir(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    """``-C`` after the command (``baocao demo -C DIR``): a relative one counts from an earlier -C, as in git."""
+    if value is None:
+        return
+    obj = ctx.ensure_object(dict)
+    if obj.get("workdir_given"):
+        value = obj["ws"].root / value
+    obj["ws"] = Workspace(value)
+    obj["workdir_given"] = True
+
+
 class VietnameseCommand(click.Command):
-    """Subcommands whose automatic -h/--help option is described in Vietnamese too."""
+    """Subcommands in Vietnamese: -h/--help described, ``-C`` accepted after the command too, and
+    the summary in the command list is the docstring's first paragraph, never cut mid-sentence."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("options_metavar", "[TÙY_CHỌN]")
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.params.append(click.Option(
+            ["-C", "workdir"], type=click.Path(file_okay=False, path_type=Path), metavar=WORKDIR_METAVAR,
+            expose_value=False, callback=_set_workdir, help=WORKDIR_HELP,
+        ))  # fmt: skip
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)
         if option is not None:
             option.help = HELP_TEXT
         return option
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        if self.short_help or not self.help:
+            return super().get_short_help_str(limit)
+        return " ".join(self.help.split("\n\n", 1)[0].split())
+
+
+class VietnameseGroup(click.Group):
+    """The ``baocao`` group: commands listed in the order of the year's work, not alphabetically."""
+
+    command_class = VietnameseCommand
+
+    def list_commands(self, ctx: click.Context | None) -> list[str]:
+        return list(self.commands)
 
 
 class YearType(click.ParamType):
@@ -70,36 +119,84 @@ def say(text: str = "", err: bool = False) -> None:
     click.echo(text, err=err)
 
 
-@click.group(context_settings=CONTEXT)
-@click.option(
-    "-C", "workdir", type=click.Path(file_okay=False, path_type=Path), default=None,
-    help="Thư mục làm việc (chứa config.toml, templates/, inbox/, outbox/). Mặc định: thư mục hiện tại.",
-)  # fmt: skip
+@click.group(cls=VietnameseGroup, context_settings=CONTEXT, invoke_without_command=True,
+             options_metavar="[TÙY_CHỌN]", subcommand_metavar="LỆNH [THAM_SỐ]...")  # fmt: skip
+@click.option("-C", "workdir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              metavar=WORKDIR_METAVAR, help=WORKDIR_HELP)  # fmt: skip
 @click.option("--debug", is_flag=True, help="Hiện chi tiết lỗi kỹ thuật (dành cho người bảo trì).")
-@click.version_option(__version__, "--version", prog_name="baocao", message="%(prog)s %(version)s",
-                      help="Hiện phiên bản rồi thoát.")  # fmt: skip
+@click.option("--version", "show_version", is_flag=True,
+              help="Hiện phiên bản, mã kế hoạch trong config.toml rồi thoát.")  # fmt: skip
 @click.help_option("-h", "--help", help=HELP_TEXT)
 @click.pass_context
-def cli(ctx: click.Context, workdir: Path | None, debug: bool) -> None:
+def cli(ctx: click.Context, workdir: Path | None, debug: bool, show_version: bool) -> None:
     """Tổng hợp báo cáo thực hiện kế hoạch từ biểu mẫu Excel của các đơn vị.
 
-    Trình tự hằng năm: tao-mau (gửi biểu mẫu cho đơn vị) → các đơn vị gửi lại,
-    chép vào inbox/ → kiem-tra → bao-cao (báo cáo Word trong outbox/).
+    Bắt đầu: baocao khoi-tao THƯ_MỤC (tạo thư mục làm việc). Trình tự hằng năm:
+    tao-mau (gửi biểu mẫu cho đơn vị) → các đơn vị gửi lại, chép vào inbox/ →
+    kiem-tra → bao-cao (báo cáo Word trong outbox/).
     """
     ctx.ensure_object(dict)
     ctx.obj["ws"] = Workspace(workdir or Path.cwd())
     ctx.obj["workdir_given"] = workdir is not None
     ctx.obj["debug"] = debug
+    if show_version:
+        say(_version_line(ctx.obj["ws"]))
+        ctx.exit(0)
+    if ctx.invoked_subcommand is None:  # `baocao` alone: the help, not an error
+        say(ctx.get_help())
+        ctx.exit(0)
 
 
-cli.command_class = VietnameseCommand
+def _version_line(ws: Workspace) -> str:
+    """For a support call: the program's version, and the plan of the config.toml in use, if any."""
+    line = f"baocao {__version__}"
+    if not ws.config.is_file():
+        return line
+    try:
+        plan = ws.load_plan()
+    except BaoCaoError as e:
+        return f"{line} — {ws.config.resolve()} có lỗi: {e}"
+    return f"{line} — kế hoạch {plan.id} ({CONFIG_NAME}: {ws.config.resolve()})"
+
+
+@cli.command("khoi-tao", context_settings=CONTEXT)
+@click.argument("folder", required=False, metavar="[THƯ_MỤC]", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--tu", "config", type=click.Path(dir_okay=False, path_type=Path), metavar="TỆP_CẤU_HÌNH",
+              help="Bắt đầu từ tệp cấu hình này (mặc định: kế hoạch đi kèm chương trình).")  # fmt: skip
+@click.pass_context
+def khoi_tao(ctx: click.Context, folder: Path | None, config: Path | None) -> None:
+    """Tạo thư mục làm việc mới (mặc định: thư mục hiện tại).
+
+    Thư mục gồm config.toml của kế hoạch, templates/ (mẫu báo cáo), inbox/ và outbox/
+    trống, và HUONG-DAN.txt. Không bao giờ ghi đè config.toml đã có.
+    """
+    from .workspace import new_workspace
+
+    root = _ws(ctx).root
+    if folder is not None:
+        root = root / folder if ctx.obj["workdir_given"] else folder
+    made = new_workspace(root, config)
+    say(f"Đã tạo thư mục làm việc {root} cho Kế hoạch số {made.plan.number} ({made.plan.id}):")
+    origin = f"chép từ {config}" if config else "kế hoạch đi kèm chương trình"
+    say(f"  {CONFIG_NAME:<14} {origin}")
+    say(f"  {'templates/':<14} {', '.join(made.templates)}")
+    say(f"  {'inbox/':<14} chép vào đây các tệp đơn vị gửi về")
+    say(f"  {'outbox/':<14} biểu mẫu, tệp phản hồi và báo cáo được ghi vào đây")
+    say(f"  {GUIDE_NAME:<14} hướng dẫn nhanh cho chuyên viên")
+    for kept in made.kept:
+        say(f"Giữ nguyên tệp đã có: {kept}")
+    hint = f"cd {root} rồi " if root != Path.cwd() else ""
+    say(f"Bước tiếp theo: {hint}baocao ke-hoach (xem lại kế hoạch), rồi baocao tao-mau (tạo biểu mẫu).")
 
 
 @cli.command("ke-hoach", context_settings=CONTEXT)
 @year_option()
 @click.pass_context
 def ke_hoach(ctx: click.Context, year: int | None) -> None:
-    """Xem kế hoạch: đơn vị, nhiệm vụ và số liệu mỗi đơn vị phải báo cáo."""
+    """Xem kế hoạch: đơn vị, nhiệm vụ, số liệu mỗi đơn vị phải báo cáo.
+
+    Dùng để kiểm tra sau khi sửa config.toml.
+    """
     from .display import describe_plan
 
     plan, year = _plan_and_year(ctx, year)
@@ -110,7 +207,10 @@ def ke_hoach(ctx: click.Context, year: int | None) -> None:
 @year_option()
 @click.pass_context
 def tao_mau(ctx: click.Context, year: int | None) -> None:
-    """Tạo biểu mẫu Excel cho từng đơn vị (outbox/mau-<năm>/)."""
+    """Tạo biểu mẫu Excel cho từng đơn vị (outbox/mau-<năm>/).
+
+    Cùng kế hoạch, cùng năm thì tệp giống hệt từng byte.
+    """
     from .forms import write_forms
 
     plan, year = _plan_and_year(ctx, year)
@@ -153,7 +253,11 @@ def _check(ctx: click.Context, plan: Plan, year: int):  # noqa: ANN202
 @click.option("--strict", is_flag=True, help="Trả mã lỗi khác 0 nếu còn đơn vị chưa nộp hoặc có lỗi.")
 @click.pass_context
 def kiem_tra(ctx: click.Context, year: int | None, strict: bool) -> None:
-    """Kiểm tra mọi tệp trong inbox/: đơn vị nào đã nộp, nộp muộn, có lỗi, chưa nộp."""
+    """Kiểm tra inbox/: ai đã nộp, nộp muộn, có lỗi, chưa nộp.
+
+    Đọc mọi tệp trong inbox/, in mọi lỗi (tệp, trang, ô, cách sửa) và ghi tệp phản hồi
+    cho đơn vị có lỗi (outbox/phan-hoi-<năm>/).
+    """
     from .intake import LATE, SUBMITTED
 
     plan, year = _plan_and_year(ctx, year)
@@ -171,7 +275,11 @@ def kiem_tra(ctx: click.Context, year: int | None, strict: bool) -> None:
 @click.option("--ghi-de", "overwrite", is_flag=True, help="Ghi đè báo cáo đã có (mặc định: tạo tệp mới đánh số).")
 @click.pass_context
 def bao_cao(ctx: click.Context, year: int | None, overwrite: bool) -> None:
-    """Lệnh chính: kiểm tra inbox/, tổng hợp số liệu và lập báo cáo Word (outbox/bao-cao-<năm>/)."""
+    """Lệnh chính: kiểm tra, tổng hợp và lập báo cáo Word (outbox/).
+
+    Kiểm tra inbox/ như kiem-tra, tổng hợp số liệu, rồi ghi báo cáo Word, bảng tổng hợp
+    Excel và nhật ký vào outbox/bao-cao-<năm>/.
+    """
     plan, year = _plan_and_year(ctx, year)
     result = _check(ctx, plan, year)
     _report(ctx, plan, result, overwrite)
@@ -194,7 +302,10 @@ def _report(ctx: click.Context, plan: Plan, result, overwrite: bool):  # noqa: A
 @click.option("--xlsx", "as_xlsx", is_flag=True, help="Ghi thêm bảng lịch sử ra tệp Excel (outbox/lich-su-<năm>.xlsx).")
 @click.pass_context
 def lich_su(ctx: click.Context, year: int | None, template: bool, as_xlsx: bool) -> None:
-    """Lịch sử các chỉ tiêu từ năm đầu kế hoạch: kết quả, mục tiêu, đánh giá, số đơn vị báo cáo."""
+    """Lịch sử các chỉ tiêu từ năm đầu kế hoạch đến nay.
+
+    Mỗi năm: kết quả, mục tiêu, đánh giá, số đơn vị báo cáo.
+    """
     from .display import describe_history
     from .history import load_history, write_history_template, write_history_workbook
 
@@ -213,11 +324,14 @@ def lich_su(ctx: click.Context, year: int | None, template: bool, as_xlsx: bool)
 
 
 @cli.command("demo", context_settings=CONTEXT)
-@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", required=False, metavar="[THƯ_MỤC]", type=click.Path(file_okay=False, path_type=Path))
 @year_option("Năm báo cáo (mặc định: năm hiện tại, trong thời kỳ của kế hoạch).")
 @click.pass_context
 def demo(ctx: click.Context, folder: Path | None, year: int | None) -> None:
-    """Chạy thử trọn quy trình trên dữ liệu mẫu trong một thư mục riêng (mặc định: ./demo)."""
+    """Chạy thử trọn quy trình trên dữ liệu mẫu (mặc định: ./demo).
+
+    Tạo thư mục chạy thử riêng, biểu mẫu đã điền sẵn trong inbox/, rồi chạy bao-cao.
+    """
     from .demo import make_demo
 
     if folder is None:
@@ -248,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
-        cli.main(args=args, prog_name="baocao", standalone_mode=False)
+        code = cli.main(args=args, prog_name="baocao", standalone_mode=False)  # ctx.exit(n) returns n here
     except click.exceptions.Exit as e:
         return e.exit_code
     except click.exceptions.Abort:
@@ -267,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.UsageError as e:
         if "No such command" in e.message:
             name = e.message.split("'")[1] if "'" in e.message else ""
-            say(f"Lỗi: không có lệnh «{name}». Các lệnh: ke-hoach, tao-mau, kiem-tra, bao-cao, lich-su, demo.", err=True)
+            say(f"Lỗi: không có lệnh «{name}». Các lệnh: {', '.join(cli.list_commands(None))}.", err=True)
         else:
             say(f"Lỗi cách dùng: {e.format_message()} Xem `baocao --help`.", err=True)
         return 2
@@ -283,7 +397,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             say("Lỗi không mong đợi trong chương trình. Chạy lại với --debug và gửi nội dung cho người bảo trì.", err=True)
         return 3
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":

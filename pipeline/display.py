@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import textwrap
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .intake import HAS_ERRORS, LATE, MISSING, STATE_LABELS, SUBMITTED, IntakeResult
+from .intake import HAS_ERRORS, LATE, MISSING, STATE_LABELS, SUBMITTED, IntakeResult, UnitStatus
 from .plan import Indicator, Milestone, Plan
 from .report import phan_tram, so_lieu
 
@@ -32,6 +34,34 @@ def _summed(ids: tuple[str, ...]) -> str:
 def _pad(text: str, width: int) -> str:
     text = unicodedata.normalize("NFC", text)
     return text[: width - 1] + "…" if len(text) > width else text.ljust(width)
+
+
+NAME_WIDTH = 48  # a longer unit name wraps onto the next line of its column
+
+
+def _state_label(status: UnitStatus) -> str:
+    return STATE_LABELS[status.state] + (" (muộn)" if status.late and status.state == HAS_ERRORS else "")
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int]) -> list[str]:
+    """A plain-text table that never cuts a cell: each column is as wide as its widest cell up
+    to ``widths[i]`` (0: no limit, for the last column), and longer text wraps at spaces onto
+    continuation lines. The first column is right-aligned (row numbers)."""
+    rows = [[unicodedata.normalize("NFC", c) for c in row] for row in rows]
+    cols = []
+    for i, limit in enumerate(widths):
+        widest = max(len(r[i]) for r in [header, *rows])
+        cols.append(min(widest, limit) if limit else widest)
+    out = []
+    for row in [header, *rows]:
+        cells = [textwrap.wrap(c, w, break_on_hyphens=False) or [""] if w and len(c) > w else [c]
+                 for c, w in zip(row, cols, strict=True)]  # fmt: skip
+        for k in range(max(len(c) for c in cells)):
+            parts = [c[k] if k < len(c) else "" for c in cells]
+            line = [parts[0].rjust(cols[0]), *(p.ljust(w) for p, w in zip(parts[1:-1], cols[1:-1], strict=True)),
+                    parts[-1]]  # fmt: skip
+            out.append("  ".join(line).rstrip())
+    return out
 
 
 def describe_plan(plan: Plan, year: int) -> str:
@@ -89,11 +119,11 @@ def describe_tasks(plan: Plan, year: int) -> list[str]:
 def describe_intake(plan: Plan, result: IntakeResult, feedback: list[Path], inbox: Path) -> str:
     year = result.year
     out = [f"KIỂM TRA HỒ SƠ NĂM {year} — thư mục {inbox} — hạn nộp {plan.deadline(year):%d/%m/%Y}", ""]
-    out.append(f"{'STT':>3}  {_pad('Đơn vị', 42)} {_pad('Tình trạng', 11)} Tệp")
-    for i, st in enumerate(result.statuses, 1):
-        label = STATE_LABELS[st.state] + (" (muộn)" if st.late and st.state == HAS_ERRORS else "")
-        file = st.submission.provenance.path if st.submission else "—"
-        out.append(f"{i:>3}  {_pad(plan.unit(st.unit_id).name, 42)} {_pad(label, 11)} {file}")
+    rows = [
+        (str(i), plan.unit(st.unit_id).name, _state_label(st), str(st.submission.provenance.path) if st.submission else "—")
+        for i, st in enumerate(result.statuses, 1)
+    ]  # fmt: skip
+    out += table(("STT", "Đơn vị", "Tình trạng", "Tệp"), rows, widths=(0, NAME_WIDTH, 0, 0))
     counts = {k: sum(1 for s in result.statuses if s.state == k) for k in STATE_LABELS}
     out += [
         "",

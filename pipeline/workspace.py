@@ -66,14 +66,18 @@ class Workspace:
             raise WorkspaceError(f"Không tìm thấy thư mục làm việc {self.root}.")
         if not self.config.is_file():
             raise WorkspaceError(
-                f"Thư mục {self.root} chưa có tệp {CONFIG_NAME}. "
-                "Hãy chạy lệnh trong thư mục làm việc hoặc chỉ định bằng -C THƯ_MỤC."
+                f"Thư mục {self.root} chưa có tệp {CONFIG_NAME}. Tạo thư mục làm việc mới bằng "
+                "`baocao khoi-tao`, hoặc chạy lệnh trong thư mục làm việc đã có (hay chỉ ra bằng -C THƯ_MỤC)."
             )
         return load_plan(self.config)
 
 
 def bundled_defaults() -> Path:
-    """Folder holding the default config.toml and templates/ shipped with the program."""
+    """Folder holding the default config.toml and templates/ shipped with the program.
+
+    A wheel and the PyInstaller build carry them as ``pipeline/_default`` (hatch force-include,
+    the spec's datas); an editable install or a source checkout finds them at the repository root.
+    """
     here = Path(__file__).resolve().parent
     for candidate in (here / "_default", here.parent):
         if (candidate / CONFIG_NAME).is_file() and (candidate / "templates" / REPORT_TEMPLATE).is_file():
@@ -81,17 +85,127 @@ def bundled_defaults() -> Path:
     raise WorkspaceError("Không tìm thấy cấu hình mẫu đi kèm chương trình (config.toml, templates/).")
 
 
+def _fill(ws: Workspace, config: Path, templates: Path) -> list[Path]:
+    """Copy ``config`` and the files of ``templates`` into ``ws`` where missing; make inbox/, outbox/.
+
+    Returns the files written (nothing that exists is replaced).
+    """
+    ws.root.mkdir(parents=True, exist_ok=True)
+    written = []
+    if not ws.config.exists():
+        shutil.copyfile(config, ws.config)
+        written.append(ws.config)
+    ws.templates.mkdir(exist_ok=True)
+    for f in sorted(templates.iterdir()):
+        if f.is_file() and not (ws.templates / f.name).exists():
+            shutil.copyfile(f, ws.templates / f.name)
+            written.append(ws.templates / f.name)
+    ws.inbox.mkdir(exist_ok=True)
+    ws.outbox.mkdir(exist_ok=True)
+    return written
+
+
 def init_workspace(root: Path, source: Path | None = None) -> Workspace:
     """Create ``root`` with config.toml and templates/ copied from ``source`` (or the defaults)."""
     source = source or bundled_defaults()
-    root.mkdir(parents=True, exist_ok=True)
     ws = Workspace(root)
-    if not ws.config.exists():
-        shutil.copyfile(source / CONFIG_NAME, ws.config)
-    ws.templates.mkdir(exist_ok=True)
-    for f in sorted((source / "templates").iterdir()):
-        if f.is_file() and not (ws.templates / f.name).exists():
-            shutil.copyfile(f, ws.templates / f.name)
-    ws.inbox.mkdir(exist_ok=True)
-    ws.outbox.mkdir(exist_ok=True)
+    _fill(ws, source / CONFIG_NAME, source / "templates")
     return ws
+
+
+@dataclass(frozen=True)
+class NewWorkspace:
+    """What ``baocao khoi-tao`` made: the folder, its plan, where the config and templates came from."""
+
+    workspace: Workspace
+    plan: Plan
+    config_source: Path | None  # None: the config shipped with the program
+    templates: tuple[str, ...]  # names of the files in templates/
+    kept: tuple[Path, ...]  # files that were already there and were left as they were
+
+
+def new_workspace(root: Path, config: Path | None = None) -> NewWorkspace:
+    """``baocao khoi-tao``: a working folder with config.toml (the bundled plan, or ``config``),
+    templates/, empty inbox/ and outbox/, and HUONG-DAN.txt for the clerk.
+
+    Refuses when ``root`` already has a config.toml. With ``config``, its neighbouring templates/
+    are copied if they hold the report template, else the bundled ones. The config is read (and
+    so checked) before anything is created.
+    """
+    ws = Workspace(root)
+    if root.exists() and not root.is_dir():
+        raise WorkspaceError(f"{root} là một tệp, không phải thư mục: hãy chọn tên thư mục khác.")
+    if ws.config.exists():
+        raise WorkspaceError(
+            f"Thư mục {root} đã có tệp {CONFIG_NAME}: không ghi đè. Muốn tạo lại từ đầu thì chọn "
+            f"thư mục khác, hoặc tự đổi tên tệp {CONFIG_NAME} cũ rồi chạy lại."
+        )
+    defaults = bundled_defaults()
+    if config is None:
+        source, templates = defaults / CONFIG_NAME, defaults / "templates"
+    else:
+        if not config.is_file():
+            raise WorkspaceError(f"Không tìm thấy tệp cấu hình {config}.")
+        source = config
+        beside = config.parent / "templates"
+        templates = beside if (beside / REPORT_TEMPLATE).is_file() else defaults / "templates"
+    plan = load_plan(source)
+    existing = {p for p in (ws.templates.iterdir() if ws.templates.is_dir() else ()) if p.is_file()}
+    _fill(ws, source, templates)
+    guide = ws.root / GUIDE_NAME
+    if guide.exists():
+        existing.add(guide)
+    else:
+        guide.write_bytes(guide_bytes(plan))
+    return NewWorkspace(
+        workspace=ws,
+        plan=plan,
+        config_source=config,
+        templates=tuple(sorted(p.name for p in ws.templates.iterdir() if p.is_file())),
+        kept=tuple(sorted(existing)),
+    )
+
+
+GUIDE_NAME = "HUONG-DAN.txt"
+GUIDE = """\
+HƯỚNG DẪN NHANH — chương trình baocao
+Thư mục làm việc cho Kế hoạch số {number} ({plan_id}).
+
+Trong thư mục này:
+  config.toml     kế hoạch dưới dạng dữ liệu: đơn vị, nhiệm vụ, chỉ tiêu, mục tiêu, người ký
+  templates       mẫu báo cáo Word (bao-cao.docx); mở bằng Word để sửa câu chữ cố định
+  inbox           chép vào đây các tệp Excel đơn vị gửi về (chương trình chỉ đọc, không sửa)
+  outbox          chương trình ghi biểu mẫu, tệp phản hồi và báo cáo vào đây
+
+Cách gõ lệnh trên Windows: mở thư mục này trong File Explorer, gõ cmd vào thanh địa chỉ rồi
+nhấn Enter; trong cửa sổ hiện ra, gõ từng lệnh dưới đây rồi nhấn Enter. Tệp chương trình
+baocao.exe cần nằm ngay trong thư mục này, hoặc trong một thư mục có trong PATH.
+
+  1. baocao ke-hoach    xem lại kế hoạch (sau mỗi lần sửa config.toml)
+  2. baocao tao-mau     tạo biểu mẫu cho từng đơn vị trong outbox; gửi mỗi đơn vị tệp của mình
+  3. Nhận tệp: chép nguyên các tệp đơn vị gửi về vào inbox (không cần đổi tên). Hạn nộp: {deadline}.
+  4. baocao kiem-tra    xem đơn vị nào đã nộp, nộp muộn, có lỗi, chưa nộp; gửi tệp phản hồi
+                        trong outbox cho đơn vị có lỗi
+  5. baocao bao-cao     lập báo cáo Word và bảng tổng hợp Excel trong outbox
+
+Năm báo cáo mặc định là năm hiện tại; năm khác thì thêm --nam, ví dụ: baocao bao-cao --nam {example}
+Gõ lệnh ở thư mục khác thì thêm -C và đường dẫn thư mục này, ví dụ: baocao kiem-tra -C "D:\\BaoCao"
+Chạy thử trên dữ liệu mẫu: baocao demo (tạo thư mục demo bên cạnh).
+Xem mọi lệnh: baocao --help. Khi cần hỗ trợ, gửi kèm dòng in ra của lệnh: baocao --version
+"""
+
+
+def guide_bytes(plan: Plan) -> bytes:
+    """HUONG-DAN.txt: UTF-8 with a byte order mark and CRLF line ends, the same on every system.
+
+    Notepad before Windows 10 (1903) reads a file without BOM as the ANSI code page, turning
+    «Hướng dẫn» into mojibake, and before Windows 10 (1809) shows LF-only text on one line;
+    with BOM and CRLF every Notepad, WordPad and modern editor shows it right.
+    """
+    text = GUIDE.format(
+        number=plan.number,
+        plan_id=plan.id,
+        deadline=f"{plan.deadline_day:02d}/{plan.deadline_month:02d} hằng năm",
+        example=plan.end_year,
+    )
+    return "\ufeff".encode() + text.replace("\n", "\r\n").encode("utf-8")
