@@ -346,3 +346,13 @@ def write_history_workbook(ws: Workspace, plan: Plan, history: History, year: in
 
     stamp = dt.datetime.combine(plan.deadline(year), dt.time(0, 0))
     return atomic_write(ws.history_workbook(year), build_history_workbook(plan, history, year, stamp))
+
+
+def milestone_path(ind: Indicator, points: list[Point]) -> list[tuple[int, float]]:
+    """The path a trend is drawn against: from the baseline (the first year with a value, when it comes
+    before the first milestone) straight to each milestone in turn."""
+    path = [(m.year, m.value) for m in ind.milestones]
+    first = next((p for p in points if p.value is not None), None)
+    if path and first is not None and first.year < path[0][0]:
+        path.insert(0, (first.year, float(first.value)))  # type: ignore[arg-type]
+    return path

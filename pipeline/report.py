@@ -21,7 +21,7 @@ from typing import Any
 from . import __version__
 from .aggregate import ASSESSMENT_LABELS, MergedText, Summary
 from .errors import BaoCaoError, WorkspaceError
-from .history import RECORD_VERSION
+from .history import RECORD_VERSION, History, load_history
 from .intake import (
     HAS_ERRORS,
     LATE,
@@ -235,16 +235,21 @@ def _points(items: Sequence[MergedText], plan: Plan, empty: str) -> list[str]:
     return join_points([f"- {clean_text(m.text).rstrip(' .;:')} ({unit_names(plan, m.units)})" for m in items])
 
 
-def build_context(summary: Summary) -> dict[str, Any]:
+def build_context(summary: Summary, history: History | None = None) -> dict[str, Any]:
     """Everything the Word template needs, in Vietnamese and already formatted.
 
-    ``bieu_do`` holds the chart as PNG bytes (or None); ``render_report`` turns it into an image.
+    ``bieu_do`` and ``bieu_do_xu_huong`` hold the charts as PNG bytes (or None); ``render_report`` turns
+    them into images. ``history`` (earlier years) adds the comparisons; without it the report says so.
     """
     from . import report_docx as docx_parts
+    from . import report_history as compare
 
     plan, year = summary.plan, summary.year
     issuer, signer = plan.issuer, plan.signer
     indicator_rows, indicator_closing = docx_parts.indicator_table(summary)
+    compare_head, compare_cells = compare.comparison_cells(summary, history)
+    for row, cells in zip(indicator_rows, compare_cells, strict=True):
+        row["so_sanh"] = cells
     chart = docx_parts.chart_rows(summary)
     proposals = _points(summary.proposals, plan, "Các đơn vị không có kiến nghị, đề xuất.")
     proposals[-1] = proposals[-1].rstrip(".;") + "./."
@@ -266,8 +271,10 @@ def build_context(summary: Summary) -> dict[str, Any]:
         "chi_tieu_mo_dau": (
             f"Kết quả thực hiện các chỉ tiêu năm {year} được tính từ số liệu gốc của các đơn vị đã gửi báo "
             "cáo hợp lệ (tỷ lệ bằng tổng tử số chia tổng mẫu số của các đơn vị, không lấy bình quân các tỷ "
-            "lệ); số liệu của từng đơn vị tại Phụ lục I. Kết quả cụ thể như sau:"
+            "lệ); số liệu của từng đơn vị tại Phụ lục I." + compare.comparison_sentence(summary, history)
+            + " Kết quả cụ thể như sau:"
         ),
+        "chi_tieu_cot_so_sanh": compare_head,
         "chi_tieu": indicator_rows,
         "chi_tieu_tong_ket": indicator_closing,
         "bieu_do": docx_parts.bar_chart(chart, year) if chart else None,
@@ -288,7 +295,8 @@ def build_context(summary: Summary) -> dict[str, Any]:
             f"(Kèm theo Báo cáo số{NUMBER_BLANK}/BC-{issuer.code} ngày    tháng    năm {year} "
             f"của {issuer.full_name})"
         ),
-        "phu_luc_1": docx_parts.appendix_indicators(summary),
+        "phu_luc_1": docx_parts.appendix_indicators(summary, compare.previous_year(summary, history)),
+        **compare.trend_context(summary, history),
         "phu_luc_2": docx_parts.appendix_tasks(summary),
         "phu_luc_3": docx_parts.appendix_status(summary),
     }
@@ -307,16 +315,16 @@ def render_context(template: Path, context: dict[str, Any], stamp: dt.datetime) 
     return render_docx(template, context, jinja_filters(), stamp)
 
 
-def render_report(template: Path, summary: Summary) -> bytes:
-    """The report as .docx bytes; the same summary always gives the same bytes."""
-    return render_context(template, build_context(summary), report_stamp(summary))
+def render_report(template: Path, summary: Summary, history: History | None = None) -> bytes:
+    """The report as .docx bytes; the same summary (and history) always gives the same bytes."""
+    return render_context(template, build_context(summary, history), report_stamp(summary))
 
 
-def summary_workbook(summary: Summary) -> bytes:
+def summary_workbook(summary: Summary, history: History | None = None) -> bytes:
     """The summary workbook (tổng hợp) as .xlsx bytes, deterministic."""
     from .summary_xlsx import build_workbook
 
-    return build_workbook(summary, report_stamp(summary))
+    return build_workbook(summary, report_stamp(summary), history)
 
 
 # --------------------------------------------------------------------------- run record
@@ -451,8 +459,9 @@ def write_report(
     folder = ws.report_dir(year)
     names = [folder / f"bao-cao-{year}.docx", folder / f"tong-hop-{year}.xlsx", ws.run_record(year)]
     docx_path, xlsx_path, record_path = names if overwrite else _free_names(names)
-    docx = render_report(template, summary)
-    xlsx = summary_workbook(summary)
+    history = load_history(ws, summary.plan, year - 1)
+    docx = render_report(template, summary, history)
+    xlsx = summary_workbook(summary, history)
     record = run_record(summary, ws.config, rejected, template)
     record["outputs"] = {"docx": {"file": docx_path.name, "sha256": _sha256(docx)},
                          "xlsx": {"file": xlsx_path.name, "sha256": _sha256(xlsx)}}  # fmt: skip

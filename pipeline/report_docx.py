@@ -32,6 +32,7 @@ from .aggregate import (
     Summary,
     TaskResult,
 )
+from .history import YearHistory
 from .intake import HAS_ERRORS, LATE, LEAD, MISSING, STATE_LABELS, SUBMITTED
 from .ooxml import stable_package
 from .plan import Plan, Task
@@ -324,8 +325,14 @@ def _area_rows(
     return rows
 
 
-def appendix_indicators(summary: Summary) -> list[dict[str, Any]]:
-    """Phụ lục I: for each indicator, every expected unit's inputs and a total row.
+def _beside(text: str, before: str | None, year: int) -> str:
+    """A unit's figure with last year's beside it: "45\n(2025: 40)"."""
+    return text if before is None else f"{text}\n({year}: {before})"
+
+
+def appendix_indicators(summary: Summary, previous: YearHistory | None = None) -> list[dict[str, Any]]:
+    """Phụ lục I: for each indicator, every expected unit's inputs and a total row; with ``previous``
+    (last year's history), each unit's figure has last year's beside it.
 
     With many units in several areas (a province), one row per area instead; each unit's
     figures are in the summary workbook.
@@ -341,13 +348,23 @@ def appendix_indicators(summary: Summary) -> list[dict[str, Any]]:
         if ratio:
             cols.append("Tỷ lệ (%)" if ind.formula == "ti_le" else "Mức giảm (%)")
         reported = dict(r.by_unit)
+        last = previous.indicators.get(ind.id) if previous else None
+        before_units = last.by_unit if last else {}
         rows = _area_rows(plan, r, reported, ratio) if grouped else []
         for n, unit_id in enumerate(() if grouped else r.expected, 1):
             name = plan.unit(unit_id).name
             if unit_id in reported:
                 vals = reported[unit_id]
-                cells = [_value(vals.get(inp.id)) if unit_id in inp.reporters else "" for inp in ind.inputs]
-                cells += [_unit_ratio(r, vals)] if ratio else []
+                old = before_units.get(unit_id)
+                cells = [
+                    _beside(_value(vals.get(inp.id)), _value(old[inp.id]) if old and old.get(inp.id) is not None
+                            else None, summary.year - 1) if unit_id in inp.reporters else ""
+                    for inp in ind.inputs
+                ]  # fmt: skip
+                if ratio:
+                    old_ratio = _unit_ratio(r, old) if old else "—"
+                    cells.append(_beside(_unit_ratio(r, vals), None if old_ratio == "—" else old_ratio,
+                                         summary.year - 1))  # fmt: skip
             else:
                 label = "có lỗi, chưa tổng hợp" if state.get(unit_id) == HAS_ERRORS else "chưa nộp"
                 name = f"{name} ({label})"
@@ -370,6 +387,11 @@ def appendix_indicators(summary: Summary) -> list[dict[str, Any]]:
         if r.target is not None:
             tv = phan_tram(r.target.value) if ind.is_percent else f"{so_lieu(r.target.value)} {ind.unit_of_measure}"
             target = f"; mục tiêu {tv} ({r.target.year})"
+        if last is not None and last.value is not None and r.value is not None:
+            from .history import change
+
+            shown = phan_tram(last.value) if ind.is_percent else f"{so_lieu(last.value)} {ind.unit_of_measure}"
+            result += f" (năm {summary.year - 1}: {shown}, {change(ind, last.value, r.value)})"
         mo_ta = (f"Kết quả chung: {result}{target}; đánh giá: {_lower_first(ASSESSMENT_LABELS[r.status])}; "
                  f"{len(r.reported)}/{len(r.expected)} đơn vị đã báo cáo.")  # fmt: skip
         out.append({"tieu_de": f"{i}. {ind.text}", "mo_ta": mo_ta, "cot": cols, "dong": rows, "cong": totals})
@@ -511,6 +533,8 @@ def render_docx(
     ctx = dict(context)
     if ctx.get("bieu_do"):
         ctx["bieu_do"] = InlineImage(tpl, io.BytesIO(ctx["bieu_do"]), width=CHART_WIDTH)
+    if ctx.get("bieu_do_xu_huong"):
+        ctx["bieu_do_xu_huong"] = InlineImage(tpl, io.BytesIO(ctx["bieu_do_xu_huong"]), width=Mm(160))
     tpl.render(ctx, jinja_env=make_env(filters), autoescape=True)
     even_out_columns(tpl.docx)
     buf = io.BytesIO()

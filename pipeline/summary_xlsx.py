@@ -99,7 +99,7 @@ def _number(v: float | bool | None) -> float | str | None:
     return int(v) if float(v).is_integer() else float(v)
 
 
-def build_workbook(summary: Summary, stamp: dt.datetime) -> bytes:
+def build_workbook(summary: Summary, stamp: dt.datetime, history: History | None = None) -> bytes:
     plan = summary.plan
     names = {u.id: u.name for u in plan.units}
     buf = io.BytesIO()
@@ -165,6 +165,10 @@ def build_workbook(summary: Summary, stamp: dt.datetime) -> bytes:
                                   ("SHA-256 (12 ký tự đầu)", 16), ("Ngày lập", 12), ("Số lỗi", 8),
                                   ("Tệp không dùng", 50)], rows, {1: COUNT, 7: COUNT})  # fmt: skip
 
+    from .history import History as _History
+    from .history import with_current
+
+    _history_sheet(wb, fx, plan, with_current(history or _History({}), summary), summary.year)
     wb.close()
     return stable_package(buf.getvalue(), stamp)
 

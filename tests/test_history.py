@@ -249,3 +249,77 @@ def test_lich_su_mau_writes_the_template_for_the_years_before(tmp_path: Path, ca
     assert [wb[SHEET_TOTALS].cell(row=5, column=c).value for c in range(5, 10)] == [2021, 2022, 2023, 2024, 2025]
     assert wb["_id"].sheet_state == "veryHidden"
     assert capsys.readouterr().out.startswith("Đã tạo sổ số liệu lịch sử các năm 2021–2025: ")
+
+
+# --------------------------------------------------------------------------- the yearly report compares
+
+
+def _indicator_table(path: Path) -> list[list[str]]:
+    from docx import Document
+
+    doc = Document(str(path))
+    table = next(t for t in doc.tables if t.rows[0].cells[1].text == "Chỉ tiêu")
+    return [[c.text for c in r.cells] for r in table.rows]
+
+
+def _images(path: Path) -> list[str]:
+    with zipfile.ZipFile(path) as zf:
+        return sorted(n for n in zf.namelist() if n.startswith("word/media/"))
+
+
+def test_the_2026_report_shows_2025_values_and_the_changes(three_years: Workspace) -> None:
+    rows = _indicator_table(three_years.report_dir(2026) / "bao-cao-2026.docx")
+    assert rows[0] == ["STT", "Chỉ tiêu", "Mục tiêu (năm mốc)", "Kết quả năm 2026", "Năm 2025 (thay đổi)", "Đánh giá"]
+    compared = {r[0]: r[4] for r in rows[1:]}
+    assert compared["1"] == "75 cuộc\n(tăng 3 cuộc)"
+    assert compared["4"] == "55 %\n(tăng 5 điểm %)"
+    assert compared["5"] == "61,6 %\n(không đổi)"
+    assert compared["6"] == "70 %\n(tăng 10 điểm %)"
+    assert compared["9"] == "—"  # counted only: no single value to compare
+
+
+def test_phu_luc_i_puts_last_years_figure_beside_each_units(three_years: Workspace) -> None:
+    from docx import Document
+
+    doc = Document(str(three_years.report_dir(2026) / "bao-cao-2026.docx"))
+    shops = next(t for t in doc.tables if any("Tổng số cửa hàng tiện lợi" in c.text for c in t.rows[0].cells))
+    rows = {r.cells[1].text: [c.text for c in r.cells[2:]] for r in shops.rows[1:]}
+    assert rows["UBND xã An Bình"] == ["10\n(2025: 10)", "8\n(2025: 7)", "80 %\n(2025: 70 %)"]
+    assert rows["UBND xã Ba Sao"] == ["10", "8", "80 %"]  # it did not report in 2025
+
+
+def test_the_report_draws_the_trend_only_with_history(three_years: Workspace) -> None:
+    assert len(_images(three_years.report_dir(2026) / "bao-cao-2026.docx")) == 2  # result bars, then the trend
+    rows = _indicator_table(three_years.report_dir(2026) / "bao-cao-2026.docx")
+    assert len(rows[0]) == 6
+
+
+def test_with_no_history_the_report_says_so_once_and_shows_no_empty_column(tmp_path: Path, kh178: Plan) -> None:
+    ws = init_workspace(tmp_path / "ws", ROOT)
+    produce_year(ws, kh178, 2024)
+    path = ws.report_dir(2024) / "bao-cao-2024.docx"
+    rows = _indicator_table(path)
+    assert rows[0] == ["STT", "Chỉ tiêu", "Mục tiêu (năm mốc)", "Kết quả năm 2024", "Đánh giá"]
+    assert all(len(r) == 5 and all(c.strip() for c in r) for r in rows)
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    sentence = ("Chưa có số liệu năm 2023 (chưa có nhật ký báo cáo năm trước hay số liệu lịch sử) nên báo cáo chưa so "
+                "sánh với năm trước.")  # fmt: skip
+    assert text.count(sentence) == 1
+    assert "(2023:" not in text and len(_images(path)) == 1
+
+
+def test_the_summary_workbook_has_a_history_sheet(three_years: Workspace) -> None:
+    wb = open_form((three_years.report_dir(2026) / "tong-hop-2026.xlsx").read_bytes())
+    rows = [[c.value for c in r] for r in wb["Lịch sử"].iter_rows(min_row=2)]
+    bags = [(r[2], r[3], r[10], r[11]) for r in rows if r[1].startswith("Giảm thiểu túi nhựa khó phân hủy được sử "
+                                                                          "dụng đối với chợ đạt")]  # fmt: skip
+    assert bags == [
+        (2021, None, None, None),
+        (2022, 30, None, "số liệu lịch sử"),
+        (2023, 40, "tăng 10 điểm %", "số liệu lịch sử"),
+        (2024, 50, "tăng 10 điểm %", "nhật ký bao-cao"),
+        (2025, 55, "tăng 5 điểm %", "nhật ký bao-cao"),
+        (2026, 60, "tăng 5 điểm %", "báo cáo năm nay"),
+    ]

@@ -388,12 +388,15 @@ def build() -> bytes:
     # II. Indicators: table, closing sentence, chart.
     para(doc, "II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", "BC Mục (I, II…)")
     para(doc, "{{ chi_tieu_mo_dau }}", "BC Nội dung")
-    t = table(doc, [12, 57, 22, 41, 33], grid=True)
-    row(t, ["STT", "Chỉ tiêu", "Mục tiêu (năm mốc)", "Kết quả năm {{ nam }}", "Đánh giá"], "BC Bảng tiêu đề",
-        header=True)  # fmt: skip
+    # the comparison column (last year, change) comes from a {%tc for %} loop: none without history
+    t = table(doc, [12, 57, 20, 20, 6, 26, 6, 18], grid=True, caption=f"{EVEN_COLUMNS}:2")  # 165 mm in all
+    row(t, ["STT", "Chỉ tiêu", "Mục tiêu (năm mốc)", "Kết quả năm {{ nam }}", "{%tc for cot in chi_tieu_cot_so_sanh %}",
+            "{{ cot }}", "{%tc endfor %}", "Đánh giá"], "BC Bảng tiêu đề", header=True)  # fmt: skip
     loop_row(t, "{%tr for ct in chi_tieu %}")
-    row(t, ["{{ ct.stt }}", "{{ ct.noi_dung }}", "{{ ct.muc_tieu }}", "{{ ct.ket_qua }}", "{{ ct.danh_gia }}"],
-        ["BC Bảng giữa", "BC Bảng", "BC Bảng giữa", "BC Bảng giữa", "BC Bảng giữa"], keep=True)  # fmt: skip
+    row(t, ["{{ ct.stt }}", "{{ ct.noi_dung }}", "{{ ct.muc_tieu }}", "{{ ct.ket_qua }}", "{%tc for v in ct.so_sanh %}",
+            "{{ v }}", "{%tc endfor %}", "{{ ct.danh_gia }}"],
+        ["BC Bảng giữa", "BC Bảng", "BC Bảng giữa", "BC Bảng giữa", "BC Bảng giữa", "BC Bảng giữa", "BC Bảng giữa",
+         "BC Bảng giữa"], keep=True)  # fmt: skip
     loop_row(t, "{%tr endfor %}")
     para(doc, "{{ chi_tieu_tong_ket }}", "BC Nội dung", before=6)
     loop_para(doc, "{%p if bieu_do %}", "BC Hình")
@@ -401,6 +404,10 @@ def build() -> bytes:
     para(doc, "{{ bieu_do_tieu_de }}", "BC Dòng nghiêng giữa")
     loop_para(doc, "{%p else %}")
     para(doc, "{{ bieu_do_thay_the }}", "BC Nội dung")
+    loop_para(doc, "{%p endif %}")
+    loop_para(doc, "{%p if bieu_do_xu_huong %}", "BC Hình")
+    para(doc, "{{ bieu_do_xu_huong }}", "BC Hình")
+    para(doc, "{{ bieu_do_xu_huong_tieu_de }}", "BC Dòng nghiêng giữa")
     loop_para(doc, "{%p endif %}")
 
     # III–V. Points gathered from the units.
