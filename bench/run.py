@@ -1,13 +1,21 @@
-"""Benchmark: intake, aggregation, report and the whole `bao-cao` on N generated forms.
+"""Benchmark: `kiem-tra` and `bao-cao` as whole processes against the naive loop, on N forms.
 
-    python bench/run.py                 # N = 30, 500, 2000
-    python bench/run.py --n 500 --n 2000
+    python bench/run.py                         # N = 30, 520, 2000; 3 rounds each
+    python bench/run.py --n 520 --n 2000 --lap 5
 
-Forms are generated once per N with a fixed seed (cached under bench/out/) and spread over
-the units; beyond one district the plan is copied for several districts, each with its own
-unit ids and `dia_ban`. The naive baseline reads every file with
-`pandas.read_excel(path, sheet_name=None)` (openpyxl engine) and nothing else.
-Peak memory is the summed RSS of the process tree, sampled from /proc (Linux).
+Forms are generated once per N with a fixed seed (cached under bench/out/, or --out) and
+spread over the units; beyond one district the plan is copied for several districts, each with
+its own unit ids and `dia_ban`. In the same run, over the same files, round after round:
+
+- the naive loop: `pandas.read_excel(path, sheet_name=None)` (openpyxl) on every file, inside
+  this process (pandas already imported: its start-up is not counted against it);
+- `baocao kiem-tra` and `baocao bao-cao` as whole processes (start-up, pool and output included);
+
+the table gives the median of the rounds. The stages (read on one core, aggregate, report) are
+timed in-process once. CPU time of a whole process (its pool workers included) comes from
+os.wait4; peak memory is the summed RSS of the command's process tree, sampled every 10 ms from
+/proc (Linux; pages shared between the parent and its forked workers are counted in each, so
+this is an upper bound), and never below the largest single process's ru_maxrss.
 """
 
 from __future__ import annotations
@@ -19,13 +27,16 @@ import os
 import platform
 import random
 import shutil
+import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import tomllib
 import warnings
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,11 +138,11 @@ def _plan(config: Path) -> Plan:
     return _PLANS[config]
 
 
-def prepare(n: int) -> tuple[Workspace, Plan]:
-    """A workspace with n filled forms in inbox/, generated once and cached."""
+def prepare(n: int, out: Path = OUT) -> tuple[Workspace, Plan]:
+    """A workspace with n filled forms in inbox/, generated once and cached under ``out``."""
     per_district = len(load_plan(ROOT / "config.toml").units)
     districts = max(1, math.ceil(n / per_district)) if n > per_district * 1.25 else 1
-    root = OUT / f"n{n}"
+    root = out / f"n{n}"
     ws = Workspace(root)
     done = root / ".complete"
     if not done.exists():
@@ -143,7 +154,7 @@ def prepare(n: int) -> tuple[Workspace, Plan]:
         units = [u.id for u in plan.units]
         jobs = [(ws.config, units[i % len(units)], i) for i in range(n)]
         t0 = time.perf_counter()
-        with ProcessPoolExecutor() as pool:
+        with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, max(1, n // 8))) as pool:
             for i, (unit_id, data, mtime) in enumerate(pool.map(_one_form, jobs, chunksize=8)):
                 path = ws.inbox / f"{i:05d}-{unit_id}.xlsx"
                 path.write_bytes(data)
@@ -154,10 +165,10 @@ def prepare(n: int) -> tuple[Workspace, Plan]:
 
 
 class PeakRSS:
-    """Sum of RSS over this process and its descendants, sampled every 10 ms (Linux /proc)."""
+    """Summed RSS of a process and all its descendants, sampled every 10 ms (Linux /proc)."""
 
-    def __init__(self, pid: int | None = None) -> None:
-        self.pid = pid or os.getpid()
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
         self.peak = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -167,21 +178,25 @@ class PeakRSS:
         while frontier:
             pid = frontier.pop()
             try:
-                kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+                tasks = os.listdir(f"/proc/{pid}/task")
             except OSError:
                 continue
-            pids += [int(k) for k in kids]
-            frontier += [int(k) for k in kids]
+            for tid in tasks:  # children are listed under the thread that started them
+                try:
+                    kids = [int(k) for k in Path(f"/proc/{pid}/task/{tid}/children").read_text().split()]
+                except OSError:
+                    continue
+                pids += kids
+                frontier += kids
         return pids
 
     def sample(self) -> None:
         total = 0
         for pid in self._tree():
             try:
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) * 1024
-            except OSError:
+                with open(f"/proc/{pid}/statm", "rb") as fh:
+                    total += int(fh.read().split()[1]) * PAGE
+            except (OSError, IndexError, ValueError):
                 pass
         self.peak = max(self.peak, total)
 
@@ -197,74 +212,161 @@ class PeakRSS:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-        self.sample()
+
+
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+@dataclass
+class Run:
+    """One whole process: wall seconds, CPU seconds (its children included), peak bytes."""
+
+    wall: float
+    cpu: float
+    peak: int
+
+
+def command(ws: Workspace, *args: str) -> Run:
+    """Run ``baocao -C <ws> <args>`` the way a clerk does (a fresh interpreter, the installed entry point)."""
+    script = Path(sys.executable).with_name("baocao")
+    exe = [str(script)] if script.is_file() else [sys.executable, "-c", "import sys; from pipeline.cli import main; sys.exit(main())"]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    with open(os.devnull, "wb") as null, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([*exe, "-C", str(ws.root), *args], stdout=null, stderr=err, env=env)
+        with PeakRSS(proc.pid) as mem:
+            _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            err.seek(0)
+            raise SystemExit(f"baocao {' '.join(args)} thất bại ({proc.returncode}):\n{err.read().decode('utf-8', 'replace')}")
+    # ru_maxrss (KiB on Linux): the largest single process of the tree; the sampled sum is never below it
+    return Run(wall, usage.ru_utime + usage.ru_stime, max(mem.peak, usage.ru_maxrss * 1024))
 
 
 def naive(ws: Workspace) -> float:
     import pandas as pd
 
+    paths = sorted(ws.inbox.rglob("*.xlsx"))
     t0 = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for path in sorted(ws.inbox.rglob("*.xlsx")):
+        for path in paths:
             pd.read_excel(path, sheet_name=None, engine="openpyxl")
     return time.perf_counter() - t0
 
 
 def stages(ws: Workspace, plan: Plan) -> dict[str, float]:
+    """The library's stages in this process: intake on one core (wall and CPU), aggregate, report."""
     from pipeline.aggregate import aggregate
     from pipeline.intake import read_inbox
     from pipeline.report import write_report
 
-    t = {}
-    t0 = time.perf_counter()
-    result = read_inbox(ws, plan, YEAR)
-    t["intake"] = time.perf_counter() - t0
+    t: dict[str, float] = {}
+    t0, c0 = time.perf_counter(), time.process_time()
+    result = read_inbox(ws, plan, YEAR, workers=1)
+    t["intake"], t["intake_cpu"] = time.perf_counter() - t0, time.process_time() - c0
     t0 = time.perf_counter()
     summary = aggregate(plan, result)
     t["aggregate"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     write_report(ws, summary, overwrite=True, rejected=result.rejected)
     t["report"] = time.perf_counter() - t0
-    accepted = len(result.accepted())
-    t["accepted"] = accepted
+    t["accepted"] = len(result.accepted())
     return t
 
 
-def whole(ws: Workspace) -> tuple[float, int]:
-    exe = [sys.executable, "-m", "pipeline.cli", "-C", str(ws.root), "bao-cao", "--nam", str(YEAR), "--ghi-de"]
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(exe, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    with PeakRSS(proc.pid) as mem:
-        _, err = proc.communicate()
-    elapsed = time.perf_counter() - t0
-    if proc.returncode != 0:
-        raise SystemExit(f"bao-cao thất bại:\n{err.decode('utf-8', 'replace')}")
-    return elapsed, mem.peak
+@dataclass
+class Row:
+    n: int
+    stages: dict[str, float]
+    naive: list[float] = field(default_factory=list)
+    check: list[Run] = field(default_factory=list)
+    report: list[Run] = field(default_factory=list)
+
+    def median(self, runs: list[Run], attr: str) -> float:
+        return statistics.median(getattr(r, attr) for r in runs)
+
+    def cells(self) -> list[str]:
+        naive = statistics.median(self.naive)
+        check, report = self.median(self.check, "wall"), self.median(self.report, "wall")
+        return [
+            f"{self.n:,}".replace(",", " "),
+            num(self.stages["intake"], 2),
+            num(1000 * self.stages["intake_cpu"] / self.n, 2),
+            num(self.stages["aggregate"], 3),
+            num(self.stages["report"], 2),
+            num(check, 2),
+            num(1000 * self.median(self.check, "cpu") / self.n, 2),
+            num(self.n / check, 0),
+            num(report, 2),
+            num(naive, 2),
+            num(naive / check, 1) + " ×",
+            num(report / naive, 3),
+            num(max(r.peak for r in self.check) / 2**20, 0),
+            num(max(r.peak for r in self.report) / 2**20, 0),
+        ]
 
 
-def main() -> None:
+HEADER = [
+    "N", "đọc, 1 lõi (s)", "ms CPU/tệp (đọc)", "tổng hợp (s)", "lập báo cáo (s)",
+    "`kiem-tra` cả lệnh (s)", "ms CPU/tệp (`kiem-tra`)", "tệp/giây (`kiem-tra`)", "`bao-cao` cả lệnh (s)",
+    "cách ngây thơ (s)", "`kiem-tra` nhanh hơn ngây thơ", "`bao-cao` / ngây thơ",
+    "RAM đỉnh `kiem-tra` (MB)", "RAM đỉnh `bao-cao` (MB)",
+]  # fmt: skip
+
+
+def num(value: float, digits: int) -> str:
+    """Vietnamese decimal comma, as in the README: 1234.5 → "1 234,5"."""
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", " ").replace(".", ",")
+
+
+def markdown(rows: list[Row]) -> str:
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + "---:|" * len(HEADER)]
+    lines += ["| " + " | ".join(r.cells()) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    try:
+        with open("/proc/loadavg") as fh:
+            load = "tải trung bình " + ", ".join(fh.read().split()[:3]).replace(".", ",")
+    except OSError:
+        load = ""
+    cpu = platform.processor() or platform.machine()
+    return (f"{dt.datetime.now():%d/%m/%Y %H:%M}, {platform.system()} {cpu}, {os.cpu_count()} lõi, "
+            f"Python {platform.python_version()}" + (f"; {load} lúc bắt đầu" if load else ""))  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description="Đo tốc độ baocao trên N biểu mẫu sinh ngẫu nhiên (hạt giống cố định).")
-    ap.add_argument("--n", type=int, action="append", help="số biểu mẫu (lặp lại được); mặc định 30, 500, 2000")
-    args = ap.parse_args()
-    sizes = args.n or [30, 500, 2000]
-    print(f"# {dt.date.today():%Y-%m-%d} — {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} lõi, Python {platform.python_version()}")  # fmt: skip
-    head = f"{'N':>6} {'đọc (s)':>8} {'tổng hợp':>9} {'báo cáo':>8} {'bao-cao':>8} {'tệp/s':>7} {'naive (s)':>10} {'× naive':>8} {'RAM MB':>7}"
-    rows = []
+    ap.add_argument("--n", type=int, action="append", help="số biểu mẫu (lặp lại được); mặc định 30, 520, 2000")
+    ap.add_argument("--lap", type=int, default=3, help="số lượt đo mỗi N (lấy trung vị); mặc định 3")
+    ap.add_argument("--out", type=Path, default=OUT, help="thư mục giữ các biểu mẫu đã sinh (mặc định bench/out)")
+    args = ap.parse_args(argv)
+    sizes = args.n or [30, 520, 2000]
+    print(f"# {machine()}", flush=True)
+    rows: list[Row] = []
     for n in sizes:
-        ws, plan = prepare(n)
-        t = stages(ws, plan)
-        base = naive(ws)
-        total, peak = whole(ws)
-        rows.append((n, t, base, total, peak))
-        print(head if len(rows) == 1 else "", end="\n" if len(rows) == 1 else "")
-        print(f"{n:>6} {t['intake']:>8.2f} {t['aggregate']:>9.3f} {t['report']:>8.2f} {total:>8.2f} "
-              f"{n / t['intake']:>7.0f} {base:>10.2f} {base / t['intake']:>8.1f} {peak / 2**20:>7.0f}", flush=True)  # fmt: skip
-    if len(rows) >= 2 and rows[-1][0] >= 4 * rows[-2][0]:
-        (n1, _, _, t1, _), (n2, _, _, t2, _) = rows[-2], rows[-1]
-        print(f"\nTỷ lệ thời gian bao-cao {n2}/{n1}: {t2 / t1:.2f} (tuyến tính: {n2 / n1:.0f})")
+        ws, plan = prepare(n, args.out)
+        row = Row(n, stages(ws, plan))
+        for _ in range(max(1, args.lap)):  # round after round, so a busy moment hits every column alike
+            row.naive.append(naive(ws))
+            row.check.append(command(ws, "kiem-tra", "--nam", str(YEAR)))
+            row.report.append(command(ws, "bao-cao", "--nam", str(YEAR), "--ghi-de"))
+        rows.append(row)
+        print(f"  N = {n}: xong ({len(row.naive)} lượt)", file=sys.stderr, flush=True)
+    print()
+    print(markdown(rows))
+    big = [r for r in rows if r.n >= 4 * rows[0].n]
+    if len(rows) >= 2 and big:
+        a, b = rows[-2], rows[-1]
+        ta, tb = a.median(a.report, "wall"), b.median(b.report, "wall")
+        print(f"\nThời gian `bao-cao` với N = {b.n} bằng {num(tb / ta, 2)} lần với N = {a.n} "
+              f"(tỷ lệ số tệp: {num(b.n / a.n, 2)}).")  # fmt: skip
+    print(f"\nTrung vị của {max(1, args.lap)} lượt; RAM: tổng RSS cây tiến trình (/proc, mỗi 10 ms).")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,22 @@
 """baocao: plan → forms → intake → aggregate → report."""
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("baocao")
-except PackageNotFoundError:  # running from a source tree without install
-    __version__ = "0.0.0"
+from functools import cache
+
+
+@cache
+def package_version() -> str:
+    """The installed package's version (read on first use: importlib.metadata costs ~50 ms at start-up)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("baocao")
+    except PackageNotFoundError:  # running from a source tree without install
+        return "0.0.0"
+
+
+def __getattr__(name: str) -> str:
+    if name == "__version__":
+        return package_version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,7 +11,7 @@ from typing import TypeVar
 
 import click
 
-from . import __version__
+from . import package_version
 from .errors import BaoCaoError
 from .plan import Plan
 from .workspace import CONFIG_NAME, GUIDE_NAME, Workspace
@@ -149,7 +149,7 @@ def cli(ctx: click.Context, workdir: Path | None, debug: bool, show_version: boo
 
 def _version_line(ws: Workspace) -> str:
     """For a support call: the program's version, and the plan of the config.toml in use, if any."""
-    line = f"baocao {__version__}"
+    line = f"baocao {package_version()}"
     if not ws.config.is_file():
         return line
     try:

@@ -12,9 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
 from .intake import HAS_ERRORS, IntakeResult, Submission
 from .ooxml import atomic_write, workbook_bytes
 from .plan import Plan, Unit
@@ -24,15 +21,18 @@ from .workspace import Workspace
 FONT = "Times New Roman"
 HEADERS = ("STT", "Trang", "Ô", "Giá trị đã nhập", "Lỗi / cần sửa", "Mức độ")
 WIDTHS = (6, 14, 8, 24, 90, 11)
-THIN = Side(style="thin", color="808080")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
-ERROR_FILL = PatternFill("solid", fgColor="FCE4D6")
-WRAP = Alignment(wrap_text=True, vertical="top")
+HEAD_COLOR, ERROR_COLOR, LINE_COLOR = "D9E1F2", "FCE4D6", "808080"
 
 
 def feedback_workbook(plan: Plan, unit: Unit, sub: Submission, year: int) -> bytes:
     """The feedback .xlsx of one unit's used form (deterministic bytes)."""
+    # openpyxl (with numpy) costs ~0.2 s to import: only a run that has units with errors pays it
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color=LINE_COLOR)
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap = Alignment(wrap_text=True, vertical="top")
     wb = Workbook()
     ws = wb.active
     ws.title = "Phản hồi"
@@ -57,8 +57,8 @@ def feedback_workbook(plan: Plan, unit: Unit, sub: Submission, year: int) -> byt
     for col, (label, width) in enumerate(zip(HEADERS, WIDTHS, strict=True), start=1):
         c = ws.cell(row=head, column=col, value=label)
         c.font = Font(name=FONT, size=12, bold=True)
-        c.fill = HEAD_FILL
-        c.border = BOX
+        c.fill = PatternFill("solid", fgColor=HEAD_COLOR)
+        c.border = box
         c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         ws.column_dimensions[chr(ord("A") + col - 1)].width = width
     for i, p in enumerate(sub.problems, start=1):
@@ -69,11 +69,11 @@ def feedback_workbook(plan: Plan, unit: Unit, sub: Submission, year: int) -> byt
             if isinstance(value, str) and value.startswith("="):
                 c.data_type = "s"  # text the unit typed, e.g. "=1+1": openpyxl would write a live formula
             c.font = Font(name=FONT, size=12, bold=col == 6 and p.is_error)
-            c.border = BOX
-            c.alignment = WRAP
+            c.border = box
+            c.alignment = wrap
             c.number_format = "@" if col == 4 else "General"
             if p.is_error:
-                c.fill = ERROR_FILL if col == 6 else PatternFill()
+                c.fill = PatternFill("solid", fgColor=ERROR_COLOR) if col == 6 else PatternFill()
     ws.freeze_panes = ws.cell(row=head + 1, column=1)
     ws.print_title_rows = f"{head}:{head}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import package_version
 from .aggregate import ASSESSMENT_LABELS, MergedText, Summary
 from .errors import BaoCaoError, WorkspaceError
 from .history import RECORD_VERSION, History, load_history
@@ -395,7 +395,7 @@ def run_record(
     config_path = Path(config_path)
     record: dict[str, Any] = {
         "record_version": RECORD_VERSION,
-        "product": {"name": "baocao", "version": __version__},
+        "product": {"name": "baocao", "version": package_version()},
         "config": {"file": config_path.name, "sha256": _sha256(config_path.read_bytes()), "plan_id": plan.id,
                    "plan_number": plan.number, "template_version": plan.template_version},  # fmt: skip
         "report_template": (

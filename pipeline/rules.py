@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING
 
 from .values import (
@@ -287,6 +288,12 @@ def read_date(cell: Cell, year: int, date1904: bool = False) -> tuple[dt.date | 
     return value, []
 
 
+@cache
+def _statuses_by_fold(statuses: tuple[str, ...]) -> dict[str, str]:
+    """The folded spelling → the listed status (built once per list, not once per cell)."""
+    return {fold(s): s for s in statuses}
+
+
 def read_status(cell: Cell, item_id: str, lead: bool, statuses: tuple[str, ...]) -> tuple[str, list[Problem]]:
     """A task's status: one of ``statuses`` (any case/diacritics), required when the unit leads it."""
     pending = _pending(cell)
@@ -299,8 +306,7 @@ def read_status(cell: Cell, item_id: str, lead: bool, statuses: tuple[str, ...])
             return "", [problem("thieu-trang-thai", cell, f"Nhiệm vụ {item_id} (đơn vị chủ trì): chưa chọn tình trạng "
                                 f"thực hiện. Hãy chọn một trong: {listed}.", listed)]  # fmt: skip
         return "", []
-    by_fold = {fold(s): s for s in statuses}
-    status = by_fold.get(fold(text))
+    status = _statuses_by_fold(statuses).get(fold(text))
     if status is None:
         return text, [problem("trang-thai-khong-hop-le", cell, f"Nhiệm vụ {item_id}: tình trạng «{text}» không có "
                               f"trong danh sách. Hãy chọn một trong: {listed}.", listed)]  # fmt: skip

@@ -20,7 +20,9 @@ PERCENT = "nhap-phan-tram"
 NOT_YES_NO = "khong-phai-co-khong"
 BAD_DATE = "ngay-khong-hop-le"
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"  # zero-width, BOM, soft hyphen
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS))
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE_CHARS}]")
 _MINUS = "-\u2212\u2012\u2013"  # hyphen-minus, minus sign, figure dash, en dash
 _GROUPED_SPACES = re.compile(r"\d{1,3}(?: \d{3})+(?:[.,]\d+)?")
 _DIGITS_SEPS = re.compile(r"[\d.,]*\d[\d.,]*")
@@ -37,6 +39,15 @@ def clean_text(raw: object) -> str:
     """A cell as text: NFC, no surrounding (incl. non-breaking) spaces, "\\n" line ends."""
     if raw is None or raw == "":
         return ""
+    if type(raw) is str:  # the common case, kept cheap: most cells are short plain text
+        text = raw
+        if not text.isascii():
+            text = unicodedata.normalize("NFC", text)
+            if _INVISIBLE_RE.search(text):
+                text = text.translate(_INVISIBLE)
+        if "\r" in text or "_x000D_" in text:
+            text = text.replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
+        return text.strip()
     if isinstance(raw, bool):
         return "TRUE" if raw else "FALSE"
     if isinstance(raw, float):

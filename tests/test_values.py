@@ -9,6 +9,8 @@ import datetime as dt
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.plan import Input
 from pipeline.rules import WARNING, Cell, read_date, read_number, read_status, read_yes_no
@@ -262,6 +264,16 @@ def test_blank_date_is_a_missing_contact_field() -> None:
 )  # fmt: skip
 def test_clean_text_is_nfc_trimmed_with_plain_line_ends(raw: object, text: str) -> None:
     assert clean_text(raw) == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aĐđ\u0300\u0303 \u00a0\r\n\t_x0D\u200b\ufeff\u00ad1.,"), max_size=30))
+def test_clean_text_of_any_text_is_nfc_without_invisibles_trimmed_with_plain_line_ends(raw: str) -> None:
+    text = unicodedata.normalize("NFC", raw)
+    for ch in "\u200b\u200c\u200d\u2060\ufeff\u00ad":
+        text = text.replace(ch, "")
+    expected = text.replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    assert clean_text(raw) == expected
 
 
 def test_fold_drops_case_diacritics_and_extra_spaces() -> None:
