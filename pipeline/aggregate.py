@@ -129,10 +129,15 @@ def value_from_totals(
     return None, ""
 
 
+def counted_reporters(plan: Plan, unit_ids: tuple[str, ...], accepted: Mapping[str, object]) -> tuple[str, ...]:
+    """The units a figure's coverage counts: every required unit, and an optional one once its form is usable."""
+    return tuple(u for u in unit_ids if plan.unit(u).required or u in accepted)
+
+
 def aggregate_indicator(
     plan: Plan, ind: Indicator, year: int, accepted: dict[str, Submission]
 ) -> IndicatorResult:
-    expected = ind.reporters()
+    expected = counted_reporters(plan, ind.reporters(), accepted)
     subs = [accepted[u] for u in expected if u in accepted]
     reported = tuple(s.unit_id for s in subs)
     totals = []

@@ -119,17 +119,23 @@ def describe_tasks(plan: Plan, year: int) -> list[str]:
 def describe_intake(plan: Plan, result: IntakeResult, feedback: list[Path], inbox: Path) -> str:
     year = result.year
     out = [f"KIỂM TRA HỒ SƠ NĂM {year} — thư mục {inbox} — hạn nộp {plan.deadline(year):%d/%m/%Y}", ""]
+    optional = {u.id for u in plan.units if not u.required}
     rows = [
-        (str(i), plan.unit(st.unit_id).name, _state_label(st), str(st.submission.provenance.path) if st.submission else "—")
+        (str(i), plan.unit(st.unit_id).name + (" *" if st.unit_id in optional else ""), _state_label(st),
+         str(st.submission.provenance.path) if st.submission else "—")
         for i, st in enumerate(result.statuses, 1)
     ]  # fmt: skip
     out += table(("STT", "Đơn vị", "Tình trạng", "Tệp"), rows, widths=(0, NAME_WIDTH, 0, 0))
     counts = {k: sum(1 for s in result.statuses if s.state == k) for k in STATE_LABELS}
+    unsent_optional = sum(1 for s in result.statuses if s.state == MISSING and s.unit_id in optional)
     out += [
         "",
         f"Tổng số {len(result.statuses)} đơn vị: {counts[SUBMITTED]} đã nộp đúng hạn, {counts[LATE]} nộp muộn, "
-        f"{counts[HAS_ERRORS]} có lỗi, {counts[MISSING]} chưa nộp.",
+        f"{counts[HAS_ERRORS]} có lỗi, {counts[MISSING] - unsent_optional} chưa nộp"
+        + (f", {unsent_optional} đơn vị không bắt buộc chưa nộp." if unsent_optional else "."),
     ]
+    if optional:
+        out += optional_note(plan, result)
     if any(s.set_aside for s in result.statuses):
         out += ["", "Tệp trùng đơn vị (chỉ dùng một tệp cho mỗi đơn vị):"]
         out += [f"  - {plan.unit(s.unit_id).name}: {note}" for s in result.statuses for note in s.set_aside]
@@ -149,10 +155,18 @@ def describe_intake(plan: Plan, result: IntakeResult, feedback: list[Path], inbo
                 out.append(f"    [{tag}] {where + ': ' if where else ''}{p.message}")
     if feedback:
         out += ["", f"Đã ghi {len(feedback)} tệp phản hồi để gửi lại đơn vị có lỗi: {feedback[0].parent}"]
-    missing = [plan.unit(s.unit_id).name for s in result.statuses if s.state == MISSING]
+    missing = [plan.unit(s.unit_id).name for s in result.statuses if s.state == MISSING and plan.unit(s.unit_id).required]
     if missing:
         out += ["", "Chưa nộp: " + "; ".join(missing) + "."]
     return "\n".join(out)
+
+
+def optional_note(plan: Plan, result: IntakeResult) -> list[str]:
+    """The legend of the "*" units (reporting not required) and which of them have not sent."""
+    unsent = [plan.unit(s.unit_id).name for s in result.statuses
+              if s.state == MISSING and not plan.unit(s.unit_id).required]  # fmt: skip
+    line = "* Đơn vị được đề nghị báo cáo, không bắt buộc: chưa nộp thì không tính vào tỷ lệ đơn vị đã nộp"
+    return [line + (f"; chưa nộp: {'; '.join(unsent)}." if unsent else ".")]
 
 
 def describe_report(summary: Summary, files: ReportFiles) -> str:

@@ -31,6 +31,7 @@ class Unit:
     name: str
     group: str  # "phong", "mttq", "xa" … as the config names them
     area: str = ""  # optional: the district/area a unit belongs to, for a province-wide roll-up
+    required: bool = True  # False: asked to report (bat_buoc = false); not sending does not count against coverage
 
 
 @dataclass(frozen=True)
@@ -379,7 +380,8 @@ def parse_plan(raw: dict[str, Any]) -> Plan:
         uid = t.get("ma", str)
         if not UNIT_ID.fullmatch(uid):
             raise ConfigError(t.key("ma"), f"«{uid}»: chỉ dùng chữ thường không dấu, số, gạch ngang.")
-        units.append(Unit(uid, t.get("ten", str), t.get("nhom", str), t.get("dia_ban", str, "")))
+        units.append(Unit(uid, t.get("ten", str), t.get("nhom", str), t.get("dia_ban", str, ""),
+                          t.get("bat_buoc", bool, True)))
         t.done()
     if not units:
         raise ConfigError("don_vi", "cần ít nhất một đơn vị báo cáo.")

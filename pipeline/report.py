@@ -31,6 +31,7 @@ from .intake import (
     SUBMITTED,
     TASK_STATUSES,
     Provenance,
+    UnitStatus,
 )
 from .ooxml import atomic_write, free_name
 from .plan import Plan
@@ -149,6 +150,11 @@ def unit_names(plan: Plan, unit_ids: Iterable[str]) -> str:
     return "; ".join(out)
 
 
+def is_optional_missing(plan: Plan, status: UnitStatus) -> bool:
+    """A unit asked to report without obligation (bat_buoc = false) that has not sent: listed, not counted."""
+    return status.state == MISSING and plan.has_unit(status.unit_id) and not plan.unit(status.unit_id).required
+
+
 def report_date(summary: Summary) -> dt.date:
     """The date the report is dated: the plan's deadline in the report year."""
     return summary.plan.deadline(summary.year)
@@ -165,8 +171,9 @@ def report_stamp(summary: Summary) -> dt.datetime:
 def _situation(summary: Summary) -> list[str]:
     plan = summary.plan
     names = {u.id: u.name for u in plan.units}
-    of = {k: [s.unit_id for s in summary.statuses if s.state == k] for k in (SUBMITTED, LATE, HAS_ERRORS, MISSING)}
-    total = len(summary.statuses)
+    counted = [s for s in summary.statuses if not is_optional_missing(plan, s)]
+    of = {k: [s.unit_id for s in counted if s.state == k] for k in (SUBMITTED, LATE, HAS_ERRORS, MISSING)}
+    total = len(counted)
     valid = len(of[SUBMITTED]) + len(of[LATE])
     sent = total - len(of[MISSING])
     deadline = report_date(summary).strftime("%d/%m/%Y")
@@ -191,6 +198,12 @@ def _situation(summary: Summary) -> list[str]:
     if of[MISSING]:
         parts.append(f"còn {len(of[MISSING])} đơn vị chưa gửi báo cáo{listed(of[MISSING])}")
     paragraphs = ["; ".join(parts) + "."]
+    optional = [s.unit_id for s in summary.statuses if is_optional_missing(plan, s)]
+    if optional:
+        paragraphs.append(
+            f"Ngoài ra, {len(optional)} đơn vị được đề nghị báo cáo (không bắt buộc) chưa gửi báo cáo"
+            f"{listed(optional)}; các đơn vị này không tính vào số đơn vị phải báo cáo."
+        )
     if of[HAS_ERRORS] or of[MISSING]:
         paragraphs.append(
             f"Số liệu trong báo cáo này là số liệu tạm tổng hợp từ {valid}/{total} đơn vị đã gửi báo cáo "
@@ -362,6 +375,7 @@ def run_record(
         units.append({
             "unit": s.unit_id,
             "name": plan.unit(s.unit_id).name if plan.has_unit(s.unit_id) else s.unit_id,
+            "required": plan.unit(s.unit_id).required if plan.has_unit(s.unit_id) else True,
             "state": s.state,
             "state_label": STATE_LABELS.get(s.state, s.state),
             "used": s.state in (SUBMITTED, LATE),

@@ -36,7 +36,7 @@ from .history import YearHistory
 from .intake import HAS_ERRORS, LATE, LEAD, MISSING, STATE_LABELS, SUBMITTED
 from .ooxml import stable_package
 from .plan import Plan, Task
-from .report import by_area, clean_text, phan_tram, sentence, so_lieu, unit_names
+from .report import by_area, clean_text, is_optional_missing, phan_tram, sentence, so_lieu, unit_names
 
 # tblCaption of a table whose columns after the first N share the remaining width equally
 # (its value columns come from a {%tc for %} loop): "baocao:cot-deu:2".
@@ -479,7 +479,7 @@ def appendix_status(summary: Summary) -> list[dict[str, str]]:
         rows.append({
             "stt": str(n),
             "don_vi": plan.unit(s.unit_id).name if plan.has_unit(s.unit_id) else s.unit_id,
-            "tinh_trang": STATE_LABELS.get(s.state, s.state),
+            "tinh_trang": STATE_LABELS.get(s.state, s.state) + (" (không bắt buộc)" if is_optional_missing(plan, s) else ""),
             "tep": sub.provenance.path if sub is not None else "—",
             "ngay_lap": made.strftime("%d/%m/%Y") if made else "—",
             "ghi_chu": "\n".join(notes),

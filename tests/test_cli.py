@@ -60,8 +60,8 @@ def test_tao_mau_writes_one_form_per_unit(capsys, workspace):
     code, out, _ = run(capsys, "-C", str(workspace), "tao-mau", "--nam", "2026")
     assert code == 0
     files = sorted((workspace / "outbox" / "mau-2026").glob("*.xlsx"))
-    assert len(files) == 26
-    assert "Đã tạo 26 biểu mẫu năm 2026" in out and "05/12/2026" in out
+    assert len(files) == 31
+    assert "Đã tạo 31 biểu mẫu năm 2026" in out and "05/12/2026" in out
 
 
 def test_year_outside_the_plan_is_a_one_line_message(capsys, workspace):

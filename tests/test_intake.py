@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import io
 import os
+import re
 import unicodedata
 from pathlib import Path
 
@@ -122,8 +123,8 @@ def ws(tmp_path: Path) -> Workspace:
 # --------------------------------------------------------------------------- round trip
 
 
-def test_plan_has_26_units_to_round_trip() -> None:
-    assert len(UNIT_IDS) == 26
+def test_plan_has_31_units_to_round_trip() -> None:
+    assert len(UNIT_IDS) == 31
 
 
 @pytest.mark.parametrize("unit_id", UNIT_IDS)
@@ -156,7 +157,7 @@ def test_inbox_with_every_form_gives_every_unit_submitted(kh178: Plan, filled: d
     assert snapshot(ws.inbox) == before
     assert [s.unit_id for s in result.statuses] == UNIT_IDS
     assert {s.state for s in result.statuses} == {SUBMITTED}
-    assert result.rejected == [] and len(result.accepted()) == 26
+    assert result.rejected == [] and len(result.accepted()) == 31
     assert all(s.submission.provenance.path == f"{s.unit_id}.xlsx" for s in result.statuses)
     assert result.statuses[0].submission.provenance.modified == dt.datetime(2026, 11, 30, 9, 0)
 
@@ -571,7 +572,7 @@ def test_kiem_tra_lists_states_and_problems_with_file_sheet_and_cell(mixed_inbox
     assert any("Phòng Tài nguyên và Môi trường" in line and "Có lỗi" in line and "Phòng TNMT/bao-cao.xlsx" in line
                for line in lines)  # fmt: skip
     assert any("Phòng Y tế" in line and "Chưa nộp" in line for line in lines)
-    assert "1 đã nộp đúng hạn, 0 nộp muộn, 1 có lỗi, 24 chưa nộp" in out
+    assert "1 đã nộp đúng hạn, 0 nộp muộn, 1 có lỗi, 24 chưa nộp, 5 đơn vị không bắt buộc chưa nộp." in out
     assert "rong.xlsx: Tệp rỗng (0 byte)" in out
     assert "Phòng TNMT/bao-cao.xlsx — Phòng Tài nguyên và Môi trường" in out
     assert "[Lỗi] trang «Chỉ tiêu», ô E7: «Số cuộc tuyên truyền" in out and "«khoảng 5» không phải là số" in out
@@ -617,8 +618,23 @@ def test_kiem_tra_strict_passes_when_every_unit_submitted(filled: dict[str, byte
         put(ws.inbox, f"{unit_id}.xlsx", data)
     res = kiem_tra(ws, "--strict")
     assert res.exit_code == 0, res.output
-    assert "26 đã nộp đúng hạn, 0 nộp muộn, 0 có lỗi, 0 chưa nộp" in res.stdout
+    assert "31 đã nộp đúng hạn, 0 nộp muộn, 0 có lỗi, 0 chưa nộp" in res.stdout
     assert not ws.feedback_dir(YEAR).exists()
+
+
+def test_kiem_tra_strict_passes_when_only_optional_units_have_not_sent(filled: dict[str, bytes], ws: Workspace,
+                                                                        kh178: Plan) -> None:  # fmt: skip
+    for unit_id, data in filled.items():
+        if kh178.unit(unit_id).required:
+            put(ws.inbox, f"{unit_id}.xlsx", data)
+    res = kiem_tra(ws, "--strict")
+    assert res.exit_code == 0, res.output
+    assert "26 đã nộp đúng hạn, 0 nộp muộn, 0 có lỗi, 0 chưa nộp, 5 đơn vị không bắt buộc chưa nộp." in res.stdout
+    assert re.search(r"Hội Nông dân huyện \*\s+Chưa nộp\s+—", res.stdout)
+    assert ("* Đơn vị được đề nghị báo cáo, không bắt buộc: chưa nộp thì không tính vào tỷ lệ đơn vị đã nộp; chưa "
+            "nộp: Liên đoàn Lao động huyện; Huyện đoàn Cao Lãnh; Hội Liên hiệp Phụ nữ huyện; Hội Nông dân huyện; "
+            "Hội Cựu chiến binh huyện.") in res.stdout  # fmt: skip
+    assert "\nChưa nộp:" not in res.stdout
 
 
 def test_kiem_tra_fails_when_nothing_could_be_read(ws: Workspace) -> None:
@@ -627,7 +643,7 @@ def test_kiem_tra_fails_when_nothing_could_be_read(ws: Workspace) -> None:
     res = kiem_tra(ws)
     assert res.exit_code == 1
     assert "Không đọc được biểu mẫu nào trong inbox/." in res.stderr
-    assert "26 chưa nộp" in res.stdout and "Tệp không dùng được (2)" in res.stdout
+    assert "26 chưa nộp, 5 đơn vị không bắt buộc chưa nộp." in res.stdout and "Tệp không dùng được (2)" in res.stdout
 
 
 # --------------------------------------------------------------------------- last year's figures
@@ -676,11 +692,11 @@ def test_without_or_with_a_broken_record_of_last_year_nothing_is_flagged(kh178: 
 
 def test_many_files_get_a_progress_bar_and_each_file_is_counted(kh178: Plan, filled: dict[str, bytes],
                                                                 ws: Workspace) -> None:  # fmt: skip
-    for unit_id, data in filled.items():  # 26 files: above the bar's threshold of 20
+    for unit_id, data in filled.items():  # 31 files: above the bar's threshold of 20
         put(ws.inbox, f"{unit_id}.xlsx", data)
     seen: list[tuple[int, int]] = []
     read_inbox(ws, kh178, YEAR, progress=lambda done, total: seen.append((done, total)))
-    assert seen == [(i, 26) for i in range(1, 27)]
+    assert seen == [(i, 31) for i in range(1, 32)]
     res = kiem_tra(ws)
     assert res.exit_code == 0
     assert "Đang đọc các tệp" in res.stderr  # (not a terminal: click prints the label only)

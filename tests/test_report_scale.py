@@ -42,12 +42,12 @@ def context(summary: Summary) -> dict:
 
 def test_submission_appendix_has_one_row_per_area(context):
     rows = context["phu_luc_3"]
-    assert [r["don_vi"] for r in rows] == ["Huyện 01 (26 đơn vị)", "Huyện 02 (26 đơn vị)", "Huyện 03 (26 đơn vị)"]
-    assert rows[0]["tinh_trang"] == "Đã nộp: 26"
-    assert rows[1]["tinh_trang"] == "Chưa nộp: 26"
+    assert [r["don_vi"] for r in rows] == ["Huyện 01 (31 đơn vị)", "Huyện 02 (31 đơn vị)", "Huyện 03 (31 đơn vị)"]
+    assert rows[0]["tinh_trang"] == "Đã nộp: 31"
+    assert rows[1]["tinh_trang"] == "Chưa nộp: 31"
     assert rows[1]["tep"] == "0 tệp"
     assert rows[1]["ghi_chu"].startswith("Chưa nộp: Phòng Kinh tế và Hạ tầng (huyện 02)")
-    assert rows[1]["ghi_chu"].endswith("và 20 đơn vị khác")
+    assert rows[1]["ghi_chu"].endswith("và 25 đơn vị khác")
 
 
 def test_indicator_appendix_sums_each_area_from_raw_counts(context):
@@ -76,5 +76,5 @@ def test_a_long_attribution_names_six_units_and_counts_the_rest(province):
 def test_the_word_report_renders_the_grouped_appendices(summary):
     doc = Document(io.BytesIO(render_report(ROOT / "templates" / "bao-cao.docx", summary)))
     cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
-    assert {"Huyện 01 (26 đơn vị)", "Huyện 03 (26 đơn vị)", "Huyện 01 (18/18 đơn vị đã báo cáo)", "Huyện 02 (0/18 đơn vị đã báo cáo)"} <= cells
+    assert {"Huyện 01 (31 đơn vị)", "Huyện 03 (31 đơn vị)", "Huyện 01 (18/18 đơn vị đã báo cáo)", "Huyện 02 (0/18 đơn vị đã báo cáo)"} <= cells
     assert not any("xã Tân Nghĩa (huyện 03)" == c for c in cells)
