@@ -36,7 +36,15 @@ from .history import YearHistory
 from .intake import HAS_ERRORS, LATE, LEAD, MISSING, STATE_LABELS, SUBMITTED
 from .ooxml import stable_package
 from .plan import Plan, Task
-from .report import by_area, clean_text, is_optional_missing, phan_tram, sentence, so_lieu, unit_names
+from .report import (
+    by_area,
+    clean_text,
+    is_optional_missing,
+    phan_tram,
+    sentence,
+    so_lieu,
+    unit_names,
+)
 
 # tblCaption of a table whose columns after the first N share the remaining width equally
 # (its value columns come from a {%tc for %} loop): "baocao:cot-deu:2".
