@@ -117,7 +117,7 @@ Bước tiếp theo: cd lam-viec rồi baocao ke-hoach (xem lại kế hoạch),
     assert list((ws / "inbox").iterdir()) == [] and list((ws / "outbox").iterdir()) == []
     # the folder works at once
     assert run(capsys, "-C", str(ws), "tao-mau", "--nam", "2026")[0] == 0
-    assert len(list((ws / "outbox" / "mau-2026").glob("*.xlsx"))) == 26
+    assert len(list((ws / "outbox" / "mau-2026").glob("*.xlsx"))) == 31
 
 
 def test_huong_dan_opens_right_in_windows_notepad(capsys, tmp_path):
@@ -272,17 +272,22 @@ def test_kiem_tra_table_cuts_neither_a_long_name_nor_a_late_error_status(capsys,
         "STT  Đơn vị                                            Tình trạng     Tệp",
         "  1  Phòng Kinh tế và Hạ tầng                          Chưa nộp       —",
     ]
-    assert lines[lines.index("  7  Phòng Y tế                                        Đã nộp         yte.xlsx"):][:12] == [
+    assert lines[lines.index("  7  Phòng Y tế                                        Đã nộp         yte.xlsx"):][:17] == [
         "  7  Phòng Y tế                                        Đã nộp         yte.xlsx",
         "  8  Ủy ban Mặt trận Tổ quốc Việt Nam huyện            Chưa nộp       —",
-        "  9  UBND thị trấn Mỹ Thọ                              Chưa nộp       —",
-        " 10  UBND xã An Bình                                   Chưa nộp       —",
-        " 11  UBND xã Ba Sao                                    Chưa nộp       —",
-        " 12  UBND xã Bình Hàng Tây                             Chưa nộp       —",
-        " 13  UBND xã Bình Hàng Trung                           Chưa nộp       —",
-        " 14  UBND xã Bình Thạnh                                Chưa nộp       —",
-        " 15  UBND xã Gáo Giồng                                 Chưa nộp       —",
-        " 16  Ủy ban nhân dân xã Mỹ Hiệp, huyện Cao Lãnh, tỉnh  Có lỗi (muộn)  my-hiep.xlsx",
+        "  9  Liên đoàn Lao động huyện *                        Chưa nộp       —",
+        " 10  Huyện đoàn Cao Lãnh *                             Chưa nộp       —",
+        " 11  Hội Liên hiệp Phụ nữ huyện *                      Chưa nộp       —",
+        " 12  Hội Nông dân huyện *                              Chưa nộp       —",
+        " 13  Hội Cựu chiến binh huyện *                        Chưa nộp       —",
+        " 14  UBND thị trấn Mỹ Thọ                              Chưa nộp       —",
+        " 15  UBND xã An Bình                                   Chưa nộp       —",
+        " 16  UBND xã Ba Sao                                    Chưa nộp       —",
+        " 17  UBND xã Bình Hàng Tây                             Chưa nộp       —",
+        " 18  UBND xã Bình Hàng Trung                           Chưa nộp       —",
+        " 19  UBND xã Bình Thạnh                                Chưa nộp       —",
+        " 20  UBND xã Gáo Giồng                                 Chưa nộp       —",
+        " 21  Ủy ban nhân dân xã Mỹ Hiệp, huyện Cao Lãnh, tỉnh  Có lỗi (muộn)  my-hiep.xlsx",
         "     Đồng Tháp (đơn vị thí điểm)",
-        " 17  UBND xã Mỹ Hội                                    Chưa nộp       —",
+        " 22  UBND xã Mỹ Hội                                    Chưa nộp       —",
     ]
