@@ -7,26 +7,107 @@ missing, never zero.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .intake import LEAD, IntakeResult, Submission, UnitStatus
-from .plan import Indicator, Input, Milestone, Plan, Task, TaskItem
+from .plan import NEXT_MILESTONE, Indicator, Input, Milestone, Plan, Task, TaskItem
 
 # Indicator assessment
-MET = "dat"  # đạt
+MET = "dat"  # đạt: a milestone of this year (or one still in force) reached
 NOT_MET = "chua-dat"  # chưa đạt
+ON_TRACK = "dung-tien-do"  # between milestones: at or beyond the straight path
+BEHIND = "cham-tien-do"  # between milestones: short of the straight path
+FIRST_YEAR = "nam-dau"  # before the first milestone, no earlier level: this year's is the start
 NO_DATA = "khong-du-so-lieu"  # không đủ số liệu
 NO_TARGET = "khong-co-muc-tieu"  # no numeric target: counts only
 
 ASSESSMENT_LABELS = {
     MET: "Đạt",
     NOT_MET: "Chưa đạt",
+    ON_TRACK: "Đúng tiến độ",
+    BEHIND: "Chậm tiến độ",
+    FIRST_YEAR: "Chưa đánh giá tiến độ",
     NO_DATA: "Không đủ số liệu",
     NO_TARGET: "Không có chỉ tiêu định lượng",
 }
+SHORTFALLS = (NOT_MET, BEHIND)  # the verdicts the report's closing sentence asks to act on
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """What a value is held against in a year, under the configured progress rule."""
+
+    status: str
+    target: Milestone | None  # the milestone aimed at: in force this year, or the next one
+    required: float | None  # the level required this year (the target's, or the path's)
+    start: Milestone | None = None  # where the straight path starts (previous milestone or baseline)
+
+    @property
+    def on_path(self) -> bool:
+        """Judged against a point on the path between two levels, not against a milestone itself."""
+        return self.start is not None
+
+
+def _better_or_equal(value: float, level: float, direction: str) -> bool:
+    value, level = round(value, 6), round(level, 6)  # 59.99999999 from float sums is 60
+    return value >= level if direction == "tang" else value <= level
+
+
+def path_level(start: Milestone, end: Milestone, year: int) -> float:
+    """The level on the straight line from ``start`` (at its year) to ``end`` (at its year)."""
+    if end.year == start.year:
+        return end.value
+    return start.value + (end.value - start.value) * (year - start.year) / (end.year - start.year)
+
+
+def judge(value: float | None, ind: Indicator, year: int, baseline: Milestone | None = None,
+          rule: str = "tuyen_tinh") -> Judgement:  # fmt: skip
+    """The verdict for ``value`` in ``year`` (README, «Chỉ tiêu được tính thế nào»).
+
+    Linear rule: in a milestone's year, or after the last one, Đạt / Chưa đạt against it (a
+    milestone stays in force until a later one supersedes it); between two milestones, or
+    between the ``baseline`` and the first milestone, Đúng / Chậm tiến độ against the straight
+    path. ``value`` None gives NO_DATA (the levels are still filled in).
+    """
+    if not ind.milestones:
+        return Judgement(NO_TARGET, None, None)
+    if rule == NEXT_MILESTONE:
+        target = ind.target_for(year)
+        assert target is not None
+        if value is None:
+            return Judgement(NO_DATA, target, target.value)
+        return Judgement(MET if _better_or_equal(value, target.value, ind.direction) else NOT_MET, target, target.value)
+    past = [m for m in ind.milestones if m.year <= year]
+    future = [m for m in ind.milestones if m.year > year]
+    if past and (past[-1].year == year or not future):
+        target = past[-1]
+        if value is None:
+            return Judgement(NO_DATA, target, target.value)
+        return Judgement(MET if _better_or_equal(value, target.value, ind.direction) else NOT_MET, target, target.value)
+    target = future[0]
+    start = past[-1] if past else baseline
+    if start is None or start.year > year:
+        return Judgement(NO_DATA if value is None else FIRST_YEAR, target, None)
+    required = path_level(start, target, year)
+    if value is None:
+        return Judgement(NO_DATA, target, required, start)
+    ok = _better_or_equal(value, required, ind.direction)
+    return Judgement(ON_TRACK if ok else BEHIND, target, required, start)
+
+
+def baseline_for(plan: Plan, ind: Indicator, year: int, history: dict[int, float] | None = None) -> Milestone | None:
+    """Where the path to the first milestone starts: ``gia_tri_goc`` from config; for a reduction,
+    0 % in the plan's base year; else the first earlier year with a value in the history."""
+    if ind.base is not None:
+        return ind.base
+    if ind.formula == "giam":
+        return Milestone(plan.baseline_year, 0.0)
+    earlier = sorted(y for y in (history or {}) if y < year)
+    return Milestone(earlier[0], history[earlier[0]]) if earlier and history else None
 
 
 @dataclass(frozen=True)
@@ -40,13 +121,19 @@ class InputTotal:
 class IndicatorResult:
     indicator: Indicator
     value: float | None  # % (0–100) for percent formulas, a count for "tong", None for "dem"
-    target: Milestone | None
-    status: str  # MET | NOT_MET | NO_DATA | NO_TARGET
+    target: Milestone | None  # the milestone in force this year, or the next one
+    status: str  # one of ASSESSMENT_LABELS
     expected: tuple[str, ...]  # unit ids that must report it
     reported: tuple[str, ...]  # of those, units with an accepted form
     totals: tuple[InputTotal, ...]
     by_unit: tuple[tuple[str, dict[str, float | bool | None]], ...]  # reporting units' inputs
     reason: str = ""  # Vietnamese, why NO_DATA
+    required: float | None = None  # the level required this year (on the path, or the target's)
+    start: Milestone | None = None  # where the path to ``target`` starts, when judged on a path
+
+    @property
+    def on_path(self) -> bool:
+        return self.start is not None
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -84,21 +171,17 @@ class Summary:
     plan: Plan
     year: int
     statuses: tuple[UnitStatus, ...]
-    indicators: tuple[IndicatorResult, ...]
+    indicators: tuple[IndicatorResult, ...]  # the indicators asked in the year (their phases cover it)
     tasks: tuple[TaskResult, ...]
     difficulties: tuple[MergedText, ...]
     proposals: tuple[MergedText, ...]
     directions: tuple[MergedText, ...]
+    report_date: dt.date | None = None  # set by --ngay-bao-cao; else derived (report.report_date)
 
-
-def assess(value: float | None, target: Milestone | None, direction: str) -> str:
-    if target is None:
-        return NO_TARGET
-    if value is None:
-        return NO_DATA
-    value = round(value, 6)  # 59.99999999 from float sums is 60
-    ok = value >= target.value if direction == "tang" else value <= target.value
-    return MET if ok else NOT_MET
+    @property
+    def outside_phases(self) -> tuple[Indicator, ...]:
+        """Indicators of the plan whose phases do not cover the year: neither asked nor judged."""
+        return tuple(ind for ind in self.plan.indicators if not ind.active_in(self.year))
 
 
 def value_from_totals(
@@ -135,7 +218,7 @@ def counted_reporters(plan: Plan, unit_ids: tuple[str, ...], accepted: Mapping[s
 
 
 def aggregate_indicator(
-    plan: Plan, ind: Indicator, year: int, accepted: dict[str, Submission]
+    plan: Plan, ind: Indicator, year: int, accepted: dict[str, Submission], history: dict[int, float] | None = None
 ) -> IndicatorResult:
     expected = counted_reporters(plan, ind.reporters(), accepted)
     subs = [accepted[u] for u in expected if u in accepted]
@@ -147,16 +230,16 @@ def aggregate_indicator(
         total = float(sum(1 for a in answers if a is True)) if inp.kind == "co_khong" else float(sum(answers))
         totals.append(InputTotal(inp, total if answers else None, len(answers)))
     by_unit = tuple((s.unit_id, {i.id: s.values.get(i.id) for i in ind.inputs}) for s in subs)
-    target = ind.target_for(year)
 
     if subs:
         value, reason = value_from_totals(ind, {t.input.id: (t.total, t.answered) for t in totals})
     else:
         value, reason = None, "chưa có đơn vị nào nộp biểu mẫu hợp lệ"
 
-    status = assess(value, target, ind.direction)
+    verdict = judge(value, ind, year, baseline_for(plan, ind, year, history), plan.progress_rule)
+    status, target = verdict.status, verdict.target
     coverage = len(reported) / len(expected) if expected else 0
-    if status in (MET, NOT_MET) and coverage + 1e-9 < plan.min_coverage:
+    if status not in (NO_TARGET, NO_DATA) and coverage + 1e-9 < plan.min_coverage:
         status = NO_DATA
         reason = (
             f"mới có {len(reported)}/{len(expected)} đơn vị nộp, dưới mức tối thiểu "
@@ -166,7 +249,8 @@ def aggregate_indicator(
         reason = ""
     elif target is not None:
         status = NO_DATA
-    return IndicatorResult(ind, value, target, status, expected, reported, tuple(totals), by_unit, reason)
+    return IndicatorResult(ind, value, target, status, expected, reported, tuple(totals), by_unit, reason,
+                           verdict.required, verdict.start)  # fmt: skip
 
 
 def _task_results(plan: Plan, year: int, accepted: dict[str, Submission]) -> list[TaskResult]:
@@ -225,11 +309,18 @@ def merge_texts(pairs: list[tuple[str, str]]) -> tuple[MergedText, ...]:
     return tuple(MergedText(t, tuple(u)) for t, u in merged.values())
 
 
-def aggregate(plan: Plan, intake: IntakeResult) -> Summary:
+def aggregate(plan: Plan, intake: IntakeResult, report_date: dt.date | None = None) -> Summary:
+    """Every indicator asked in the year, every task item, the merged free texts.
+
+    ``intake.history`` (indicator id → year → value, from earlier run records) gives the
+    baseline of a path; ``report_date`` overrides the derived date of the report.
+    """
     year = intake.year
     accepted = {s.unit_id: s for s in intake.accepted()}
     ordered = [accepted[u.id] for u in plan.units if u.id in accepted]
-    indicators = tuple(aggregate_indicator(plan, ind, year, accepted) for ind in plan.indicators)
+    history = getattr(intake, "history", None) or {}
+    indicators = tuple(aggregate_indicator(plan, ind, year, accepted, history.get(ind.id))
+                       for ind in plan.indicators_in(year))  # fmt: skip
     tasks = _task_results(plan, year, accepted)
 
     def gathered(general_key: str, task_field: str | None) -> tuple[MergedText, ...]:
@@ -247,4 +338,5 @@ def aggregate(plan: Plan, intake: IntakeResult) -> Summary:
         gathered("kho_khan", "difficulties"),
         gathered("kien_nghi", "proposals"),
         gathered("phuong_huong", None),
+        report_date,
     )

@@ -89,7 +89,7 @@ def plausible_cells(plan: Plan, unit_id: str, year: int, rng: random.Random, mad
         "chung.phuong_huong": {"value": "\n".join(rng.sample(DIRECTIONS, 2))},
     }
     numbers: dict[str, float] = {}
-    for ind in plan.indicators:
+    for ind in plan.indicators_in(year):
         ins = [i for i in ind.inputs if unit_id in i.reporters]
         if not ins:
             continue
@@ -154,10 +154,10 @@ def demo_inbox(plan: Plan, year: int) -> dict[str, tuple[bytes, dt.datetime]]:
         if unit.id == late:
             made = deadline + dt.timedelta(days=3)
         cells = plausible_cells(plan, unit.id, year, rng, made)
-        if unit.id == broken:  # collected more than generated, and text in a number cell
-            cells["ct.bao_bi_bvtv_thu_gom"] = {"value": 2500.0}
-            cells["ct.bao_bi_bvtv_phat_sinh"] = {"value": 1800.0}
-            cells["ct.so_cua_hang_tien_loi"] = {"value": "khoảng 5"}
+        if unit.id == broken:  # a part larger than its whole, and text in a number cell
+            cells["ct.so_cua_hang_tien_loi"] = {"value": 6}
+            cells["ct.so_cua_hang_bao_bi_xanh"] = {"value": 9}
+            cells["ct.tui_nhua_ntm_nam"] = {"value": "khoảng 30"}
         stamp = dt.datetime.combine(made, dt.time(9, 30))
         data = fill_form(build_form(plan, unit, year), cells, stamp)
         name = f"{unit.id}.xlsx" if unit.group != "xa" else f"email/BC SXTDBV {year} - {unit.name}.xlsx"

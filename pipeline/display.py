@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from .intake import HAS_ERRORS, LATE, MISSING, STATE_LABELS, SUBMITTED, IntakeResult, UnitStatus
 from .plan import Indicator, Milestone, Plan
 from .report import phan_tram, so_lieu
+from .wording import goal
 
 if TYPE_CHECKING:
     from .aggregate import Summary
@@ -71,25 +72,29 @@ def describe_plan(plan: Plan, year: int) -> str:
         f"Thời kỳ {plan.start_year}–{plan.end_year}; năm báo cáo {year}; hạn nộp {plan.deadline(year):%d/%m/%Y}; "
         f"đơn vị tổng hợp: {plan.unit(plan.drafting_unit).name}.",
         "",
-        f"CHỈ TIÊU ({len(plan.indicators)}) — mục tiêu áp dụng cho năm {year} "
-        "(mốc đầu tiên từ năm báo cáo trở đi; sau mốc cuối giữ mục tiêu mốc cuối):",
+        f"CHỈ TIÊU ĐÁNH GIÁ NĂM {year} ({len(plan.indicators_in(year))}/{len(plan.indicators)}; "
+        f"quy tắc tiến độ: {plan.progress_rule}):",
     ]
-    for i, ind in enumerate(plan.indicators, 1):
-        target = ind.target_for(year)
-        if target is None:
-            goal = "không có mục tiêu định lượng"
-        elif ind.is_percent:
-            goal = f"≥ {phan_tram(target.value)} (mốc {target.year})"
+    for i, ind in enumerate(plan.indicators_in(year), 1):
+        if not ind.milestones:
+            aim = "không có mục tiêu định lượng"
         else:
-            goal = f"≥ {so_lieu(target.value)} {ind.unit_of_measure} (mốc {target.year})"
+            aim = "; ".join(f"{goal(ind, m.value)} (mốc {m.year})" for m in ind.milestones)
         out.append(f"  {i:>2}. [{ind.id}] {ind.text}")
         names = {"num": _summed(ind.numerator), "den": _summed(ind.denominator)}
-        out.append(f"      Cách tính: {FORMULA_TEXT[ind.formula].format(**names)}; mục tiêu: {goal}")
+        out.append(f"      Cách tính: {FORMULA_TEXT[ind.formula].format(**names)}; mục tiêu: {aim}; "
+                   f"giai đoạn {ind.period}")
+        if ind.method_note:
+            out.append(f"      Ghi chú: {ind.method_note}")
+    outside = [ind for ind in plan.indicators if not ind.active_in(year)]
+    if outside:
+        out.append(f"  Không hỏi năm {year} (ngoài giai đoạn): "
+                   + ", ".join(f"{ind.id} ({ind.period})" for ind in outside))  # fmt: skip
     out += ["", f"ĐƠN VỊ BÁO CÁO ({len(plan.units)}):"]
     for u in plan.units:
         led = plan.tasks_led_by(u.id, year)
         partnered = plan.tasks_partnered_by(u.id, year)
-        inputs = plan.inputs_for(u.id)
+        inputs = plan.inputs_for(u.id, year)
         out.append(f"- {u.name} [{u.id}]")
         out.append(f"    Chủ trì {len(led)} nhiệm vụ: {', '.join(t.id for t in led) or 'không'}")
         out.append(f"    Phối hợp {len(partnered)} nhiệm vụ: {', '.join(t.id for t in partnered) or 'không'}")
@@ -170,22 +175,17 @@ def optional_note(plan: Plan, result: IntakeResult) -> list[str]:
 
 
 def describe_report(summary: Summary, files: ReportFiles) -> str:
-    from .aggregate import ASSESSMENT_LABELS
+    from .report import report_date
+    from .wording import result_value, verdict_label, verdict_reason
 
     out = ["", f"KẾT QUẢ CHỈ TIÊU NĂM {summary.year}:"]
     for i, r in enumerate(summary.indicators, 1):
-        ind = r.indicator
-        if r.value is None:
-            value = "—"
-        elif ind.is_percent:
-            value = phan_tram(r.value)
-        else:
-            value = f"{so_lieu(r.value)} {ind.unit_of_measure}"
-        if r.target is None:
-            value = "; ".join(f"{t.input.label}: {so_lieu(t.total) if t.total is not None else '—'}"
-                              for t in r.totals)  # fmt: skip
         basis = f"{len(r.reported)}/{len(r.expected)} đơn vị"
-        out.append(f"  {i:>2}. {_pad(ind.text, 60)} {value} — {ASSESSMENT_LABELS[r.status]} ({basis})")
+        out.append(f"  {i:>2}. {_pad(r.indicator.text, 60)} {result_value(r)} — {verdict_label(r)} ({basis})")
+        reason = verdict_reason(r, summary.year, summary.plan.min_coverage)
+        if reason:
+            out.append(f"      {reason}")
+    out += ["", f"Ngày của báo cáo: {report_date(summary):%d/%m/%Y}."]
     out += [
         "",
         "Đã lập:",

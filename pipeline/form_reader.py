@@ -158,7 +158,7 @@ def needed_keys(plan: Plan, unit_id: str, year: int) -> dict[str, str]:
     """Key in column A → what the row asks (for messages), for every row this unit's form must have."""
     keys = {f"lh.{k}": label for k, label in CONTACT_FIELDS.items()}
     keys.update({f"chung.{k}": GENERAL_LABELS[k].format(next_year=year + 1) for k in GENERAL_KEYS})
-    for inp in plan.inputs_for(unit_id):
+    for inp in plan.inputs_for(unit_id, year):
         keys[f"ct.{inp.id}"] = input_label(plan, plan.indicator(inp.indicator), inp, year)
     for task in plan.tasks_of(unit_id, year):
         for item in task.items:
@@ -278,7 +278,7 @@ def read_form(data: bytes, pkg: Package, prov: Provenance, plan: Plan, year: int
                                     value=f"{shown.plan_id}/{shown.unit_id}/{shown.year}",
                                     expected=f"{ident.plan_id}/{ident.unit_id}/{ident.year}"))  # fmt: skip
 
-    inputs = plan.inputs_for(ident.unit_id)
+    inputs = plan.inputs_for(ident.unit_id, year)
     wanted = [(k, f) for k in labels for f in COLUMNS[k.split(".", 1)[0]]]
     cells.prepare(wanted, {f"ct.{i.id}" for i in inputs if i.kind != "co_khong"})
 

@@ -250,7 +250,7 @@ def _indicator_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
     _title(ws, plan, unit, year, "SỐ LIỆU CHỈ TIÊU", "F")
     _header(ws, 5, ["STT", "Nội dung", "Đơn vị tính", f"Số liệu năm {year}", "Ghi chú"])
     row, number = 6, 0
-    for ind in plan.indicators:
+    for ind in plan.indicators_in(year):  # only the indicators its phases ask this year
         inputs = [i for i in ind.inputs if unit.id in i.reporters]
         if not inputs:
             continue

@@ -24,11 +24,10 @@ from typing import TYPE_CHECKING, Any
 
 from .aggregate import (
     ASSESSMENT_LABELS,
-    MET,
     NO_DATA,
     NO_TARGET,
-    NOT_MET,
-    assess,
+    baseline_for,
+    judge,
 )
 from .intake import HAS_ERRORS, LATE, MISSING, SUBMITTED
 from .plan import Indicator, Milestone, Plan
@@ -212,6 +211,16 @@ def load_history(ws: Workspace, plan: Plan, until: int) -> History:
     return History(dict(sorted(years.items())), tuple(notes), tuple(problems), tuple(refused))
 
 
+def indicator_values(history: History) -> dict[str, dict[int, float]]:
+    """indicator id → year → its value, for the years of ``history`` that have one."""
+    out: dict[str, dict[int, float]] = {}
+    for year, yh in history.years.items():
+        for ind_id, iy in yh.indicators.items():
+            if iy.value is not None:
+                out.setdefault(ind_id, {})[year] = iy.value
+    return out
+
+
 def year_from_summary(summary: Summary) -> YearHistory:
     """The year being reported, in the same shape as a year of history."""
     indicators = {
@@ -253,29 +262,33 @@ class Point:
 
 
 def verdict(plan: Plan, ind: Indicator, year: int, value: float | None, reported: int | None,
-            expected: int | None) -> tuple[str, Milestone | None]:  # fmt: skip
-    """The verdict of ``value`` in ``year`` and the target it is judged against — the yearly report's rule
-    (``aggregate.assess`` and the plan's minimum coverage); unknown coverage (typed totals) is not checked."""
-    target = ind.target_for(year)
-    status = assess(value, target, ind.direction)
-    if status in (MET, NOT_MET) and reported is not None and expected:
+            expected: int | None, earlier: dict[int, float] | None = None) -> tuple[str, Milestone | None]:  # fmt: skip
+    """The verdict of ``value`` in ``year`` and the milestone it aims at — the yearly report's rule
+    (``aggregate.judge`` with the plan's progress rule and minimum coverage; ``earlier``: year → value
+    of the years before, for the start of a path); unknown coverage (typed totals) is not checked."""
+    j = judge(value, ind, year, baseline_for(plan, ind, year, earlier), plan.progress_rule)
+    status = j.status
+    if status not in (NO_TARGET, NO_DATA) and reported is not None and expected:
         if reported / expected + 1e-9 < plan.min_coverage:
             status = NO_DATA
-    return status, target
+    return status, j.target
 
 
 def series(plan: Plan, history: History, ind: Indicator, until: int) -> list[Point]:
     """Per year from the plan's first year to ``until``: value, target, verdict, units that reported."""
     out = []
+    earlier: dict[int, float] = {}
     for year in range(plan.start_year, until + 1):
         yh = history.get(year)
         iy = yh.indicators.get(ind.id) if yh else None
         if iy is None:
-            target = ind.target_for(year)
+            _, target = verdict(plan, ind, year, None, None, None, earlier)
             out.append(Point(year, None, target, NO_TARGET if target is None else NO_DATA, None, None, ""))
             continue
-        status, target = verdict(plan, ind, year, iy.value, iy.reported, iy.expected)
+        status, target = verdict(plan, ind, year, iy.value, iy.reported, iy.expected, earlier)
         out.append(Point(year, iy.value, target, status, iy.reported, iy.expected, yh.source if yh else ""))
+        if iy.value is not None:
+            earlier[year] = iy.value
     return out
 
 

@@ -20,7 +20,7 @@ import os
 import stat
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -118,6 +118,8 @@ class IntakeResult:
     year: int
     statuses: list[UnitStatus]  # one per unit of the plan, in plan order
     rejected: list[tuple[Provenance, Problem]]  # files that are not usable forms at all
+    # indicator id → year → the value reported in earlier years' run records (for baselines)
+    history: dict[str, dict[int, float]] = field(default_factory=dict)
 
     def accepted(self) -> list[Submission]:
         return [
@@ -300,6 +302,14 @@ def last_year_values(ws: Workspace, year: int) -> History:
     return from_record(ws, year)
 
 
+def indicator_history(ws: Workspace, plan: Plan, year: int) -> dict[str, dict[int, float]]:
+    """indicator id → year → its value in the plan's years before ``year`` (run records, then history
+    workbooks): where the progress path to a first milestone starts when config gives no base."""
+    from .history import indicator_values, load_history
+
+    return indicator_values(load_history(ws, plan, year - 1))
+
+
 def _fmt_date(d: dt.date | None) -> str:
     return f"{d:%d/%m/%Y}" if d else "không ghi"
 
@@ -335,7 +345,7 @@ def unit_status(plan: Plan, unit_id: str, subs: list[Submission], year: int) -> 
     if not subs:
         return UnitStatus(unit_id, MISSING, None)
     used, aside = choose(subs)
-    late = used.made_on > plan.deadline(year)
+    late = plan.is_late(used.made_on, year)
     state = HAS_ERRORS if not used.accepted else (LATE if late else SUBMITTED)
     return UnitStatus(unit_id, state, used, aside, late)
 
@@ -382,7 +392,7 @@ def read_inbox(
             by_unit.setdefault(res.submission.unit_id, []).append(res.submission)
     rejected.sort(key=lambda r: r[0].path)
     statuses = [unit_status(plan, u.id, by_unit.get(u.id, []), year) for u in plan.units]
-    return IntakeResult(year, statuses, rejected)
+    return IntakeResult(year, statuses, rejected, indicator_history(ws, plan, year))
 
 
 def inputs_frame(plan: Plan, result: IntakeResult) -> pandas.DataFrame:
@@ -393,7 +403,7 @@ def inputs_frame(plan: Plan, result: IntakeResult) -> pandas.DataFrame:
     for st in result.statuses:
         unit = plan.unit(st.unit_id)
         sub = st.submission
-        for inp in plan.inputs_for(unit.id):
+        for inp in plan.inputs_for(unit.id, result.year):
             rows.append({
                 "unit_id": unit.id,
                 "unit_name": unit.name,

@@ -107,11 +107,15 @@ class Milestone:
     value: float
 
 
+PROGRESS_RULES = ("tuyen_tinh", "moc_tiep_theo")  # [danh_gia] tien_do
+LINEAR, NEXT_MILESTONE = PROGRESS_RULES
+
+
 @dataclass(frozen=True)
 class Indicator:
     id: str
     text: str
-    lists: tuple[str, ...]  # which list(s) of section II: "2021-2025", "2030"
+    lists: tuple[str, ...]  # the plan's list(s) of section II it sits in, as configured: "2021-2025", "2026-2030"
     formula: str
     numerator: tuple[str, ...]  # ti_le: parts; giam: current year; tong/dem/ti_le_co: inputs
     denominator: tuple[str, ...]  # ti_le: wholes; giam: baseline
@@ -119,10 +123,21 @@ class Indicator:
     direction: str  # "tang": higher is better; "giam": lower is better
     milestones: tuple[Milestone, ...]
     inputs: tuple[Input, ...]
+    phases: tuple[tuple[int, int], ...] = ()  # years it is asked and judged (lists + duy_tri_den)
+    base: Milestone | None = None  # gia_tri_goc: the level the path to the first milestone starts from
+    method_note: str = ""  # cach_tinh: how the figure is measured, printed under it
 
     @property
     def is_percent(self) -> bool:
         return self.formula in PERCENT_FORMULAS
+
+    def active_in(self, year: int) -> bool:
+        """Whether the plan asks this indicator in ``year`` (its phases as configured)."""
+        return any(a <= year <= b for a, b in self.phases)
+
+    @property
+    def period(self) -> str:
+        return ", ".join(f"{a}–{b}" for a, b in self.phases)
 
     def target_for(self, year: int) -> Milestone | None:
         """The first milestone at or after ``year``; past the last one, the last one."""
@@ -154,12 +169,14 @@ class Plan:
     template_version: int
     deadline_day: int
     deadline_month: int
+    deadline_inclusive: bool  # han_nop_tinh_ca_ngay: a form made ON the deadline is on time
     drafting_unit: str
     bases: tuple[str, ...]
     issuer: Issuer
     signer: Signer
     recipients: tuple[str, ...]
     min_coverage: float
+    progress_rule: str  # LINEAR | NEXT_MILESTONE
     units: tuple[Unit, ...]
     task_groups: tuple[TaskGroup, ...]
     tasks: tuple[Task, ...]
@@ -183,6 +200,15 @@ class Plan:
 
     def deadline(self, year: int) -> dt.date:
         return dt.date(year, self.deadline_month, self.deadline_day)
+
+    def is_late(self, made: dt.date, year: int) -> bool:
+        """Made after the deadline (or on it, when ``han_nop_tinh_ca_ngay = false``)."""
+        deadline = self.deadline(year)
+        return made > deadline if self.deadline_inclusive else made >= deadline
+
+    def indicators_in(self, year: int) -> tuple[Indicator, ...]:
+        """The indicators the plan asks in ``year`` (phases as configured)."""
+        return tuple(ind for ind in self.indicators if ind.active_in(year))
 
     def tasks_led_by(self, unit_id: str, year: int) -> list[Task]:
         return [t for t in self.tasks if t.lead == unit_id and t.active_in(year)]
@@ -211,17 +237,22 @@ class Plan:
         """The tasks the unit leads, then those it partners on, active in ``year``."""
         return self.tasks_led_by(unit_id, year) + self.tasks_partnered_by(unit_id, year)
 
-    def inputs_for(self, unit_id: str) -> list[Input]:
-        return list(self._inputs_by_unit.get(unit_id, ()))
+    def inputs_for(self, unit_id: str, year: int | None = None) -> list[Input]:
+        """The unit's inputs; with ``year``, only those of indicators asked in that year."""
+        inputs = self._inputs_by_unit.get(unit_id, ())
+        if year is None:
+            return list(inputs)
+        return [i for i in inputs if self.indicator(i.indicator).active_in(year)]
 
     def all_inputs(self) -> dict[str, Input]:
         return {i.id: i for ind in self.indicators for i in ind.inputs}
 
+    @cached_property
+    def _indicator_index(self) -> dict[str, Indicator]:
+        return {ind.id: ind for ind in self.indicators}
+
     def indicator(self, indicator_id: str) -> Indicator:
-        for ind in self.indicators:
-            if ind.id == indicator_id:
-                return ind
-        raise KeyError(indicator_id)
+        return self._indicator_index[indicator_id]
 
     def check_year(self, year: int) -> int:
         if not self.start_year <= year <= self.end_year:
@@ -343,6 +374,7 @@ def parse_plan(raw: dict[str, Any]) -> Plan:
         dt.date(2024, int(m[2]), int(m[1]))
     except ValueError:
         raise ConfigError("ke_hoach.han_nop", f"«{deadline}» phải có dạng ngày/tháng, ví dụ 05/12.") from None
+    inclusive = kh.get("han_nop_tinh_ca_ngay", bool, True)
     version = kh.get("phien_ban_mau", int)
     if version < 1:
         raise ConfigError("ke_hoach.phien_ban_mau", "phải là số nguyên dương.")
@@ -367,9 +399,9 @@ def parse_plan(raw: dict[str, Any]) -> Plan:
     recipients = bc.strings("noi_nhan")
     bc.done()
     dg = _Table(root.get("danh_gia", dict, {}), "danh_gia")
-    rule = dg.get("quy_tac_muc_tieu", str, "moc_tiep_theo")
-    if rule != "moc_tiep_theo":
-        raise ConfigError("danh_gia.quy_tac_muc_tieu", "chỉ hỗ trợ «moc_tiep_theo».")
+    rule = dg.get("tien_do", str, LINEAR)
+    if rule not in PROGRESS_RULES:
+        raise ConfigError("danh_gia.tien_do", f"«{rule}» không thuộc {', '.join(PROGRESS_RULES)}.")
     coverage = dg.get("do_phu_toi_thieu", float, 1.0)
     if not 0 < coverage <= 1:
         raise ConfigError("danh_gia.do_phu_toi_thieu", "phải nằm trong khoảng (0; 1].")
@@ -485,9 +517,28 @@ def parse_plan(raw: dict[str, Any]) -> Plan:
         direction = t.get("chieu", str, "tang")
         if direction not in ("tang", "giam"):
             raise ConfigError(t.key("chieu"), "chỉ nhận «tang» hoặc «giam».")
+        lists = t.strings("giai_doan")
+        phases = [_years(text, f"{t.key('giai_doan')}[{j}]") for j, text in enumerate(lists)]
+        for a, b in phases:
+            if not start <= a <= b <= end:
+                raise ConfigError(t.key("giai_doan"), f"giai đoạn {a}–{b} nằm ngoài thời kỳ {start}–{end}.")
+        phases.sort()
+        extend = t.get("duy_tri_den", int, 0)
+        if extend:
+            if not phases[-1][1] <= extend <= end:
+                raise ConfigError(t.key("duy_tri_den"), f"năm {extend} phải từ {phases[-1][1]} đến {end}.")
+            phases[-1] = (phases[-1][0], extend)
+        base = None
+        if "gia_tri_goc" in t.data:
+            bt = _Table(t.get("gia_tri_goc", dict), t.key("gia_tri_goc"))
+            base = Milestone(bt.get("nam", int), bt.get("gia_tri", float))
+            bt.done()
+            if milestones and base.year >= milestones[0].year:
+                raise ConfigError(bt.key("nam"), f"năm gốc phải trước mốc đầu tiên ({milestones[0].year}).")
         indicators.append(
-            Indicator(iid, t.get("noi_dung", str), t.strings("giai_doan"), formula, num, den,
-                      t.get("don_vi_tinh", str), direction, tuple(milestones), tuple(inputs))
+            Indicator(iid, t.get("noi_dung", str), lists, formula, num, den,
+                      t.get("don_vi_tinh", str), direction, tuple(milestones), tuple(inputs),
+                      tuple(phases), base, t.get("cach_tinh", str, "").strip())
         )  # fmt: skip
         t.done()
     _unique([i.id for i in indicators], "chi_tieu")
@@ -496,6 +547,6 @@ def parse_plan(raw: dict[str, Any]) -> Plan:
 
     return Plan(
         plan_id, number, issued, title, field, start, end, baseline, version,
-        int(m[1]), int(m[2]), drafting, bases, issuer, signer, recipients, coverage,
+        int(m[1]), int(m[2]), inclusive, drafting, bases, issuer, signer, recipients, coverage, rule,
         unit_tuple, tuple(groups), tuple(tasks), tuple(indicators),
     )  # fmt: skip

@@ -34,7 +34,7 @@ from .intake import (
     UnitStatus,
 )
 from .ooxml import atomic_write, free_name
-from .plan import Plan
+from .plan import LINEAR, Plan
 from .rules import Problem
 from .workspace import Workspace
 
@@ -155,9 +155,27 @@ def is_optional_missing(plan: Plan, status: UnitStatus) -> bool:
     return status.state == MISSING and plan.has_unit(status.unit_id) and not plan.unit(status.unit_id).required
 
 
+def latest_made(summary: Summary) -> dt.date | None:
+    """The latest ngày lập among the forms the report uses (from the inbox, never the clock)."""
+    dates = [s.submission.contact.date for s in summary.statuses
+             if s.state in (SUBMITTED, LATE) and s.submission is not None and s.submission.contact.date]  # fmt: skip
+    return max(dates) if dates else None
+
+
 def report_date(summary: Summary) -> dt.date:
-    """The date the report is dated: the plan's deadline in the report year."""
-    return summary.plan.deadline(summary.year)
+    """The date the report is dated: ``--ngay-bao-cao`` when given; else the later of the deadline
+    and the latest ngày lập of a form it uses, so it is never earlier than a submission it includes."""
+    if summary.report_date is not None:
+        return summary.report_date
+    deadline = summary.plan.deadline(summary.year)
+    made = latest_made(summary)
+    return max(deadline, made) if made else deadline
+
+
+def late_phrase(plan: Plan, year: int) -> str:
+    """How a late form is described under the plan's deadline rule ("sau ngày 05/12/2026")."""
+    deadline = plan.deadline(year).strftime("%d/%m/%Y")
+    return f"sau ngày {deadline}" if plan.deadline_inclusive else f"từ ngày {deadline} trở đi"
 
 
 def report_stamp(summary: Summary) -> dt.datetime:
@@ -176,7 +194,7 @@ def _situation(summary: Summary) -> list[str]:
     total = len(counted)
     valid = len(of[SUBMITTED]) + len(of[LATE])
     sent = total - len(of[MISSING])
-    deadline = report_date(summary).strftime("%d/%m/%Y")
+    late = late_phrase(plan, summary.year)
 
     def listed(ids: list[str], nested: bool = False) -> str:
         if len(ids) > NAMES_IN_SITUATION:
@@ -188,10 +206,10 @@ def _situation(summary: Summary) -> list[str]:
     else:
         head = f"Đến ngày lập báo cáo, {sent}/{total} đơn vị đã gửi báo cáo, trong đó {valid} đơn vị gửi báo cáo hợp lệ"
     if of[LATE] and of[SUBMITTED]:
-        head += (f" ({len(of[SUBMITTED])} đơn vị gửi đúng hạn, {len(of[LATE])} đơn vị gửi sau ngày "
-                 f"{deadline}{listed(of[LATE], nested=True)})")  # fmt: skip
+        head += (f" ({len(of[SUBMITTED])} đơn vị gửi đúng hạn, {len(of[LATE])} đơn vị gửi {late}"
+                 f"{listed(of[LATE], nested=True)})")  # fmt: skip
     elif of[LATE]:
-        head += f" (gửi sau ngày {deadline})"
+        head += f" (gửi {late})"
     parts = [head]
     if of[HAS_ERRORS]:
         parts.append(f"{len(of[HAS_ERRORS])} đơn vị gửi báo cáo có lỗi chưa khắc phục{listed(of[HAS_ERRORS])}")
@@ -248,6 +266,24 @@ def _points(items: Sequence[MergedText], plan: Plan, empty: str) -> list[str]:
     return join_points([f"- {clean_text(m.text).rstrip(' .;:')} ({unit_names(plan, m.units)})" for m in items])
 
 
+def _indicators_intro(summary: Summary, comparison: str = "") -> str:
+    year, plan = summary.year, summary.plan
+    text = (f"Kết quả thực hiện các chỉ tiêu năm {year} được tính từ số liệu gốc của các đơn vị đã gửi báo "
+            "cáo hợp lệ (tỷ lệ bằng tổng tử số chia tổng mẫu số của các đơn vị, không lấy bình quân các tỷ "
+            "lệ); số liệu của từng đơn vị tại Phụ lục I.")  # fmt: skip
+    text += comparison + " "
+    if plan.progress_rule == LINEAR:
+        text += ("Năm có mốc mục tiêu (hoặc sau mốc cuối) đánh giá đạt hay chưa đạt so với mục tiêu của mốc; "
+                 "năm giữa hai mốc đánh giá đúng hay chậm tiến độ so với mức cần đạt trên lộ trình đều từ mốc "
+                 "trước (hoặc mức xuất phát) đến mốc sau. ")  # fmt: skip
+    outside = summary.outside_phases
+    if outside:
+        periods = sorted({ind.period for ind in outside})
+        text += (f"{len(outside)} chỉ tiêu khác của Kế hoạch thuộc giai đoạn {'; '.join(periods)}, "
+                 f"không đánh giá năm {year}. ")  # fmt: skip
+    return text + "Kết quả cụ thể như sau:"
+
+
 def build_context(summary: Summary, history: History | None = None) -> dict[str, Any]:
     """Everything the Word template needs, in Vietnamese and already formatted.
 
@@ -281,12 +317,7 @@ def build_context(summary: Summary, history: History | None = None) -> dict[str,
         "tinh_hinh": _situation(summary),
         "nhiem_vu_mo_dau": _tasks_intro(summary),
         "nhiem_vu": docx_parts.task_groups(summary),
-        "chi_tieu_mo_dau": (
-            f"Kết quả thực hiện các chỉ tiêu năm {year} được tính từ số liệu gốc của các đơn vị đã gửi báo "
-            "cáo hợp lệ (tỷ lệ bằng tổng tử số chia tổng mẫu số của các đơn vị, không lấy bình quân các tỷ "
-            "lệ); số liệu của từng đơn vị tại Phụ lục I." + compare.comparison_sentence(summary, history)
-            + " Kết quả cụ thể như sau:"
-        ),
+        "chi_tieu_mo_dau": _indicators_intro(summary, compare.comparison_sentence(summary, history)),
         "chi_tieu_cot_so_sanh": compare_head,
         "chi_tieu": indicator_rows,
         "chi_tieu_tong_ket": indicator_closing,
@@ -391,6 +422,8 @@ def run_record(
             "formula": r.indicator.formula,
             "value": r.value,
             "target": {"year": r.target.year, "value": r.target.value} if r.target else None,
+            "required": r.required,
+            "path_start": {"year": r.start.year, "value": r.start.value} if r.start else None,
             "status": r.status,
             "status_label": ASSESSMENT_LABELS[r.status],
             "reason": r.reason,

@@ -23,10 +23,9 @@ from docxtpl import DocxTemplate, InlineImage
 
 from .aggregate import (
     ASSESSMENT_LABELS,
-    MET,
     NO_DATA,
     NO_TARGET,
-    NOT_MET,
+    SHORTFALLS,
     Contribution,
     IndicatorResult,
     Summary,
@@ -45,6 +44,7 @@ from .report import (
     so_lieu,
     unit_names,
 )
+from .wording import amount, goal, task_state, verdict_label, verdict_reason, verdict_text
 
 # tblCaption of a table whose columns after the first N share the remaining width equally
 # (its value columns come from a {%tc for %} loop): "baocao:cot-deu:2".
@@ -155,17 +155,28 @@ def task_groups(summary: Summary) -> list[dict[str, Any]]:
 def _target_text(r: IndicatorResult) -> str:
     if r.target is None:
         return "—"
+    return f"{goal(r.indicator, r.target.value)} ({r.target.year})"
+
+
+def ratio_parts(r: IndicatorResult, values: dict[str, float]) -> str:
+    """The parts of a ratio, each pair in its own unit: "2/2 cụm công nghiệp; 2/3 làng nghề"."""
     ind = r.indicator
-    value = phan_tram(r.target.value) if ind.is_percent else f"{so_lieu(r.target.value)} {ind.unit_of_measure}"
-    return f"{value} ({r.target.year})"
+    units = {i.id: i.unit_of_measure for i in ind.inputs}
+    pairs = list(zip(ind.numerator, ind.denominator, strict=True))
+    if len({units[d] for _, d in pairs}) == 1:  # one unit: the sums ("51/60 cửa hàng")
+        num = sum(values.get(n) or 0 for n, _ in pairs)
+        den = sum(values.get(d) or 0 for _, d in pairs)
+        return f"{so_lieu(num)}/{so_lieu(den)} {units[pairs[0][1]]}"
+    return "; ".join(f"{so_lieu(values.get(n) or 0)}/{so_lieu(values.get(d) or 0)} {units[d]}" for n, d in pairs)
 
 
 def _result_text(r: IndicatorResult) -> str:
     ind = r.indicator
     totals = {t.input.id: t for t in r.totals}
+    sums = {k: t.total or 0 for k, t in totals.items()}
 
     def total(ids: Iterable[str]) -> float:
-        return sum(totals[i].total or 0 for i in ids)
+        return sum(sums[i] for i in ids)
 
     if r.status == NO_TARGET and r.value is None:
         dash = "- " if len(r.totals) > 1 else ""
@@ -177,8 +188,7 @@ def _result_text(r: IndicatorResult) -> str:
     elif r.value is None:
         lines = ["—"]
     elif ind.formula == "ti_le":
-        uom = totals[ind.denominator[0]].input.unit_of_measure
-        lines = [phan_tram(r.value), f"({so_lieu(total(ind.numerator))}/{so_lieu(total(ind.denominator))} {uom})"]
+        lines = [phan_tram(r.value), f"({ratio_parts(r, sums)})"]
     elif ind.formula == "giam":
         uom = totals[ind.denominator[0]].input.unit_of_measure
         lines = [phan_tram(r.value),
@@ -187,37 +197,38 @@ def _result_text(r: IndicatorResult) -> str:
         answered = max((t.answered for t in r.totals), default=0)
         lines = [phan_tram(r.value), f"({so_lieu(total(ind.numerator))}/{answered} đơn vị trả lời «Có»)"]
     else:
-        lines = [f"{so_lieu(r.value)} {ind.unit_of_measure}"]
+        lines = [amount(ind, r.value)]
     lines.append(f"({len(r.reported)}/{len(r.expected)} đơn vị)")
+    if ind.method_note:
+        lines.append(f"Cách tính: {_lower_first(ind.method_note)}")
     return "\n".join(lines)
 
 
-def _assessment_text(r: IndicatorResult, plan: Plan) -> str:
-    label = ASSESSMENT_LABELS[r.status]
-    if r.status != NO_DATA:
-        return label
-    if r.value is not None:  # a value, but too few units reported it to judge
-        return f"{label}\n(dưới {phan_tram(plan.min_coverage * 100)} số đơn vị báo cáo)"
-    return f"{label}\n({r.reason})" if r.reason else label
-
-
 def indicator_table(summary: Summary) -> tuple[list[dict[str, str]], str]:
-    """Section II: the indicator table's rows and the sentence that sums it up."""
+    """Section II: the indicator table's rows and the sentence that sums it up.
+
+    The closing sentence names only the indicators behind their path or short of a milestone.
+    """
+    plan, year = summary.plan, summary.year
     rows = [
         {"stt": str(i), "noi_dung": r.indicator.text, "muc_tieu": _target_text(r),
-         "ket_qua": _result_text(r), "danh_gia": _assessment_text(r, summary.plan)}
+         "ket_qua": _result_text(r), "danh_gia": verdict_text(r, year, plan.min_coverage)}
         for i, r in enumerate(summary.indicators, 1)
     ]  # fmt: skip
-    n = {s: sum(1 for r in summary.indicators if r.status == s) for s in (MET, NOT_MET, NO_DATA, NO_TARGET)}
-    parts = [f"{n[MET]} chỉ tiêu đạt", f"{n[NOT_MET]} chỉ tiêu chưa đạt"]
-    if n[NO_DATA]:
-        parts.append(f"{n[NO_DATA]} chỉ tiêu chưa đủ số liệu để đánh giá")
-    if n[NO_TARGET]:
-        parts.append(f"{n[NO_TARGET]} chỉ tiêu chỉ thống kê số lượng, không có mục tiêu định lượng")
-    closing = f"Trong {len(summary.indicators)} chỉ tiêu của Kế hoạch: " + ", ".join(parts) + "."
-    not_met = [str(i) for i, r in enumerate(summary.indicators, 1) if r.status == NOT_MET]
-    if not_met:
-        closing += (f" Các chỉ tiêu chưa đạt (số thứ tự {', '.join(not_met)} trong bảng) cần tiếp tục "
+    counts: dict[str, int] = {}
+    for r in summary.indicators:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    parts = [f"{n} chỉ tiêu {_lower_first(ASSESSMENT_LABELS[s])}" for s, n in
+             sorted(counts.items(), key=lambda kv: list(ASSESSMENT_LABELS).index(kv[0]))]  # fmt: skip
+    parts = [p.replace("không đủ số liệu", "chưa đủ số liệu để đánh giá")
+             .replace("không có chỉ tiêu định lượng", "chỉ thống kê số lượng, không có mục tiêu định lượng")
+             for p in parts]  # fmt: skip
+    closing = f"Trong {len(summary.indicators)} chỉ tiêu của Kế hoạch đánh giá năm {year}: " + ", ".join(parts) + "."
+    short = [(str(i), r) for i, r in enumerate(summary.indicators, 1) if r.status in SHORTFALLS]
+    if short:
+        kinds = " hoặc ".join(_lower_first(ASSESSMENT_LABELS[s]) for s in SHORTFALLS
+                              if any(r.status == s for _, r in short))  # fmt: skip
+        closing += (f" Các chỉ tiêu {kinds} (số thứ tự {', '.join(i for i, _ in short)} trong bảng) cần tiếp tục "
                     "tập trung thực hiện.")  # fmt: skip
     return rows, closing
 
@@ -226,12 +237,12 @@ def indicator_table(summary: Summary) -> tuple[list[dict[str, str]], str]:
 
 
 def chart_rows(summary: Summary) -> tuple[tuple[str, float, float | None, bool], ...]:
-    """(label, value, target, insufficient data) for each percent indicator that has a value."""
+    """(label, value, level required this year, insufficient data) for each percent indicator with a value."""
     rows = []
     for i, r in enumerate(summary.indicators, 1):
         if r.indicator.is_percent and r.value is not None:
             label = shorten(r.indicator.text.split(":")[0], 64)
-            rows.append((f"{i}. {label}", float(r.value), r.target.value if r.target else None, r.status == NO_DATA))
+            rows.append((f"{i}. {label}", float(r.value), r.required, r.status == NO_DATA))
     return tuple(rows)
 
 
@@ -268,7 +279,7 @@ def bar_chart(rows: tuple[tuple[str, float, float | None, bool], ...], year: int
         from matplotlib.patches import Patch
 
         legend = [Patch(facecolor="#3a3a3a", label=f"Kết quả năm {year}"),
-                  Patch(facecolor="#bdbdbd", edgecolor="#7a7a7a", label="Mục tiêu (năm mốc)")]  # fmt: skip
+                  Patch(facecolor="#bdbdbd", edgecolor="#7a7a7a", label=f"Mức cần đạt năm {year}")]  # fmt: skip
         if any(weak for *_, weak in rows):
             legend.append(Patch(facecolor="white", edgecolor="#3a3a3a", hatch="////",
                                 label="Kết quả chưa đủ số liệu để đánh giá"))  # fmt: skip
@@ -385,23 +396,19 @@ def appendix_indicators(summary: Summary, previous: YearHistory | None = None) -
             else:
                 totals.append(so_lieu(t.total))
         totals += [phan_tram(r.value)] if ratio else []
-        if ind.is_percent:
-            result = phan_tram(r.value)
-        elif r.value is not None:
-            result = f"{so_lieu(r.value)} {ind.unit_of_measure}"
+        if r.value is not None:
+            result = amount(ind, r.value)
         else:
             result = "thống kê số lượng (dòng Cộng)" if r.status == NO_TARGET else "—"
-        target = ""
-        if r.target is not None:
-            tv = phan_tram(r.target.value) if ind.is_percent else f"{so_lieu(r.target.value)} {ind.unit_of_measure}"
-            target = f"; mục tiêu {tv} ({r.target.year})"
         if last is not None and last.value is not None and r.value is not None:
             from .history import change
 
-            shown = phan_tram(last.value) if ind.is_percent else f"{so_lieu(last.value)} {ind.unit_of_measure}"
-            result += f" (năm {summary.year - 1}: {shown}, {change(ind, last.value, r.value)})"
-        mo_ta = (f"Kết quả chung: {result}{target}; đánh giá: {_lower_first(ASSESSMENT_LABELS[r.status])}; "
-                 f"{len(r.reported)}/{len(r.expected)} đơn vị đã báo cáo.")  # fmt: skip
+            result += f" (năm {summary.year - 1}: {amount(ind, last.value)}, {change(ind, last.value, r.value)})"
+        reason = verdict_reason(r, summary.year, plan.min_coverage)
+        mo_ta = (f"Kết quả chung: {result}; đánh giá: {_lower_first(verdict_label(r))}"
+                 f"{f' ({reason})' if reason else ''}; {len(r.reported)}/{len(r.expected)} đơn vị đã báo cáo.")
+        if ind.method_note:
+            mo_ta += f" Cách tính: {_lower_first(sentence(ind.method_note))}"
         out.append({"tieu_de": f"{i}. {ind.text}", "mo_ta": mo_ta, "cot": cols, "dong": rows, "cong": totals})
     return out
 
@@ -410,16 +417,10 @@ def _task_row(plan: Plan, t: TaskResult, state: dict[str, str], year: int) -> di
     task, item = t.task, t.item
     stt = str(task.number) if len(task.items) == 1 else f"{task.number}.{item.id.rsplit('.', 1)[1]}"
     result = ""
-    if not t.active:
-        status = "Đã kết thúc" if task.end_year < year else "Chưa đến thời gian thực hiện"
-    elif t.lead_reported:
-        status = t.status or "Chưa xác định"
+    status = task_state(t, year, state)
+    if t.active and t.lead_reported:
         lead = next((c for c in t.contributions if c.role == LEAD), None)
         result = sentence(clean_text(lead.result)) if lead else ""
-    else:
-        lead_state = state.get(task.lead, MISSING)
-        status = {HAS_ERRORS: "Báo cáo có lỗi", SUBMITTED: "Không báo cáo nội dung này",
-                  LATE: "Không báo cáo nội dung này"}.get(lead_state, "Chưa báo cáo")  # fmt: skip
     partners = [c.unit_id for c in t.contributions if c.role != LEAD and (c.result.strip() or c.status)]
     if partners:
         result += ("\n" if result else "") + f"Đơn vị phối hợp có báo cáo: {unit_names(plan, partners)}."

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 import xlsxwriter
 
-from .aggregate import ASSESSMENT_LABELS, Summary
+from .aggregate import Summary
 from .intake import LEAD, STATE_LABELS
 from .ooxml import stable_package
+from .wording import task_state, verdict_label, verdict_reason
 
 if TYPE_CHECKING:
     from .history import History
@@ -109,22 +110,34 @@ def build_workbook(summary: Summary, stamp: dt.datetime, history: History | None
     fx = _Formats(wb)
 
     rows = []
+    year = summary.year
     for i, r in enumerate(summary.indicators, 1):
         ind = r.indicator
         value = None if r.value is None else round(r.value, 6)
+        required = None if r.required is None else round(r.required, 6)
         rows.append([
-            i, ind.text, r.target.value if r.target else None, r.target.year if r.target else None, value,
-            "%" if ind.is_percent else ind.unit_of_measure, ASSESSMENT_LABELS[r.status],
-            len(r.reported), len(r.expected), r.reason,
+            i, ind.text, r.target.value if r.target else None, r.target.year if r.target else None, required,
+            value, "%" if ind.is_percent else ind.unit_of_measure, verdict_label(r),
+            verdict_reason(r, year, plan.min_coverage), len(r.reported), len(r.expected), ind.method_note,
         ])  # fmt: skip
     percent_cells = {}
-    for i, r in enumerate(summary.indicators, 2):  # target and result: percent or count, per row
+    for i, r in enumerate(summary.indicators, 2):  # target, required level and result: percent or count
         fmt = PERCENT if r.indicator.is_percent else DECIMAL
-        percent_cells[(i, 3)] = percent_cells[(i, 5)] = fmt
-    _sheet(wb, fx, "Chỉ tiêu", [("STT", 5), ("Chỉ tiêu", 60), ("Mục tiêu", 11), ("Năm mốc", 9),
-                                 (f"Kết quả năm {summary.year}", 13), ("Đơn vị tính", 11), ("Đánh giá", 16),
-                                 ("Số đơn vị đã báo cáo", 11), ("Số đơn vị phải báo cáo", 11), ("Ghi chú", 40)],
-                rows, {1: COUNT, 4: "0", 8: COUNT, 9: COUNT}, percent_cells)  # fmt: skip
+        percent_cells[(i, 3)] = percent_cells[(i, 5)] = percent_cells[(i, 6)] = fmt
+    _sheet(wb, fx, "Chỉ tiêu", [("STT", 5), ("Chỉ tiêu", 55), ("Mục tiêu", 10), ("Năm mốc", 8),
+                                 (f"Mức cần đạt năm {year}", 11), (f"Kết quả năm {year}", 11), ("Đơn vị tính", 10),
+                                 ("Đánh giá", 14), ("Diễn giải", 40), ("Số đơn vị đã báo cáo", 10),
+                                 ("Số đơn vị phải báo cáo", 10), ("Cách tính", 36)],
+                rows, {1: COUNT, 4: "0", 10: COUNT, 11: COUNT}, percent_cells)  # fmt: skip
+
+    rows = []  # every input's total, for every indicator (count-only ones included)
+    for i, r in enumerate(summary.indicators, 1):
+        for t in r.totals:
+            rows.append([i, r.indicator.id, t.input.label, _number(t.total), t.input.unit_of_measure,
+                         t.answered, len(t.input.reporters)])  # fmt: skip
+    _sheet(wb, fx, "Tổng số liệu", [("STT chỉ tiêu", 8), ("Mã chỉ tiêu", 22), ("Số liệu", 70), ("Tổng", 12),
+                                   ("Đơn vị tính", 12), ("Số đơn vị đã báo cáo", 11), ("Số đơn vị phải báo cáo", 11)],
+           rows, {1: COUNT, 4: DECIMAL, 6: COUNT, 7: COUNT})  # fmt: skip
 
     rows = []
     for r in summary.indicators:
@@ -138,11 +151,11 @@ def build_workbook(summary: Summary, stamp: dt.datetime, history: History | None
            rows, {1: COUNT, 6: DECIMAL})  # fmt: skip
 
     rows = []
+    states = {s.unit_id: s.state for s in summary.statuses}
     for t in summary.tasks:  # one row for the lead (reported or not), one per partner that wrote something
         lead = next((c for c in t.contributions if c.role == LEAD), None)
-        status = t.status if t.lead_reported else ("Đã kết thúc" if not t.active else "Chưa báo cáo")
         rows.append([t.item.id, t.item.content, names.get(t.task.lead, t.task.lead), "Chủ trì", t.task.period,
-                     status or "Chưa xác định", lead.result if lead else "", lead.difficulties if lead else "",
+                     task_state(t, year, states), lead.result if lead else "", lead.difficulties if lead else "",
                      lead.proposals if lead else ""])  # fmt: skip
         for c in t.contributions:
             if c.role != LEAD:

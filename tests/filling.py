@@ -83,10 +83,11 @@ def fill_form(data: bytes, cells: Mapping[str, Any]) -> bytes:
     return edit_form(data, change)
 
 
-def default_values(plan: Plan, unit_id: str) -> dict[str, object]:
-    """Plausible raw figures: parts below wholes, this year below the baseline, Có for yes/no."""
+def default_values(plan: Plan, unit_id: str, year: int) -> dict[str, object]:
+    """Plausible raw figures: parts below wholes, this year below the baseline, Có for yes/no
+    (for the indicators the plan asks in ``year``)."""
     out: dict[str, object] = {}
-    for ind in plan.indicators:
+    for ind in plan.indicators_in(year):
         for n, inp in enumerate(ind.inputs):
             if unit_id not in inp.reporters:
                 continue
@@ -145,7 +146,7 @@ def form_cells(
         cells[f"lh.{k}"] = {"value": v}
     for k, v in {**default_general(year), **(general or {})}.items():
         cells[f"chung.{k}"] = {"value": v}
-    for k, v in {**default_values(plan, unit_id), **(values or {})}.items():
+    for k, v in {**default_values(plan, unit_id, year), **(values or {})}.items():
         cells[f"ct.{k}"] = {"value": v}
     for k, v in (notes or {}).items():
         cells.setdefault(f"ct.{k}", {})["note"] = v

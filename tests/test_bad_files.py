@@ -29,7 +29,7 @@ from pipeline.rules import Problem
 from pipeline.workspace import Workspace, init_workspace
 from tests.filling import filled_form, rewrite_part, sheet_part, snapshot
 
-YEAR = 2026
+YEAR = 2025  # the year the plan asks the most indicators (both lists but the 2030-only one)
 MB = 1 << 20
 VIETNAMESE = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.IGNORECASE)
 

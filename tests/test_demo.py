@@ -68,7 +68,7 @@ def test_demo_tells_who_is_missing_late_wrong_and_sent_twice(demo, kh178: Plan):
     assert "chưa nộp: Hội Cựu chiến binh huyện." in out
     assert re.search(re.escape(late[0]) + r"\s+Nộp muộn\s", out)
     assert re.search(re.escape(wrong[0]) + r"\s+Có lỗi\s", out)
-    assert "«khoảng 5» không phải là số" in out and "phần không thể lớn hơn tổng" in out
+    assert "«khoảng 30» không phải là số" in out and "phần không thể lớn hơn tổng" in out
     twice = [u for u in record["units"] if u["set_aside"]]
     assert len(twice) == 1 and twice[0]["state"] == SUBMITTED
     assert "(da sua).xlsx" in twice[0]["file"]["path"]

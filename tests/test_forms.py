@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import warnings
 from pathlib import Path
@@ -47,7 +48,7 @@ def test_each_form_holds_exactly_its_units_inputs_and_tasks(plan, forms):
     for unit in plan.units:
         wb = open_wb(forms[unit.id])
         inputs = {k[3:] for k in keys(wb[SHEET_INDICATORS])}
-        assert inputs == {i.id for i in plan.inputs_for(unit.id)}, unit.id
+        assert inputs == {i.id for i in plan.inputs_for(unit.id, YEAR)}, unit.id
         tasks = {k[3:] for k in keys(wb[SHEET_TASKS])}
         expected = {
             item.id
@@ -70,7 +71,7 @@ def test_a_commune_form_asks_for_raw_market_figures_with_years(plan, forms):
     rows = keys(ws)
     assert ws[f"C{rows['ct.tui_nhua_cvm_goc']}"].value.endswith("(2021)")
     assert ws[f"C{rows['ct.tui_nhua_cvm_nam']}"].value.endswith("(2026)")
-    assert ws[f"D{rows['ct.bao_bi_bvtv_phat_sinh']}"].value == "kg"
+    assert ws[f"D{rows['ct.tui_nhua_cvm_nam']}"].value == "kg/tháng"
     assert "ct.so_co_so_kiem_tra" not in rows  # tnmt's input
 
 
@@ -99,10 +100,10 @@ def test_numeric_inputs_accept_only_non_negative_numbers(plan, forms):
         return next(dv for dv in ws.data_validations.dataValidation if ref in dv.sqref)
     whole = rule(f"E{rows['ct.so_cua_hang_tien_loi']}")
     assert (whole.type, whole.operator, whole.formula1) == ("whole", "greaterThanOrEqual", "0")
-    dec = rule(f"E{rows['ct.bao_bi_bvtv_phat_sinh']}")
+    dec = rule(f"E{rows['ct.tui_nhua_cvm_nam']}")
     assert (dec.type, dec.operator) == ("decimal", "greaterThanOrEqual")
     assert whole.prompt and whole.error
-    yes_no = open_wb(forms["tckh"])[SHEET_INDICATORS]
+    yes_no = open_wb(build_form(plan, plan.unit("tckh"), 2025))[SHEET_INDICATORS]  # a 2021–2025 indicator
     r = keys(yes_no)["ct.dung_sp_than_thien"]
     dv = next(dv for dv in yes_no.data_validations.dataValidation if f"E{r}" in dv.sqref)
     assert dv.type == "list" and dv.formula1 == '"Có,Không"'
@@ -165,3 +166,20 @@ def test_instructions_say_who_fills_the_deadline_how_what_not_to_do_and_where_to
     assert "Chỉ nhập vào các ô nền vàng" in text and "nhập SỐ LIỆU GỐC" in text
     assert "KHÔNG ĐƯỢC" in text and "Thêm, xóa, đổi tên hoặc sắp xếp lại các trang" in text
     assert "Mã biểu mẫu: KH178-2021/xa-my-hiep/2026/v1" in text
+
+
+def test_forms_ask_only_the_indicators_their_phases_cover(plan):
+    # ktht reports for the 2021–2025 list (tuyên truyền, cụm công nghiệp, cơ quan, mô hình SXSH) and the
+    # 2030 list (mô hình SX và TDBV): 2023 asks only the first, 2026 only the second.
+    assert asked_with(plan, 2023) == {"so_cuoc_tuyen_truyen", "so_ccn", "so_ccn_pho_bien", "dung_sp_than_thien",
+                           "so_mo_hinh_sxsh", "so_mo_hinh_dien_mat_troi"}
+    assert asked_with(plan, 2026) == {"so_mo_hinh_sx_tdbv"}
+    # config can keep one going after its list ("duy_tri_den = 2030")
+    kept = dataclasses.replace(plan, indicators=tuple(
+        dataclasses.replace(i, phases=((2021, 2030),)) if i.id == "tuyen_truyen" else i for i in plan.indicators))
+    assert asked_with(kept, 2026) == {"so_cuoc_tuyen_truyen", "so_mo_hinh_sx_tdbv"}
+
+
+def asked_with(plan, year: int) -> set[str]:
+    ws = open_wb(build_form(plan, plan.unit("ktht"), year))[SHEET_INDICATORS]
+    return {k[3:] for k in keys(ws)}

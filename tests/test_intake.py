@@ -55,7 +55,7 @@ from tests.filling import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-YEAR = 2026
+YEAR = 2025  # the year the plan asks the most indicators (both lists but the 2030-only one)
 UNIT_IDS = [u.id for u in load_plan(ROOT / "config.toml").units]
 COMMUNE = "xa-an-binh"  # reports counts, decimals, part/whole and baseline/current pairs
 NOTE = "Số liệu ước tính đến 30/11"
@@ -132,8 +132,8 @@ def test_round_trip_reads_back_every_cell_written(kh178: Plan, filled: dict[str,
     data = filled[unit_id]
     sub = submission(kh178, data, f"{unit_id}.xlsx")
     assert (sub.unit_id, sub.plan_id, sub.year, sub.template_version) == (unit_id, "KH178-2021", YEAR, 1)
-    assert sub.contact == Contact(*default_contact(YEAR).values()) == Contact("Nguyễn Thị Lan", "0277 3851234", dt.date(2026, 11, 25))
-    expected = {k: (v == "Có") if isinstance(v, str) else v for k, v in default_values(kh178, unit_id).items()}
+    assert sub.contact == Contact(*default_contact(YEAR).values()) == Contact("Nguyễn Thị Lan", "0277 3851234", dt.date(2025, 11, 25))
+    expected = {k: (v == "Có") if isinstance(v, str) else v for k, v in default_values(kh178, unit_id, YEAR).items()}
     assert sub.values == expected
     kinds = {i.id: i.kind for i in kh178.inputs_for(unit_id)}
     assert all(isinstance(v, int) for k, v in sub.values.items() if kinds[k] == "so_nguyen")
@@ -151,7 +151,7 @@ def test_round_trip_reads_back_every_cell_written(kh178: Plan, filled: dict[str,
 
 def test_inbox_with_every_form_gives_every_unit_submitted(kh178: Plan, filled: dict[str, bytes], ws: Workspace) -> None:
     for unit_id, data in filled.items():
-        put(ws.inbox, f"{unit_id}.xlsx", data, dt.datetime(2026, 11, 30, 9, 0))
+        put(ws.inbox, f"{unit_id}.xlsx", data, dt.datetime(2025, 11, 30, 9, 0))
     before = snapshot(ws.inbox)
     result = read_inbox(ws, kh178, YEAR)
     assert snapshot(ws.inbox) == before
@@ -159,7 +159,7 @@ def test_inbox_with_every_form_gives_every_unit_submitted(kh178: Plan, filled: d
     assert {s.state for s in result.statuses} == {SUBMITTED}
     assert result.rejected == [] and len(result.accepted()) == 31
     assert all(s.submission.provenance.path == f"{s.unit_id}.xlsx" for s in result.statuses)
-    assert result.statuses[0].submission.provenance.modified == dt.datetime(2026, 11, 30, 9, 0)
+    assert result.statuses[0].submission.provenance.modified == dt.datetime(2025, 11, 30, 9, 0)
 
 
 def test_process_pool_reads_the_same_as_one_process(kh178: Plan, filled: dict[str, bytes], ws: Workspace) -> None:
@@ -309,8 +309,8 @@ def test_empty_contact_fields_are_each_named_at_their_cell(kh178: Plan) -> None:
 
 
 def test_ngay_lap_typed_as_text_is_read_as_a_date(kh178: Plan) -> None:
-    sub = submission(kh178, filled_form(kh178, COMMUNE, YEAR, contact={"ngay_lap": "ngày 28 tháng 11 năm 2026"}))
-    assert sub.contact.date == dt.date(2026, 11, 28) and sub.problems == ()
+    sub = submission(kh178, filled_form(kh178, COMMUNE, YEAR, contact={"ngay_lap": "ngày 28 tháng 11 năm 2025"}))
+    assert sub.contact.date == dt.date(2025, 11, 28) and sub.problems == ()
 
 
 def test_all_problems_of_a_form_come_in_one_pass_errors_and_warnings_apart(kh178: Plan) -> None:
@@ -356,9 +356,9 @@ def test_sheet_copied_from_another_units_form_is_named(kh178: Plan, commune: byt
 
 
 def test_form_of_another_year_is_rejected_saying_which_year(kh178: Plan) -> None:
-    p = rejection(kh178, filled_form(kh178, COMMUNE, 2025), "xa-an-binh.xlsx", year=2026)
+    p = rejection(kh178, filled_form(kh178, COMMUNE, 2024), "xa-an-binh.xlsx", year=2025)
     assert p.code == "sai-nam"
-    assert "năm 2025" in p.message and "năm 2026" in p.message and "UBND xã An Bình" in p.message
+    assert "năm 2024" in p.message and "năm 2025" in p.message and "UBND xã An Bình" in p.message
 
 
 def test_form_of_another_plan_is_rejected_saying_which_plan(kh178: Plan) -> None:
@@ -427,7 +427,7 @@ def test_problem_after_an_inserted_row_names_the_cell_where_it_now_is(kh178: Pla
 
 
 def test_nfd_file_name_is_read_and_reported_in_nfc(kh178: Plan, commune: bytes, ws: Workspace) -> None:
-    name = "Báo cáo xã An Bình năm 2026.xlsx"
+    name = "Báo cáo xã An Bình năm 2025.xlsx"
     put(ws.inbox, unicodedata.normalize("NFD", name), commune)
     st = read_inbox(ws, kh178, YEAR).statuses[UNIT_IDS.index(COMMUNE)]
     assert st.state == SUBMITTED and st.submission.provenance.path == name
@@ -446,31 +446,31 @@ def _two(kh178: Plan, ws: Workspace, a: tuple, b: tuple) -> tuple:
 
 
 def test_duplicate_with_the_later_ngay_lap_wins_even_if_saved_earlier(kh178: Plan, ws: Workspace) -> None:
-    st = _two(kh178, ws, ("an-binh-moi.xlsx", dt.date(2026, 11, 28), dt.datetime(2026, 11, 28, 8), 5),
-              ("an-binh-cu.xlsx", dt.date(2026, 11, 20), dt.datetime(2026, 11, 29, 8), 3))  # fmt: skip
+    st = _two(kh178, ws, ("an-binh-moi.xlsx", dt.date(2025, 11, 28), dt.datetime(2025, 11, 28, 8), 5),
+              ("an-binh-cu.xlsx", dt.date(2025, 11, 20), dt.datetime(2025, 11, 29, 8), 3))  # fmt: skip
     assert st.state == SUBMITTED and st.submission.provenance.path == "an-binh-moi.xlsx"
     assert st.submission.values["so_cuoc_tuyen_truyen"] == 5
-    assert st.set_aside == ("«an-binh-cu.xlsx» không dùng: đã có bản lập ngày 28/11/2026 «an-binh-moi.xlsx» "
-                            "(bản này lập ngày 20/11/2026)",)  # fmt: skip
+    assert st.set_aside == ("«an-binh-cu.xlsx» không dùng: đã có bản lập ngày 28/11/2025 «an-binh-moi.xlsx» "
+                            "(bản này lập ngày 20/11/2025)",)  # fmt: skip
 
 
 def test_duplicate_with_the_same_ngay_lap_is_decided_by_the_later_file_time(kh178: Plan, ws: Workspace) -> None:
-    same = dt.date(2026, 11, 25)
-    st = _two(kh178, ws, ("a.xlsx", same, dt.datetime(2026, 11, 30, 16, 45), 7),
-              ("b.xlsx", same, dt.datetime(2026, 11, 26, 8, 0), 3))  # fmt: skip
+    same = dt.date(2025, 11, 25)
+    st = _two(kh178, ws, ("a.xlsx", same, dt.datetime(2025, 11, 30, 16, 45), 7),
+              ("b.xlsx", same, dt.datetime(2025, 11, 26, 8, 0), 3))  # fmt: skip
     assert st.submission.provenance.path == "a.xlsx" and st.submission.values["so_cuoc_tuyen_truyen"] == 7
-    assert st.set_aside == ("«b.xlsx» không dùng: cùng ngày lập 25/11/2026, tệp «a.xlsx» được lưu sau (30/11/2026 16:45)",)
+    assert st.set_aside == ("«b.xlsx» không dùng: cùng ngày lập 25/11/2025, tệp «a.xlsx» được lưu sau (30/11/2025 16:45)",)
 
 
 def test_duplicate_with_the_same_date_and_time_is_decided_by_the_path(kh178: Plan, ws: Workspace) -> None:
-    same, when = dt.date(2026, 11, 25), dt.datetime(2026, 11, 30, 9, 0)
+    same, when = dt.date(2025, 11, 25), dt.datetime(2025, 11, 30, 9, 0)
     st = _two(kh178, ws, ("a.xlsx", same, when, 3), ("b.xlsx", same, when, 4))
     assert st.submission.provenance.path == "b.xlsx" and st.submission.values["so_cuoc_tuyen_truyen"] == 4
     assert st.set_aside == ("«a.xlsx» không dùng: cùng ngày lập và giờ lưu với «b.xlsx»; chọn tệp xếp sau theo tên",)
 
 
 def test_identical_copy_in_a_subfolder_is_set_aside_as_identical(kh178: Plan, commune: bytes, ws: Workspace) -> None:
-    when = dt.datetime(2026, 11, 30, 9, 0)
+    when = dt.datetime(2025, 11, 30, 9, 0)
     put(ws.inbox, "xa-an-binh.xlsx", commune, when)
     put(ws.inbox, "email/xa-an-binh (1).xlsx", commune, when - dt.timedelta(hours=1))
     st = read_inbox(ws, kh178, YEAR).statuses[UNIT_IDS.index(COMMUNE)]
@@ -483,18 +483,18 @@ def test_identical_copy_in_a_subfolder_is_set_aside_as_identical(kh178: Plan, co
 
 @pytest.mark.parametrize(
     ("made", "state", "late"),
-    [(dt.date(2026, 12, 5), SUBMITTED, False), (dt.date(2026, 12, 6), LATE, True), (dt.date(2026, 11, 1), SUBMITTED, False)],
+    [(dt.date(2025, 12, 5), SUBMITTED, False), (dt.date(2025, 12, 6), LATE, True), (dt.date(2025, 11, 1), SUBMITTED, False)],
 )
 def test_ngay_lap_after_the_deadline_is_late(kh178: Plan, ws: Workspace, made: dt.date, state: str, late: bool) -> None:
     data = filled_form(kh178, COMMUNE, YEAR, contact={"ngay_lap": made})
-    put(ws.inbox, "x.xlsx", data, dt.datetime(2026, 11, 1, 9, 0))  # the file time does not matter when dated
+    put(ws.inbox, "x.xlsx", data, dt.datetime(2025, 11, 1, 9, 0))  # the file time does not matter when dated
     result = read_inbox(ws, kh178, YEAR)
     st = result.statuses[UNIT_IDS.index(COMMUNE)]
     assert (st.state, st.late) == (state, late)
     assert [s.unit_id for s in result.accepted()] == [COMMUNE]  # late forms are still used
 
 
-@pytest.mark.parametrize(("mtime", "late"), [(dt.datetime(2026, 12, 10, 9), True), (dt.datetime(2026, 11, 30, 9), False)])
+@pytest.mark.parametrize(("mtime", "late"), [(dt.datetime(2025, 12, 10, 9), True), (dt.datetime(2025, 11, 30, 9), False)])
 def test_missing_ngay_lap_falls_back_to_the_file_time(kh178: Plan, ws: Workspace, mtime: dt.datetime, late: bool) -> None:
     put(ws.inbox, "x.xlsx", filled_form(kh178, COMMUNE, YEAR, contact={"ngay_lap": None}), mtime)
     st = read_inbox(ws, kh178, YEAR).statuses[UNIT_IDS.index(COMMUNE)]
@@ -515,7 +515,7 @@ def two_units_result(kh178: Plan, filled: dict[str, bytes], ws: Workspace) -> In
 
 def test_inputs_frame_has_one_row_per_unit_and_input_with_real_values(kh178: Plan, two_units_result: IntakeResult) -> None:
     df = inputs_frame(kh178, two_units_result)
-    assert len(df) == sum(len(kh178.inputs_for(u)) for u in UNIT_IDS)
+    assert len(df) == sum(len(kh178.inputs_for(u, YEAR)) for u in UNIT_IDS)
     assert list(df.columns) == ["unit_id", "unit_name", "indicator_id", "input_id", "input_label", "value", "note",
                                 "state", "file"]  # fmt: skip
     row = df[(df.unit_id == COMMUNE) & (df.input_id == "so_cua_hang_tien_loi")].iloc[0]
@@ -649,7 +649,7 @@ def test_kiem_tra_fails_when_nothing_could_be_read(ws: Workspace) -> None:
 # --------------------------------------------------------------------------- last year's figures
 
 
-def _last_year_record(ws: Workspace, values_by_unit: dict, name: str = "nhat-ky-2025.json") -> None:
+def _last_year_record(ws: Workspace, values_by_unit: dict, name: str = "nhat-ky-2024.json") -> None:
     import json
 
     folder = ws.report_dir(YEAR - 1)
@@ -686,7 +686,7 @@ def test_without_or_with_a_broken_record_of_last_year_nothing_is_flagged(kh178: 
     put(ws.inbox, "tnmt.xlsx", data)
     assert next(s for s in read_inbox(ws, kh178, YEAR).statuses if s.unit_id == "tnmt").submission.problems == ()
     ws.report_dir(YEAR - 1).mkdir(parents=True)
-    (ws.report_dir(YEAR - 1) / "nhat-ky-2025.json").write_text("{không phải JSON", encoding="utf-8")
+    (ws.report_dir(YEAR - 1) / "nhat-ky-2024.json").write_text("{không phải JSON", encoding="utf-8")
     assert next(s for s in read_inbox(ws, kh178, YEAR).statuses if s.unit_id == "tnmt").submission.problems == ()
 
 

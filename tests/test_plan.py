@@ -72,10 +72,12 @@ def test_indicators_and_targets_of_both_lists(plan):
     assert targets["co_so_tuan_thu_bvmt"] == [(2025, 100)]
     assert targets["ccn_lang_nghe_pho_bien"] == [(2025, 100)]
     assert targets["co_quan_dung_sp_than_thien"] == [(2025, 100)]
-    assert targets["tuyen_truyen"] == [(2025, 1)]
+    assert targets["tuyen_truyen"] == [(y, 1) for y in range(2021, 2026)]  # "ít nhất 01 cuộc/năm"
     for count_only in ("thuc_pham_an_toan", "mo_hinh_sxsh_dien_mat_troi", "mo_hinh_sx_tdbv"):
         assert targets[count_only] == [] and plan.indicator(count_only).formula == "dem"
-    assert plan.indicator("mo_hinh_sx_tdbv").lists == ("2030",)
+    assert plan.indicator("mo_hinh_sx_tdbv").lists == ("2026-2030",)
+    assert plan.indicator("mo_hinh_sx_tdbv").phases == ((2026, 2030),)
+    assert plan.indicator("tui_nhua_cho_van_minh").phases == ((2021, 2025), (2026, 2030))
     bags = plan.indicator("tui_nhua_cho_van_minh")
     assert bags.formula == "giam" and bags.denominator == ("tui_nhua_cvm_goc",)
     assert set(plan.indicator("co_quan_dung_sp_than_thien").reporters()) == {

@@ -67,6 +67,12 @@ def module_summary(kh178):
 
 
 @pytest.fixture(scope="module")
+def report_2025(kh178) -> bytes:
+    """The same forms reported for 2025, the year the plan asks its first list (10 indicators)."""
+    return render_report(TEMPLATE, aggregate(kh178, dataclasses.replace(small_intake(kh178), year=2025)))
+
+
+@pytest.fixture(scope="module")
 def report(module_summary) -> bytes:
     return render_report(TEMPLATE, module_summary)
 
@@ -109,7 +115,7 @@ def test_date_line(date, expected):
 
 def test_context_header_lines_come_from_the_config(module_summary):
     ctx = build_context(module_summary)
-    assert ctx["ngay_thang"] == "Cao Lãnh, ngày 05 tháng 12 năm 2026"
+    assert ctx["ngay_thang"] == "Cao Lãnh, ngày 08 tháng 12 năm 2026"  # xã Bình Thạnh's form, used, is dated 08/12
     assert ctx["so_hieu"] == "Số:      /BC-UBND"
     assert ctx["co_quan_cap_tren"] == "ỦY BAN NHÂN DÂN" and ctx["co_quan_ten"] == "HUYỆN CAO LÃNH"
     assert ctx["trich_yeu"] == (
@@ -221,7 +227,7 @@ def test_header_table_title_and_signature(report):
     assert round(_mm(head.columns[0].width)) == 66 and round(_mm(head.columns[1].width)) == 99
     number, date = head.rows[1].cells
     assert number.text == "Số:      /BC-UBND" and number.paragraphs[0].runs[0].font.size == Pt(13)
-    assert date.text == "Cao Lãnh, ngày 05 tháng 12 năm 2026"
+    assert date.text == "Cao Lãnh, ngày 08 tháng 12 năm 2026"
     assert all(r.italic for r in date.paragraphs[0].runs)
     assert head._tbl.tblPr.find(qn("w:tblBorders")).find(qn("w:top")).get(qn("w:val")) == "nil"
 
@@ -258,15 +264,15 @@ def test_appendices_are_landscape_sections_numbered_on_their_own(report):
 def test_grid_tables_repeat_a_bold_header_row(report):
     doc = Document(io.BytesIO(report))
     grids = [t for t in doc.tables if t.rows[0].cells[0].text == "STT"]
-    assert len(grids) == 1 + 11 + 2  # indicators, one per indicator in Phụ lục I, Phụ lục II, III
+    assert len(grids) == 1 + 4 + 2  # indicators, one per indicator asked in 2026 in Phụ lục I, Phụ lục II, III
     for t in grids:
         assert t.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
         assert t.rows[0].cells[0].paragraphs[0].style.font.bold
         assert style_size(t.rows[1].cells[0].paragraphs[0].style) == Pt(12)
 
 
-def test_appendix_i_value_columns_share_the_width(report):
-    doc = Document(io.BytesIO(report))
+def test_appendix_i_value_columns_share_the_width(report_2025):
+    doc = Document(io.BytesIO(report_2025))
     ccn = next(t for t in doc.tables if t.rows[0].cells[-1].text == "Tỷ lệ (%)" and len(t.columns) == 7)
     widths = [int(c.get(qn("w:w"))) for c in ccn._tbl.tblGrid.findall(qn("w:gridCol"))]
     assert len(set(widths[2:])) == 1
@@ -342,20 +348,37 @@ def test_empty_sections_get_a_proper_sentence(kh178):
     assert not [n for n in zipfile.ZipFile(io.BytesIO(data)).namelist() if n.startswith("word/media/")]
 
 
-def test_indicator_table_shows_vietnamese_values_targets_and_basis(report):
-    doc = Document(io.BytesIO(report))
+def test_indicator_table_shows_vietnamese_values_targets_and_basis(report_2025):
+    doc = Document(io.BytesIO(report_2025))
     table = next(t for t in doc.tables if [c.text for c in t.rows[0].cells][:2] == ["STT", "Chỉ tiêu"])
-    assert [c.text for c in table.rows[0].cells] == ["STT", "Chỉ tiêu", "Mục tiêu (năm mốc)", "Kết quả năm 2026",
+    assert [c.text for c in table.rows[0].cells] == ["STT", "Chỉ tiêu", "Mục tiêu (năm mốc)", "Kết quả năm 2025",
                                                     "Đánh giá"]  # fmt: skip
     rows = {r.cells[0].text: [c.text for c in r.cells] for r in table.rows[1:]}
-    assert rows["2"][2:] == ["100 % (2025)", "85 %\n(34/40 cơ sở)\n(1/1 đơn vị)", "Chưa đạt"]
-    assert rows["4"][2:4] == ["90 % (2030)", "55 %\n(từ 200 xuống 90 kg/tháng)\n(3/18 đơn vị)"]
+    assert rows["2"][2:] == [
+        "≥ 100 % (2025)",
+        "85 %\n(34/40 cơ sở)\n(1/1 đơn vị)\nCách tính: tính trên số cơ sở được kiểm tra về bảo vệ môi trường "
+        "trong năm, không phải toàn bộ cơ sở trên địa bàn.",
+        "Chưa đạt\n(mục tiêu ≥ 100 % năm 2025)"]
+    assert rows["3"][3].startswith("100 %\n(2/2 cụm công nghiệp; 0/0 làng nghề)\n(1/2 đơn vị)")
+    assert rows["4"][2:4] == ["≥ 60 % (2025)", "55 %\n(từ 200 xuống 90 kg/tháng)\n(3/18 đơn vị)\n"
+                              "Cách tính: so với khối lượng năm gốc 2021 do các xã, thị trấn báo cáo."]
     assert rows["6"][3] == "71,4 %\n(25/35 cửa hàng)\n(3/18 đơn vị)"
     assert rows["6"][4] == "Không đủ số liệu\n(dưới 80 % số đơn vị báo cáo)"
     assert rows["9"][2] == "—" and "1.250 cơ sở" in rows["9"][3] and rows["9"][4] == "Không có chỉ tiêu định lượng"
-    assert rows["5"][3] == "—\n(3/18 đơn vị)"
-    images = [n for n in zipfile.ZipFile(io.BytesIO(report)).namelist() if n.startswith("word/media/")]
+    assert rows["5"][3].startswith("—\n(3/18 đơn vị)\n")
+    images = [n for n in zipfile.ZipFile(io.BytesIO(report_2025)).namelist() if n.startswith("word/media/")]
     assert len(images) == 1 and images[0].endswith(".png")
+
+
+def test_pooled_ratio_shows_each_part_in_its_own_unit(kh178):
+    from pipeline.report_docx import indicator_table
+
+    subs = {"ktht": make_submission("ktht", {"so_ccn": 2, "so_ccn_pho_bien": 2}),
+            "nnptnt": make_submission("nnptnt", {"so_lang_nghe": 3, "so_lang_nghe_pho_bien": 2})}  # fmt: skip
+    summary = aggregate(kh178, dataclasses.replace(small_intake(kh178, subs), year=2025))
+    rows, _ = indicator_table(summary)
+    ccn = next(r for r in rows if r["noi_dung"].startswith("100% cụm công nghiệp"))
+    assert ccn["ket_qua"] == "80 %\n(2/2 cụm công nghiệp; 2/3 làng nghề)\n(2/2 đơn vị)"
 
 
 # --------------------------------------------------------------------------- determinism and files
@@ -367,7 +390,7 @@ def test_same_summary_gives_byte_identical_files(module_summary):
     assert render_report(TEMPLATE, module_summary) == first
     assert summary_workbook(module_summary) == summary_workbook(module_summary)
     core = zipfile.ZipFile(io.BytesIO(first)).read("docProps/core.xml").decode()
-    assert "2026-12-05T00:00:00Z" in core
+    assert "2026-12-08T00:00:00Z" in core
 
 
 def test_write_report_numbers_new_files_and_overwrites_on_request(workspace, module_summary):
@@ -411,19 +434,18 @@ def test_write_report_refuses_when_no_form_was_accepted(workspace, kh178):
 
 def test_summary_workbook_sheets_and_values(module_summary):
     wb = load_workbook(io.BytesIO(summary_workbook(module_summary)))
-    assert wb.sheetnames == ["Chỉ tiêu", "Theo đơn vị", "Nhiệm vụ", "Tình trạng nộp", "Lịch sử"]
+    assert wb.sheetnames == ["Chỉ tiêu", "Tổng số liệu", "Theo đơn vị", "Nhiệm vụ", "Tình trạng nộp", "Lịch sử"]
     ws = wb["Chỉ tiêu"]
     assert ws.freeze_panes == "A2" and ws["A1"].font.b
     row = next(r for r in ws.iter_rows(min_row=2) if r[1].value.startswith("Cửa hàng tiện lợi"))
-    assert row[4].value == pytest.approx(100 * 25 / 35) and row[4].number_format == '0.0"%"'
-    assert row[2].value == 100 and row[3].value == 2030 and row[6].value == "Không đủ số liệu"
-    assert (row[7].value, row[8].value) == (3, 18)
+    assert row[5].value == pytest.approx(100 * 25 / 35) and row[5].number_format == '0.0"%"'
+    assert row[4].value == pytest.approx(88)  # 85 % (2025) + 1/5 of the way to 100 % (2030)
+    assert row[2].value == 100 and row[3].value == 2030 and row[7].value == "Không đủ số liệu"
+    assert row[8].value == "dưới 80 % số đơn vị báo cáo" and (row[9].value, row[10].value) == (3, 18)
     units = wb["Theo đơn vị"]
     cells = {(r[2].value, r[4].value): r[5] for r in units.iter_rows(min_row=2)}
-    assert cells[("xa-an-binh", "Số doanh nghiệp, cơ sở tham gia cung ứng, phân phối nông sản thực phẩm an toàn")
-                 ].value == 1000  # fmt: skip
-    assert cells[("ktht", "Cơ quan có sử dụng sản phẩm thân thiện môi trường thay thế bao bì khó phân hủy và sản "
-                          "phẩm nhựa dùng một lần không?")].value == "Có"  # fmt: skip
+    assert cells[("xa-an-binh", "Tổng số cửa hàng tiện lợi trên địa bàn")].value == 10
+    assert cells[("ktht", "Số mô hình sản xuất và tiêu dùng bền vững được phổ biến, nhân rộng")].value == 5
     status = {r[1].value: r for r in wb["Tình trạng nộp"].iter_rows(min_row=2)}
     assert status["UBND xã Ba Sao"][2].value == "Có lỗi" and status["UBND xã Ba Sao"][6].value == 1
     assert status["UBND xã Bình Thạnh"][2].value == "Nộp muộn" and len(status["UBND xã Bình Thạnh"][4].value) == 12
@@ -438,6 +460,41 @@ def test_summary_workbook_sheets_and_values(module_summary):
         assert not any(isinstance(c.value, str) and c.value.startswith("=") for r in sheet.iter_rows() for c in r)
 
 
+def test_summary_workbook_totals_every_input_of_every_indicator_count_only_included(kh178):
+    summary = aggregate(kh178, dataclasses.replace(small_intake(kh178), year=2025))
+    wb = load_workbook(io.BytesIO(summary_workbook(summary)))
+    totals = [[c.value for c in r] for r in wb["Tổng số liệu"].iter_rows(min_row=2)]
+    assert len(totals) == sum(len(ind.inputs) for ind in kh178.indicators_in(2025)) == 20
+    by_input = {r[2]: r[3:] for r in totals}
+    # count-only (9, 10): by hand, cơ sở cung ứng 1000 + 200 + 50 (3 communes), truy xuất 2 + 2 + 2
+    assert by_input["Số doanh nghiệp, cơ sở tham gia cung ứng, phân phối nông sản thực phẩm an toàn"] == [
+        1250, "cơ sở", 3, 18]
+    assert by_input["Số doanh nghiệp, cơ sở áp dụng truy xuất nguồn gốc (tem truy xuất, mã QR)"] == [6, "cơ sở", 3, 18]
+    assert by_input["Số mô hình sản xuất sạch hơn được phổ biến, nhân rộng"] == [3, "mô hình", 1, 1]
+    assert by_input["Số cuộc tuyên truyền, phổ biến về lối sống, tiêu dùng bền vững do đơn vị tổ chức trong năm"][:1] == [9]
+    count_2026 = [[c.value for c in r] for r in
+                  load_workbook(io.BytesIO(summary_workbook(aggregate(kh178, small_intake(kh178)))))["Tổng số liệu"]
+                  .iter_rows(min_row=2) if r[1].value == "mo_hinh_sx_tdbv"]  # fmt: skip
+    assert count_2026 == [[4, "mo_hinh_sx_tdbv", "Số mô hình sản xuất và tiêu dùng bền vững được phổ biến, nhân rộng",
+                           5, "mô hình", 1, 2]]
+
+
+def test_workbook_and_report_word_a_task_not_yet_started_the_same_way(kh178):
+    from pipeline.report_docx import appendix_tasks
+
+    # Kế hoạch 178 starts every task in 2021: start II.1 in 2027 for this test
+    plan = dataclasses.replace(kh178, tasks=tuple(
+        dataclasses.replace(t, start_year=2027) if t.id == "II.1" else t for t in kh178.tasks))
+    summary = aggregate(plan, dataclasses.replace(small_intake(plan), year=2025))
+    in_report = {r["stt"]: r["tinh_trang"] for g in appendix_tasks(summary) for r in g["dong"] if g["ma"] == "II"}
+    wb = load_workbook(io.BytesIO(summary_workbook(summary)))
+    in_workbook = {r[0]: r[5] for r in wb["Nhiệm vụ"].iter_rows(min_row=2, values_only=True) if r[3] == "Chủ trì"}
+    assert in_report["1"] == in_workbook["II.1"] == "Chưa đến thời gian thực hiện"
+    # and a task whose lead has not reported reads the same in both too
+    assert in_report["3"] == in_workbook["II.3"] == "Không báo cáo nội dung này"  # tnmt sent a form without it
+    assert in_report["6"] == in_workbook["II.6"] == "Chưa báo cáo"  # nnptnt sent nothing
+
+
 def test_run_record_says_what_was_used(module_summary):
     bad = Provenance("ghi chu.docx", "f" * 64, 10, dt.datetime(2026, 11, 2, 8, 0))
     problem = Problem("khong-phai-bieu-mau", "Tệp không phải biểu mẫu Excel.", file="ghi chu.docx")
@@ -448,7 +505,7 @@ def test_run_record_says_what_was_used(module_summary):
     assert back["config"] == {"file": "config.toml", "plan_id": "KH178-2021", "plan_number": "178/KH-UBND",
                               "sha256": hashlib.sha256((ROOT / "config.toml").read_bytes()).hexdigest(),
                               "template_version": 1}  # fmt: skip
-    assert back["year"] == 2026 and back["report_date"] == "2026-12-05" and back["product"]["version"]
+    assert back["year"] == 2026 and back["report_date"] == "2026-12-08" and back["product"]["version"]
     units = {u["unit"]: u for u in back["units"]}
     assert units["xa-binh-thanh"]["state"] == "nop-muon" and units["xa-binh-thanh"]["used"] is True
     assert units["xa-ba-sao"]["used"] is False and units["xa-ba-sao"]["problems"][0]["cell"] == "E12"
@@ -488,9 +545,9 @@ def test_libreoffice_opens_the_report_and_the_workbook(libreoffice, workspace, m
     assert 3 <= pages <= 30
     flat = _squash(text)
     for needle in ("ỦY BAN NHÂN DÂN", "HUYỆN CAO LÃNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "BÁO CÁO",
-                   "Cao Lãnh, ngày 05 tháng 12 năm 2026", "Nguyễn Minh Tuấn", "Phụ lục III", "71,4 %"):
+                   "Cao Lãnh, ngày 08 tháng 12 năm 2026", "Nguyễn Minh Tuấn", "Phụ lục III", "71,4 %"):
         assert _squash(needle) in flat, needle
-    for ind in module_summary.plan.indicators:
+    for ind in module_summary.plan.indicators_in(2026):
         assert _squash(ind.text[:30]) in flat, ind.id
     sheet_text = subprocess.run(["pdftotext", str(xlsx_pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert _squash("Chỉ tiêu") in _squash(sheet_text) and _squash("Kết quả năm 2026") in _squash(sheet_text)

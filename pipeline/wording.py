@@ -1,0 +1,94 @@
+"""One wording for each thing the console, the workbook and the report all say.
+
+A verdict, an indicator's figure, a level it must reach, a task's state: each is worded by
+one function here, so the three outputs can never tell the same fact two ways.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .aggregate import (
+    ASSESSMENT_LABELS,
+    BEHIND,
+    FIRST_YEAR,
+    MET,
+    NO_DATA,
+    NOT_MET,
+    ON_TRACK,
+    IndicatorResult,
+    TaskResult,
+)
+from .intake import HAS_ERRORS, LATE, MISSING, SUBMITTED
+from .plan import Indicator
+from .report import phan_tram, so_lieu
+
+
+def amount(ind: Indicator, x: float | None) -> str:
+    """A level of ``ind``: "66 %", "1 cuộc"; None → "—"."""
+    if x is None:
+        return "—"
+    return phan_tram(x) if ind.is_percent else f"{so_lieu(x)} {ind.unit_of_measure}"
+
+
+def comparator(ind: Indicator) -> str:
+    """"≥" when higher is better, "≤" when lower is better (``chieu = "giam"``)."""
+    return "≥" if ind.direction == "tang" else "≤"
+
+
+def goal(ind: Indicator, x: float) -> str:
+    """A level to reach, with the direction: "≥ 90 %", "≤ 20 kg/tháng"."""
+    return f"{comparator(ind)} {amount(ind, x)}"
+
+
+def verdict_label(r: IndicatorResult) -> str:
+    return ASSESSMENT_LABELS[r.status]
+
+
+def verdict_reason(r: IndicatorResult, year: int, min_coverage: float) -> str:
+    """Why the verdict is what it is, one phrase (may be empty): the path, the milestone, the gap."""
+    ind, target = r.indicator, r.target
+    reach = "đạt" if ind.direction == "tang" else "xuống"
+    if r.status == NO_DATA:
+        if r.value is not None:
+            return f"dưới {phan_tram(min_coverage * 100)} số đơn vị báo cáo"
+        return r.reason
+    if target is None:
+        return ""
+    if r.status in (ON_TRACK, BEHIND) and r.required is not None:
+        return (f"cần {reach} khoảng {amount(ind, r.required)} năm {year} để {reach} "
+                f"{amount(ind, target.value)} năm {target.year}")  # fmt: skip
+    if r.status in (MET, NOT_MET):
+        kept = f", tiếp tục áp dụng năm {year}" if target.year < year else ""
+        return f"mục tiêu {goal(ind, target.value)} năm {target.year}{kept}"
+    if r.status == FIRST_YEAR:
+        return (f"năm đầu có số liệu, làm mức xuất phát của lộ trình đến {amount(ind, target.value)} "
+                f"năm {target.year}")  # fmt: skip
+    return ""
+
+
+def verdict_text(r: IndicatorResult, year: int, min_coverage: float) -> str:
+    """The verdict as the report's table prints it: label, then the reason in brackets."""
+    reason = verdict_reason(r, year, min_coverage)
+    return f"{verdict_label(r)}\n({reason})" if reason else verdict_label(r)
+
+
+def result_value(r: IndicatorResult) -> str:
+    """The indicator's result in one line: "68,8 %", "57 cuộc", or each count of a count-only one."""
+    if r.value is not None:
+        return amount(r.indicator, r.value)
+    if not r.indicator.milestones:
+        return "; ".join(f"{t.input.label}: {so_lieu(t.total) if t.total is not None else '—'}" for t in r.totals)
+    return "—"
+
+
+def task_state(t: TaskResult, year: int, unit_states: Mapping[str, str]) -> str:
+    """A task item's state in the year: its lead's chosen status, or why there is none."""
+    task = t.task
+    if not t.active:
+        return "Đã kết thúc" if task.end_year < year else "Chưa đến thời gian thực hiện"
+    if t.lead_reported:
+        return t.status or "Chưa xác định"
+    lead_state = unit_states.get(task.lead, MISSING)
+    return {HAS_ERRORS: "Báo cáo có lỗi", SUBMITTED: "Không báo cáo nội dung này",
+            LATE: "Không báo cáo nội dung này"}.get(lead_state, "Chưa báo cáo")  # fmt: skip
