@@ -85,7 +85,7 @@ def describe_plan(plan: Plan, year: int) -> str:
         out.append(f"      Cách tính: {FORMULA_TEXT[ind.formula].format(**names)}; mục tiêu: {aim}; "
                    f"giai đoạn {ind.period}")
         if ind.method_note:
-            out.append(f"      Ghi chú: {ind.method_note}")
+            out.append(f"      Lưu ý cách tính: {ind.method_note}")
     outside = [ind for ind in plan.indicators if not ind.active_in(year)]
     if outside:
         out.append(f"  Không hỏi năm {year} (ngoài giai đoạn): "
