@@ -361,11 +361,14 @@ def write_history_workbook(ws: Workspace, plan: Plan, history: History, year: in
     return atomic_write(ws.history_workbook(year), build_history_workbook(plan, history, year, stamp))
 
 
-def milestone_path(ind: Indicator, points: list[Point]) -> list[tuple[int, float]]:
-    """The path a trend is drawn against: from the baseline (the first year with a value, when it comes
-    before the first milestone) straight to each milestone in turn."""
+def milestone_path(plan: Plan, ind: Indicator, points: list[Point]) -> list[tuple[int, float]]:
+    """The path a trend is drawn against — the one the verdicts use (``aggregate.baseline_for``): from
+    the baseline, when it comes before the first milestone, straight to each milestone in turn."""
     path = [(m.year, m.value) for m in ind.milestones]
-    first = next((p for p in points if p.value is not None), None)
-    if path and first is not None and first.year < path[0][0]:
-        path.insert(0, (first.year, float(first.value)))  # type: ignore[arg-type]
+    if not path:
+        return path
+    earlier = {p.year: float(p.value) for p in points if p.value is not None and p.year < path[0][0]}
+    base = baseline_for(plan, ind, path[0][0], earlier)
+    if base is not None and base.year < path[0][0]:
+        path.insert(0, (base.year, base.value))
     return path

@@ -77,7 +77,7 @@ def trend_rows(summary: Summary, history: History | None) -> tuple[Any, ...]:
         return ()
     full = with_current(history, summary)
     rows = []
-    for i, ind in enumerate(summary.plan.indicators, 1):
+    for i, ind in enumerate((r.indicator for r in summary.indicators), 1):  # numbered as in the table
         if not ind.is_percent:
             continue
         points = series(summary.plan, full, ind, summary.year)
@@ -85,7 +85,7 @@ def trend_rows(summary: Summary, history: History | None) -> tuple[Any, ...]:
         if not any(y < summary.year for y, _ in values):
             continue
         label = f"{i}. {ind.text.split(':')[0]}"
-        rows.append((label, values, tuple(milestone_path(ind, points))))
+        rows.append((label, values, tuple(milestone_path(summary.plan, ind, points))))
     return tuple(rows)
 
 
