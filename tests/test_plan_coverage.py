@@ -82,14 +82,15 @@ def test_the_organisations_are_optional_units_of_their_own_group(kh178):
 
 
 def test_an_organisation_form_asks_the_session_count_and_its_partner_tasks(kh178):
-    wb = open_wb(build_form(kh178, kh178.unit("hoi-phu-nu"), 2026))
+    # 2025: the session count (ít nhất 01 cuộc/năm) belongs to the 2021–2025 list
+    wb = open_wb(build_form(kh178, kh178.unit("hoi-phu-nu"), 2025))
     keys = {c.value for ws in wb.worksheets for (c,) in ws.iter_rows(min_col=1, max_col=1)
             if isinstance(c.value, str) and c.value.startswith(("ct.", "nv."))}  # fmt: skip
-    active = [i.id for t in kh178.tasks if t.active_in(2026) for i in t.items]
+    active = [i.id for t in kh178.tasks if t.active_in(2025) for i in t.items]
     assert keys == {"ct.so_cuoc_tuyen_truyen"} | {f"nv.{i}" for i in active}
     ws = wb[SHEET_TASKS]
     assert {ws[f"D{row_of(ws, f'nv.{i}')}"].value for i in active} == {"Phối hợp"}
-    assert kh178.tasks_led_by("hoi-phu-nu", 2026) == []
+    assert kh178.tasks_led_by("hoi-phu-nu", 2025) == []
 
 
 def _statuses(kh178, subs: dict, errors: tuple[str, ...] = ()):
@@ -104,7 +105,7 @@ def _statuses(kh178, subs: dict, errors: tuple[str, ...] = ()):
             out.append(UnitStatus(u.id, SUBMITTED, make_submission(u.id, subs[u.id])))
         else:
             out.append(UnitStatus(u.id, MISSING, None))
-    return IntakeResult(2026, out, [])
+    return IntakeResult(2025, out, [])  # the year the session count (2021–2025 list) is asked
 
 
 def test_an_optional_unit_that_has_not_sent_is_not_counted_against_coverage(kh178):
