@@ -212,9 +212,11 @@ def tao_mau(ctx: click.Context, year: int | None) -> None:
     Cùng kế hoạch, cùng năm thì tệp giống hệt từng byte.
     """
     from .forms import write_forms
+    from .outbox import workspace_lock
 
     plan, year = _plan_and_year(ctx, year)
-    paths = write_forms(_ws(ctx), plan, year)
+    with workspace_lock(_ws(ctx)):
+        paths = write_forms(_ws(ctx), plan, year)
     say(f"Đã tạo {len(paths)} biểu mẫu năm {year} trong {paths[0].parent}:")
     for p in paths:
         say(f"  {p.name}")
@@ -259,9 +261,11 @@ def kiem_tra(ctx: click.Context, year: int | None, strict: bool) -> None:
     cho đơn vị có lỗi (outbox/phan-hoi-<năm>/).
     """
     from .intake import LATE, SUBMITTED
+    from .outbox import workspace_lock
 
     plan, year = _plan_and_year(ctx, year)
-    result = _check(ctx, plan, year)
+    with workspace_lock(_ws(ctx)):
+        result = _check(ctx, plan, year)
     accepted = [s for s in result.statuses if s.state in (SUBMITTED, LATE)]
     if not accepted and not any(s.submission for s in result.statuses):
         say("Không đọc được biểu mẫu nào trong inbox/.", err=True)
@@ -281,9 +285,12 @@ def bao_cao(ctx: click.Context, year: int | None, overwrite: bool) -> None:
     Kiểm tra inbox/ như kiem-tra, tổng hợp số liệu, rồi ghi báo cáo Word, bảng tổng hợp
     Excel và nhật ký vào outbox/bao-cao-<năm>/.
     """
+    from .outbox import workspace_lock
+
     plan, year = _plan_and_year(ctx, year)
-    result = _check(ctx, plan, year)
-    _report(ctx, plan, result, overwrite)
+    with workspace_lock(_ws(ctx)):  # one run at a time: the numbered set is reserved under the lock
+        result = _check(ctx, plan, year)
+        _report(ctx, plan, result, overwrite)
 
 
 def _report(ctx: click.Context, plan: Plan, result, overwrite: bool):  # noqa: ANN001, ANN202
@@ -334,6 +341,7 @@ def demo(ctx: click.Context, folder: Path | None, year: int | None) -> None:
     Tạo thư mục chạy thử riêng, biểu mẫu đã điền sẵn trong inbox/, rồi chạy bao-cao.
     """
     from .demo import make_demo
+    from .outbox import workspace_lock
 
     if folder is None:
         folder = ctx.obj["ws"].root if ctx.obj["workdir_given"] else Path.cwd() / "demo"
@@ -342,8 +350,9 @@ def demo(ctx: click.Context, folder: Path | None, year: int | None) -> None:
     ctx.obj["ws"] = ws
     say(f"Đã tạo thư mục chạy thử {ws.root} với biểu mẫu đã điền trong inbox/.")
     say("")
-    result = _check(ctx, plan, year)
-    files = _report(ctx, plan, result, overwrite=True)
+    with workspace_lock(ws):
+        result = _check(ctx, plan, year)
+        files = _report(ctx, plan, result, overwrite=True)
     say("")
     say("Việc tiếp theo của chuyên viên tổng hợp:")
     say(f"  1. Mở {files.docx} bằng Word, đọc lại, ghi số văn bản và ngày ký.")
@@ -366,9 +375,9 @@ def main(argv: list[str] | None = None) -> int:
         code = cli.main(args=args, prog_name="baocao", standalone_mode=False)  # ctx.exit(n) returns n here
     except click.exceptions.Exit as e:
         return e.exit_code
-    except click.exceptions.Abort:
-        say("Đã dừng.", err=True)
-        return 1
+    except click.exceptions.Abort:  # click's form of Ctrl+C (KeyboardInterrupt) inside a command
+        say("Đã dừng theo yêu cầu.", err=True)
+        return 130
     except click.exceptions.NoSuchOption as e:
         say(f"Lỗi: không có tùy chọn «{e.option_name}». Xem `baocao --help`.", err=True)
         return 2
@@ -386,9 +395,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             say(f"Lỗi cách dùng: {e.format_message()} Xem `baocao --help`.", err=True)
         return 2
-    except BaoCaoError as e:
+    except BaoCaoError as e:  # exit code by kind: 1 user's files, 4 file system, 5 another run (errors.py)
         say(f"Lỗi: {e}", err=True)
-        return 1
+        return e.exit_code
     except KeyboardInterrupt:
         say("Đã dừng theo yêu cầu.", err=True)
         return 130

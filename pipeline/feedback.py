@@ -3,7 +3,7 @@
 ``outbox/phan-hoi-<year>/<unit id>.xlsx``: a title naming the unit and the file, then one row
 per problem (errors and warnings, in the order of the form) — STT | Trang | Ô | Giá trị đã
 nhập | Lỗi / cần sửa | Mức độ — ready to print on A4 landscape. Deterministic bytes
-(``ooxml.stable_package``), written atomically. Feedback of units now clean is never deleted:
+(``ooxml.stable_package``), written all-or-nothing (``outbox.write_set``). Feedback of units now clean is never deleted:
 only files of units with errors are (over)written.
 """
 
@@ -13,7 +13,8 @@ import datetime as dt
 from pathlib import Path
 
 from .intake import HAS_ERRORS, IntakeResult, Submission
-from .ooxml import atomic_write, workbook_bytes
+from .ooxml import workbook_bytes
+from .outbox import write_set
 from .plan import Plan, Unit
 from .rules import SEVERITY_LABELS
 from .workspace import Workspace
@@ -87,12 +88,9 @@ def feedback_workbook(plan: Plan, unit: Unit, sub: Submission, year: int) -> byt
 
 def write_feedback(ws: Workspace, plan: Plan, result: IntakeResult) -> list[Path]:
     """Write the feedback file of every unit whose used form has errors; return the paths (plan order)."""
-    out = ws.feedback_dir(result.year)
-    paths = []
-    for st in result.statuses:
-        sub = st.submission
-        if st.state != HAS_ERRORS or sub is None:
-            continue
-        data = feedback_workbook(plan, plan.unit(st.unit_id), sub, result.year)
-        paths.append(atomic_write(out / f"{st.unit_id}.xlsx", data))
-    return paths
+    items = (
+        (f"{st.unit_id}.xlsx", feedback_workbook(plan, plan.unit(st.unit_id), st.submission, result.year))
+        for st in result.statuses
+        if st.state == HAS_ERRORS and st.submission is not None
+    )
+    return write_set(ws, ws.feedback_dir(result.year), items)

@@ -25,7 +25,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .intake import GENERAL_KEYS, LEAD, PARTNER, TASK_STATUSES
-from .ooxml import atomic_write, workbook_bytes
+from .ooxml import workbook_bytes
+from .outbox import write_set
 from .plan import Indicator, Input, Plan, Unit
 from .workspace import Workspace
 
@@ -345,7 +346,6 @@ def build_form(plan: Plan, unit: Unit, year: int) -> bytes:
 
 
 def write_forms(ws: Workspace, plan: Plan, year: int) -> list[Path]:
-    """Write every unit's form to ``outbox/mau-<year>/``; return the paths in plan order."""
+    """Write every unit's form to ``outbox/mau-<year>/`` (all or none); return the paths in plan order."""
     plan.check_year(year)
-    out = ws.forms_dir(year)
-    return [atomic_write(out / form_filename(u, year), build_form(plan, u, year)) for u in plan.units]
+    return write_set(ws, ws.forms_dir(year), ((form_filename(u, year), build_form(plan, u, year)) for u in plan.units))

@@ -345,20 +345,20 @@ def table_rows(plan: Plan, history: History, until: int) -> list[list[Any]]:
 def write_history_template(ws: Workspace, plan: Plan, year: int) -> Path:
     """``baocao lich-su --mau``: the workbook for the years before ``year``, in outbox/."""
     from .history_xlsx import build_history_template
-    from .ooxml import atomic_write
+    from .outbox import write_file
 
-    return atomic_write(ws.history_template(), build_history_template(plan, year))
+    return write_file(ws, ws.history_template(), build_history_template(plan, year))
 
 
 def write_history_workbook(ws: Workspace, plan: Plan, history: History, year: int) -> Path:
     """``baocao lich-su --xlsx``: the same table as the console, as outbox/lich-su-<year>.xlsx."""
     import datetime as dt
 
-    from .ooxml import atomic_write
+    from .outbox import write_file
     from .summary_xlsx import build_history_workbook
 
     stamp = dt.datetime.combine(plan.deadline(year), dt.time(0, 0))
-    return atomic_write(ws.history_workbook(year), build_history_workbook(plan, history, year, stamp))
+    return write_file(ws, ws.history_workbook(year), build_history_workbook(plan, history, year, stamp))
 
 
 def milestone_path(plan: Plan, ind: Indicator, points: list[Point]) -> list[tuple[int, float]]:

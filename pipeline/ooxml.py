@@ -1,22 +1,17 @@
-"""Byte-stable Office packages and atomic output files.
+"""Byte-stable Office packages.
 
 openpyxl and python-docx stamp the current time into docProps/core.xml and into every zip
 entry; ``stable_package`` rewrites both so the same input always gives the same bytes.
-``atomic_write`` writes a temporary file beside the target and renames it into place.
+Files are written into outbox/ by ``outbox.write_set``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
-import tempfile
 import zipfile
-from pathlib import Path
 from typing import Any
-
-from .errors import OutputLockedError
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
@@ -52,39 +47,3 @@ def workbook_bytes(wb: Any, stamp: dt.datetime, title: str) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return stable_package(buf.getvalue(), stamp)
-
-
-def atomic_write(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` via a temporary file in the same folder, then rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        try:
-            os.replace(tmp, path)
-        except PermissionError:
-            raise OutputLockedError(
-                f"Không ghi được {path}: tệp đang mở trong Word/Excel hoặc bị khóa. "
-                "Hãy đóng tệp rồi chạy lại."
-            ) from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
-
-
-def free_name(path: Path) -> Path:
-    """``path`` if it does not exist yet, else the first free ``name (2).ext``, ``name (3).ext``…"""
-    path = Path(path)
-    if not path.exists():
-        return path
-    n = 2
-    while True:
-        candidate = path.with_name(f"{path.stem} ({n}){path.suffix}")
-        if not candidate.exists():
-            return candidate
-        n += 1

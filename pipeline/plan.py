@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from .errors import ConfigError, fs_error
 
 INPUT_KINDS = ("so_nguyen", "so_thap_phan", "co_khong")
 FORMULAS = ("ti_le", "giam", "ti_le_co", "tong", "dem")
@@ -349,6 +349,8 @@ def load_plan(path: Path) -> Plan:
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise ConfigError("config.toml", f"không tìm thấy tệp {path}.") from None
+    except OSError as err:  # no permission, a folder named config.toml, a file locked by another program
+        raise fs_error(err, Path(path), reading=True) from None
     except UnicodeDecodeError:
         raise ConfigError("config.toml", "tệp không ở mã UTF-8.") from None
     except tomllib.TOMLDecodeError as err:

@@ -20,7 +20,7 @@ from typing import Any
 
 from . import package_version
 from .aggregate import ASSESSMENT_LABELS, MergedText, Summary
-from .errors import BaoCaoError, WorkspaceError
+from .errors import BaoCaoError
 from .history import RECORD_VERSION, History, load_history
 from .intake import (
     HAS_ERRORS,
@@ -33,7 +33,7 @@ from .intake import (
     Provenance,
     UnitStatus,
 )
-from .ooxml import atomic_write, free_name
+from .outbox import free_names, workspace_lock, write_set
 from .plan import LINEAR, Plan
 from .rules import Problem
 from .workspace import Workspace
@@ -472,16 +472,6 @@ class ReportFiles:
     record: Path
 
 
-def _free_names(paths: list[Path]) -> list[Path]:
-    """The first numbering ("name (2).ext", …) under which none of ``paths`` exists yet."""
-    n = 1
-    while True:
-        names = [p if n == 1 else p.with_name(f"{p.stem} ({n}){p.suffix}") for p in paths]
-        if all(free_name(p) == p for p in names):
-            return names
-        n += 1
-
-
 def write_report(
     ws: Workspace,
     summary: Summary,
@@ -490,7 +480,9 @@ def write_report(
 ) -> ReportFiles:
     """Write bao-cao-<year>.docx, tong-hop-<year>.xlsx and nhat-ky-<year>.json to outbox/bao-cao-<year>/.
 
-    An existing file is kept (new numbered names) unless ``overwrite``.
+    An existing set is kept (the three files take the first free number, "bao-cao-2026 (2).docx"…)
+    unless ``overwrite``. The set is written all-or-nothing, the run record last, under the
+    workspace lock (``outbox.write_set``), so two runs never take the same number.
     """
     year = summary.year
     if not any(s.state in (SUBMITTED, LATE) for s in summary.statuses):
@@ -499,20 +491,15 @@ def write_report(
             "Chạy `baocao kiem-tra` để xem chi tiết."
         )
     template = ws.report_template
-    if not template.is_file():
-        raise WorkspaceError(
-            f"Không tìm thấy mẫu báo cáo {template}. Chép lại tệp templates/{template.name} từ bản cài đặt."
-        )
-    folder = ws.report_dir(year)
-    names = [folder / f"bao-cao-{year}.docx", folder / f"tong-hop-{year}.xlsx", ws.run_record(year)]
-    docx_path, xlsx_path, record_path = names if overwrite else _free_names(names)
     history = load_history(ws, summary.plan, year - 1)
     docx = render_report(template, summary, history)
     xlsx = summary_workbook(summary, history)
     record = run_record(summary, ws.config, rejected, template)
-    record["outputs"] = {"docx": {"file": docx_path.name, "sha256": _sha256(docx)},
-                         "xlsx": {"file": xlsx_path.name, "sha256": _sha256(xlsx)}}  # fmt: skip
-    atomic_write(docx_path, docx)
-    atomic_write(xlsx_path, xlsx)
-    atomic_write(record_path, record_json(record))
+    folder = ws.report_dir(year)
+    names = [f"bao-cao-{year}.docx", f"tong-hop-{year}.xlsx", ws.run_record(year).name]
+    with workspace_lock(ws):
+        docx_path, xlsx_path, record_path = [folder / n for n in names] if overwrite else free_names(folder, names)
+        record["outputs"] = {"docx": {"file": docx_path.name, "sha256": _sha256(docx)},
+                             "xlsx": {"file": xlsx_path.name, "sha256": _sha256(xlsx)}}  # fmt: skip
+        write_set(ws, folder, [(docx_path.name, docx), (xlsx_path.name, xlsx), (record_path.name, record_json(record))])
     return ReportFiles(docx_path, xlsx_path, record_path)

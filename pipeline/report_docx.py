@@ -11,15 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import os
+import re
 import textwrap
+import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import jinja2
+from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
+from lxml import etree
 
 from .aggregate import (
     ASSESSMENT_LABELS,
@@ -31,6 +36,7 @@ from .aggregate import (
     Summary,
     TaskResult,
 )
+from .errors import FileSystemError, TemplateError, WorkspaceError, fs_error
 from .history import YearHistory
 from .intake import HAS_ERRORS, LATE, LEAD, MISSING, STATE_LABELS, SUBMITTED
 from .ooxml import stable_package
@@ -534,17 +540,105 @@ def even_out_columns(document: Any) -> None:
                 tcw.set(qn("w:type"), "dxa")
 
 
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+_BLOCKS = ("for", "if", "with", "filter", "macro", "call", "block", "autoescape", "raw")
+_FIX_TAG = "Sửa thẻ này trong Word rồi chạy lại (các thẻ được dùng: templates/README.md)."
+
+
+def _tags(xml: str) -> list[str]:
+    """The Jinja tags of docxtpl's prepared XML, in order, as the clerk typed them in Word."""
+    return [" ".join(t.split()) for t in _TAG.findall(re.sub(r"<[^>]*>", "", xml))]
+
+
+def _shown(tag: str, limit: int = 80) -> str:
+    return tag if len(tag) <= limit else tag[: limit - 1] + "…"
+
+
+def _syntax_message(template: Path, env: jinja2.Environment, err: jinja2.TemplateSyntaxError) -> str:
+    """Name the tag Jinja stumbles on: the first whose addition breaks the template, or the block never closed."""
+    tags = _tags(err.source or "")
+    for k in range(len(tags)):
+        try:
+            env.compile("".join(tags[: k + 1]))
+        except jinja2.TemplateSyntaxError as e:
+            if "end of template" not in (e.message or ""):
+                return f"Mẫu báo cáo {template} có thẻ sai: «{_shown(tags[k])}» ({e.message}). {_FIX_TAG}"
+    open_blocks: list[tuple[str, str]] = []
+    for tag in tags:
+        word = re.match(r"\{%[-+]?\s*(\w+)", tag)
+        if word and word[1] in _BLOCKS:
+            open_blocks.append((word[1], tag))
+        elif word and word[1].startswith("end") and open_blocks and open_blocks[-1][0] == word[1][3:]:
+            open_blocks.pop()
+    if open_blocks:
+        name, tag = open_blocks[-1]
+        return (f"Mẫu báo cáo {template} có thẻ «{_shown(tag)}» chưa đóng: thiếu thẻ «{{%p end{name} %}}» "
+                f"tương ứng. {_FIX_TAG}")  # fmt: skip
+    return f"Mẫu báo cáo {template} có thẻ sai cú pháp ({err.message}). {_FIX_TAG}"
+
+
+def _undefined_message(template: Path, tpl: DocxTemplate, err: jinja2.UndefinedError) -> str:
+    """Name the tag using a field the report does not have (a renamed or mistyped field)."""
+    names = re.findall(r"'([^']+)'", str(err))
+    name = names[-1] if names else str(err)
+    try:
+        tags = _tags(tpl.patch_xml(tpl.get_xml()))
+    except Exception:  # noqa: BLE001 — only for the message; the field name is enough
+        tags = []
+    tag = next((t for t in tags if re.search(rf"(?<![\w.]){re.escape(name)}\b|\.{re.escape(name)}\b", t)),
+               "{{ " + name + " }}")  # fmt: skip
+    return f"Mẫu báo cáo {template} có thẻ «{_shown(tag)}» dùng trường «{name}» mà báo cáo không có. {_FIX_TAG}"
+
+
+def open_template(template: Path) -> DocxTemplate:
+    """The report template, loaded; missing, unreadable or not a .docx is a one-line error."""
+    template = Path(template)
+    if not os.path.lexists(template):
+        raise WorkspaceError(
+            f"Không tìm thấy mẫu báo cáo {template}. Chép lại tệp templates/{template.name} từ bản cài đặt."
+        )
+    if template.is_dir():
+        raise FileSystemError(f"Không đọc được {template}: đó là một thư mục, không phải tệp.")
+    try:
+        data = template.read_bytes()
+    except OSError as err:
+        raise fs_error(err, template, reading=True) from None
+    tpl = DocxTemplate(io.BytesIO(data))
+    try:
+        tpl.init_docx()
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError):
+        raise TemplateError(
+            f"Mẫu báo cáo {template} không phải tệp Word .docx (tệp hỏng, hoặc .doc/.pdf/.xlsx đổi tên). "
+            f"Hãy mở bằng Word và lưu dạng .docx, hoặc chép lại templates/{template.name} từ bản cài đặt."
+        ) from None
+    return tpl
+
+
 def render_docx(
     template: Path, context: dict[str, Any], filters: dict[str, Callable[..., Any]], stamp: dt.datetime
 ) -> bytes:
-    """Render ``context`` into ``template``; ``bieu_do`` (PNG bytes) becomes an inline image."""
-    tpl = DocxTemplate(str(template))
+    """Render ``context`` into ``template``; ``bieu_do`` (PNG bytes) becomes an inline image.
+
+    A wrong tag in the template is a ``TemplateError`` naming the tag.
+    """
+    tpl = open_template(template)
     ctx = dict(context)
     if ctx.get("bieu_do"):
         ctx["bieu_do"] = InlineImage(tpl, io.BytesIO(ctx["bieu_do"]), width=CHART_WIDTH)
     if ctx.get("bieu_do_xu_huong"):
         ctx["bieu_do_xu_huong"] = InlineImage(tpl, io.BytesIO(ctx["bieu_do_xu_huong"]), width=Mm(160))
-    tpl.render(ctx, jinja_env=make_env(filters), autoescape=True)
+    env = make_env(filters)
+    try:
+        tpl.render(ctx, jinja_env=env, autoescape=True)
+    except jinja2.TemplateSyntaxError as err:
+        raise TemplateError(_syntax_message(template, env, err)) from None
+    except jinja2.UndefinedError as err:
+        raise TemplateError(_undefined_message(template, tpl, err)) from None
+    except etree.XMLSyntaxError as err:
+        raise TemplateError(
+            f"Mẫu báo cáo {template}: sau khi điền, nội dung không còn là Word hợp lệ ({err}); thường do một "
+            f"thẻ {{%p …%}}, {{%tr …%}} không đứng riêng trong đoạn hay dòng bảng của nó. {_FIX_TAG}"
+        ) from None
     even_out_columns(tpl.docx)
     buf = io.BytesIO()
     tpl.save(buf)

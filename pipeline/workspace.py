@@ -6,7 +6,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import WorkspaceError
+from .errors import FileSystemError, WorkspaceError
 from .plan import Plan, load_plan
 
 CONFIG_NAME = "config.toml"
@@ -64,6 +64,8 @@ class Workspace:
     def load_plan(self) -> Plan:
         if not self.root.is_dir():
             raise WorkspaceError(f"Không tìm thấy thư mục làm việc {self.root}.")
+        if self.config.is_dir():
+            raise FileSystemError(f"Không đọc được {self.config}: đó là một thư mục, không phải tệp.")
         if not self.config.is_file():
             raise WorkspaceError(
                 f"Thư mục {self.root} chưa có tệp {CONFIG_NAME}. Tạo thư mục làm việc mới bằng "

@@ -8,6 +8,7 @@ import hashlib
 import importlib.util
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -15,7 +16,6 @@ import time
 import zipfile
 from pathlib import Path
 
-import jinja2
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
@@ -24,7 +24,7 @@ from docxtpl import DocxTemplate
 from openpyxl import load_workbook
 
 from pipeline.aggregate import aggregate
-from pipeline.errors import BaoCaoError, OutputLockedError
+from pipeline.errors import BaoCaoError, OutputLockedError, TemplateError
 from pipeline.intake import LEAD, MISSING, PARTNER, IntakeResult, Provenance, TaskReport, UnitStatus
 from pipeline.report import (
     build_context,
@@ -160,8 +160,10 @@ def test_special_characters_in_any_context_value(module_summary):
 def test_a_missing_context_key_raises_instead_of_leaving_a_blank(module_summary):
     ctx = build_context(module_summary)
     del ctx["mo_dau"]
-    with pytest.raises(jinja2.UndefinedError, match="mo_dau"):
+    with pytest.raises(TemplateError) as err:
         render_context(TEMPLATE, ctx, report_stamp(module_summary))
+    assert str(err.value) == (f"Mẫu báo cáo {TEMPLATE} có thẻ «{{{{ mo_dau }}}}» dùng trường «mo_dau» mà báo cáo "
+                              "không có. Sửa thẻ này trong Word rồi chạy lại (các thẻ được dùng: templates/README.md).")
 
 
 def test_every_template_variable_is_in_the_context(module_summary):
@@ -412,15 +414,23 @@ def test_write_report_numbers_new_files_and_overwrites_on_request(workspace, mod
                                          "sha256": hashlib.sha256(replaced.docx.read_bytes()).hexdigest()}
 
 
-def test_a_report_open_in_word_is_a_one_line_message(workspace, module_summary, monkeypatch):
-    write_report(workspace, module_summary)
+def test_a_summary_open_in_excel_stops_the_whole_set_unchanged(workspace, module_summary, monkeypatch):
+    files = write_report(workspace, module_summary)
+    files.docx.write_bytes(b"old report")
+    before = {p.name: p.read_bytes() for p in files.docx.parent.iterdir()}
+    replace = os.replace
 
-    def locked(src, dst):  # noqa: ANN001, ANN202
-        raise PermissionError(13, "Permission denied")
+    def locked(src, dst):  # noqa: ANN001, ANN202 — Windows refuses to move a file open in Excel
+        if Path(src).name == "tong-hop-2026.xlsx":
+            raise PermissionError(13, "Permission denied")
+        replace(src, dst)
 
-    monkeypatch.setattr("pipeline.ooxml.os.replace", locked)
-    with pytest.raises(OutputLockedError, match="đang mở trong Word/Excel"):
+    monkeypatch.setattr("pipeline.outbox.os.replace", locked)
+    with pytest.raises(OutputLockedError) as err:
         write_report(workspace, module_summary, overwrite=True)
+    assert str(err.value) == (f"Không ghi được {files.xlsx}: tệp đang mở trong Word/Excel hoặc bị khóa. "
+                              "Hãy đóng tệp rồi chạy lại.")  # fmt: skip
+    assert {p.name: p.read_bytes() for p in files.docx.parent.iterdir()} == before  # the docx was put back
 
 
 def test_write_report_refuses_when_no_form_was_accepted(workspace, kh178):
