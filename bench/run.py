@@ -15,7 +15,8 @@ the table gives the median of the rounds. The stages (read on one core, aggregat
 timed in-process once. CPU time of a whole process (its pool workers included) comes from
 os.wait4; peak memory is the summed RSS of the command's process tree, sampled every 10 ms from
 /proc (Linux; pages shared between the parent and its forked workers are counted in each, so
-this is an upper bound), and never below the largest single process's ru_maxrss.
+this is an upper bound; ru_maxrss is not used: after fork + exec Linux counts the parent's size
+in it).
 """
 
 from __future__ import annotations
@@ -241,8 +242,8 @@ def command(ws: Workspace, *args: str) -> Run:
         if proc.returncode != 0:
             err.seek(0)
             raise SystemExit(f"baocao {' '.join(args)} thất bại ({proc.returncode}):\n{err.read().decode('utf-8', 'replace')}")
-    # ru_maxrss (KiB on Linux): the largest single process of the tree; the sampled sum is never below it
-    return Run(wall, usage.ru_utime + usage.ru_stime, max(mem.peak, usage.ru_maxrss * 1024))
+    # Not ru_maxrss: after fork/vfork + exec, Linux counts the parent's (this bench's) size in it.
+    return Run(wall, usage.ru_utime + usage.ru_stime, mem.peak)
 
 
 def naive(ws: Workspace) -> float:
