@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .funding import FundingSummary
+from .funding import summarise as summarise_funding
 from .intake import LEAD, IntakeResult, Submission, UnitStatus
 from .plan import NEXT_MILESTONE, Indicator, Input, Milestone, Plan, Task, TaskItem
 
@@ -177,6 +179,7 @@ class Summary:
     proposals: tuple[MergedText, ...]
     directions: tuple[MergedText, ...]
     report_date: dt.date | None = None  # set by --ngay-bao-cao; else derived (report.report_date)
+    funding: FundingSummary | None = None  # mục IV: spending by source, next year's estimate (funding.py)
 
     @property
     def outside_phases(self) -> tuple[Indicator, ...]:
@@ -339,4 +342,5 @@ def aggregate(plan: Plan, intake: IntakeResult, report_date: dt.date | None = No
         gathered("kien_nghi", "proposals"),
         gathered("phuong_huong", None),
         report_date,
+        summarise_funding(plan, year, intake.statuses, accepted),
     )

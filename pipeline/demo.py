@@ -18,6 +18,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from . import funding
 from .errors import WorkspaceError
 from .forms import COLUMNS, build_form
 from .intake import TASK_STATUSES
@@ -98,6 +99,10 @@ def plausible_cells(plan: Plan, unit_id: str, year: int, rng: random.Random, mad
     for inp_id, value in numbers.items():
         kind = plan.all_inputs()[inp_id].kind
         cells[f"ct.{inp_id}"] = {"value": ("Có" if value else "Không") if kind == "co_khong" else value}
+    for line in funding.lines_for(plan, unit_id, year):  # triệu đồng: a district unit's modest budget
+        amount = {funding.STATE_BUDGET: rng.uniform(5, 60), funding.OTHER_SOURCES: rng.uniform(0, 15),
+                  funding.ESTIMATE: rng.uniform(30, 150)}[line]  # fmt: skip
+        cells[f"{funding.PREFIX}.{line}"] = {"value": round(amount, 1)}
     for task in plan.tasks_of(unit_id, year):
         lead = task.lead == unit_id
         for item in task.items:

@@ -25,6 +25,7 @@ from .forms import (
     SHEET_GUIDE,
     input_label,
 )
+from .funding import form_keys, funding_input
 from .intake import (
     GENERAL_KEYS,
     LEAD,
@@ -255,10 +256,13 @@ def read_form(data: bytes, pkg: Package, prov: Provenance, plan: Plan, year: int
     ident = identify(grids, file)
     check_identity(ident, plan, year, file)
     labels = needed_keys(plan, ident.unit_id, year)
+    funding_keys = form_keys(plan, ident.unit_id, year)
+    labels.update(funding_keys)
     cells = FormCells(grids, pkg, file, labels)
     absent = [k for k in labels if k not in cells.rows]
     problems: list[Problem] = []
     if ident.version < plan.template_version:
+        absent = [k for k in absent if k not in funding_keys]  # an older form without funding rows: none reported
         if absent:
             raise reject("phien-ban-cu", f"Biểu mẫu phiên bản {ident.version} cũ, thiếu {len(absent)} dòng cần đọc của "
                          f"phiên bản {plan.template_version} hiện hành ({', '.join(absent[:5])}"
@@ -280,7 +284,7 @@ def read_form(data: bytes, pkg: Package, prov: Provenance, plan: Plan, year: int
 
     inputs = plan.inputs_for(ident.unit_id, year)
     wanted = [(k, f) for k in labels for f in COLUMNS[k.split(".", 1)[0]]]
-    cells.prepare(wanted, {f"ct.{i.id}" for i in inputs if i.kind != "co_khong"})
+    cells.prepare(wanted, {f"ct.{i.id}" for i in inputs if i.kind != "co_khong"} | set(funding_keys))
 
     def text(key: str, fld: str = "value") -> str:
         plain = cells.plain_text(key, fld)
@@ -305,6 +309,14 @@ def read_form(data: bytes, pkg: Package, prov: Provenance, plan: Plan, year: int
         made, found = read_date(date_cell, year, pkg.date1904)
         problems.extend(found)
     general = {k: text(f"chung.{k}") for k in GENERAL_KEYS}
+
+    funding: dict[str, float | None] = {}
+    for key in funding_keys:
+        cell = cells.cell(key, "value")
+        if cell is not None:
+            line = key.split(".", 1)[1]
+            funding[line], found = read_number(cell, funding_input(plan, ident.unit_id, line, year), year)
+            problems.extend(found)
 
     values: dict[str, float | bool | None] = {}
     notes: dict[str, str] = {}
@@ -347,7 +359,7 @@ def read_form(data: bytes, pkg: Package, prov: Provenance, plan: Plan, year: int
     return Submission(
         ident.unit_id, ident.plan_id, ident.year, ident.version,
         Contact(contact_texts["nguoi_lap"], contact_texts["dien_thoai"], made),
-        values, notes, tuple(tasks), general, tuple(problems), prov,
+        values, notes, tuple(tasks), general, tuple(problems), prov, funding,
     )  # fmt: skip
 
 

@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from . import funding
 from .intake import GENERAL_KEYS, LEAD, PARTNER, TASK_STATUSES
 from .ooxml import workbook_bytes
 from .outbox import write_set
@@ -46,6 +47,7 @@ COLUMNS: dict[str, dict[str, str]] = {
     "lh": {"value": "C"},
     "chung": {"value": "C"},
     "ct": {"value": "E", "note": "F"},
+    "kp": {"value": "E", "note": "F"},  # funding (funding.py), on the indicator sheet
     "nv": {"status": "E", "result": "F", "difficulties": "G", "proposals": "H"},
 }
 CONTACT_FIELDS = {
@@ -178,6 +180,7 @@ def _guide_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
         (f"2. Trang «{SHEET_INFO}»: ghi người lập, số điện thoại, ngày lập; nêu khó khăn, kiến nghị và phương hướng năm sau.", False),
         (f"3. Trang «{SHEET_INDICATORS}»: nhập SỐ LIỆU GỐC (số lượng, khối lượng), không nhập tỷ lệ %; chương trình tự tính tỷ lệ khi tổng hợp. Không có thì nhập 0; không để trống.", False),
         ("   Số nguyên không có dấu phân cách (ví dụ 1250); số thập phân dùng dấu phẩy hoặc dấu chấm theo máy (ví dụ 12,5).", False),
+        ("   Cuối trang: kinh phí đã sử dụng trong năm cho các nội dung của Kế hoạch theo từng nguồn (triệu đồng), và với đơn vị chủ trì nhiệm vụ, dự toán kinh phí năm sau.", False),
         (f"4. Trang «{SHEET_TASKS}»: với mỗi nhiệm vụ đơn vị CHỦ TRÌ, bắt buộc chọn tình trạng ({', '.join(TASK_STATUSES)}) và ghi kết quả cụ thể; với nhiệm vụ PHỐI HỢP, ghi kết quả nếu có tham gia.", False),
         ("5. Có thể nhập nhiều ý trong một ô: mỗi ý một dòng (Alt+Enter trong Excel, Ctrl+Enter trong LibreOffice).", False),
         ("", False),
@@ -284,6 +287,32 @@ def _indicator_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
             row += 1
     if number == 0:
         _label(ws, f"C{row}", "Đơn vị không có chỉ tiêu phải báo cáo số liệu trong năm này.")
+        row += 1
+    _funding_rows(ws, plan, unit, year, row, number + 1)
+
+
+def _funding_rows(ws: Worksheet, plan: Plan, unit: Unit, year: int, row: int, number: int) -> None:
+    """Mục IV of the plan: the unit's spending in the year by source, and next year's estimate (funding.py)."""
+    _label(ws, f"B{row}", str(number), bold=True, fill=GROUP_FILL)
+    _label(ws, f"C{row}", "Kinh phí thực hiện Kế hoạch (mục IV của Kế hoạch), đơn vị tính: triệu đồng", bold=True,
+           fill=GROUP_FILL)  # fmt: skip
+    for col in "DEF":
+        _label(ws, f"{col}{row}", None, fill=GROUP_FILL)
+    row += 1
+    for j, (key, label) in enumerate(funding.form_keys(plan, unit.id, year).items(), start=1):
+        ws[f"A{row}"] = key
+        _label(ws, f"B{row}", f"{number}.{j}")
+        _label(ws, f"C{row}", label)
+        _label(ws, f"D{row}", funding.UNIT_OF_MEASURE)
+        _input(ws, f"E{row}", "#,##0.0##")
+        dv = _validation(
+            ws, type="decimal", operator="greaterThanOrEqual", formula1="0", promptTitle=funding.UNIT_OF_MEASURE,
+            prompt="Nhập số tiền (triệu đồng), không âm, có thể có phần thập phân. Không có thì nhập 0.",
+            errorTitle="Số liệu không hợp lệ", error="Chỉ nhập số không âm (triệu đồng).",
+        )  # fmt: skip
+        dv.add(f"E{row}")
+        _input(ws, f"F{row}")
+        row += 1
 
 
 def _task_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:

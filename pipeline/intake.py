@@ -93,6 +93,7 @@ class Submission:
     general: dict[str, str]  # GENERAL_KEYS → text
     problems: tuple[Problem, ...]
     provenance: Provenance
+    funding: dict[str, float | None] = field(default_factory=dict)  # funding line → triệu đồng (see funding.py)
 
     @property
     def accepted(self) -> bool:

@@ -284,6 +284,27 @@ def _indicators_intro(summary: Summary, comparison: str = "") -> str:
     return text + "Kết quả cụ thể như sau:"
 
 
+def funding_paragraphs(summary: Summary) -> list[str]:
+    """The "Kinh phí thực hiện" paragraphs: totals by source, next year's estimate, who reported."""
+    f, year = summary.funding, summary.year
+    if f is None or not f.units:
+        return [f"Năm {year}, chưa có đơn vị nào báo cáo kinh phí thực hiện Kế hoạch."]
+    out = [
+        f"Theo báo cáo của {len(f.units)}/{f.expected} đơn vị, kinh phí thực hiện Kế hoạch năm {year} là "
+        f"{so_lieu(f.total)} triệu đồng, trong đó ngân sách nhà nước {so_lieu(f.state_budget)} triệu đồng, "
+        f"nguồn huy động hợp pháp khác {so_lieu(f.other_sources)} triệu đồng."
+    ]
+    if f.estimate_expected:
+        given = len(f.estimates)
+        if given:
+            out.append(f"Dự toán kinh phí năm {year + 1} do {given}/{f.estimate_expected} đơn vị chủ trì nhiệm vụ đề "
+                       f"xuất là {so_lieu(f.estimate)} triệu đồng, gửi Phòng Tài chính – Kế hoạch thẩm định.")  # fmt: skip
+        else:
+            out.append(f"Các đơn vị chủ trì nhiệm vụ chưa đề xuất dự toán kinh phí năm {year + 1}.")
+    out[-1] += " Kinh phí của từng đơn vị tại bảng tổng hợp kèm theo (trang «Kinh phí»)."
+    return out
+
+
 def build_context(summary: Summary, history: History | None = None) -> dict[str, Any]:
     """Everything the Word template needs, in Vietnamese and already formatted.
 
@@ -317,6 +338,8 @@ def build_context(summary: Summary, history: History | None = None) -> dict[str,
         "tinh_hinh": _situation(summary),
         "nhiem_vu_mo_dau": _tasks_intro(summary),
         "nhiem_vu": docx_parts.task_groups(summary),
+        "kinh_phi_tieu_de": f"{len(plan.task_groups) + 1}. Kinh phí thực hiện",
+        "kinh_phi": funding_paragraphs(summary),
         "chi_tieu_mo_dau": _indicators_intro(summary, compare.comparison_sentence(summary, history)),
         "chi_tieu_cot_so_sanh": compare_head,
         "chi_tieu": indicator_rows,
@@ -454,8 +477,20 @@ def run_record(
         "rejected_files": [{"file": _file(p), "problem": _problem(pr)} for p, pr in rejected],
         "indicators": indicators,
         "tasks": tasks,
+        "funding": _funding_record(summary),
     }
     return record
+
+
+def _funding_record(summary: Summary) -> dict[str, Any] | None:
+    f = summary.funding
+    if f is None:
+        return None
+    return {"unit": "triệu đồng", "expected_units": f.expected, "estimate_expected_units": f.estimate_expected,
+            "state_budget": f.state_budget, "other_sources": f.other_sources, "total": f.total,
+            "estimate_next_year": f.estimate,
+            "by_unit": {u.unit_id: {"state_budget": u.state_budget, "other_sources": u.other_sources,
+                                    "estimate_next_year": u.estimate} for u in f.units}}  # fmt: skip
 
 
 def record_json(record: dict[str, Any]) -> bytes:

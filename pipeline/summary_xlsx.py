@@ -182,8 +182,32 @@ def build_workbook(summary: Summary, stamp: dt.datetime, history: History | None
     from .history import with_current
 
     _history_sheet(wb, fx, plan, with_current(history or _History({}), summary), summary.year)
+    _funding_sheet(wb, fx, summary)
     wb.close()
     return stable_package(buf.getvalue(), stamp)
+
+
+def _funding_sheet(wb: xlsxwriter.Workbook, fx: _Formats, summary: Summary) -> None:
+    """«Kinh phí»: each unit's spending by source and next year's estimate (triệu đồng), then the totals."""
+    plan, f = summary.plan, summary.funding
+    if f is None:
+        return
+    reported = {u.unit_id: u for u in f.units}
+    rows: list[list[Any]] = []
+    for n, s in enumerate(summary.statuses, 1):
+        u = reported.get(s.unit_id)
+        name = plan.unit(s.unit_id).name if plan.has_unit(s.unit_id) else s.unit_id
+        rows.append([n, name, s.unit_id, STATE_LABELS.get(s.state, s.state),
+                     _number(u.state_budget) if u else None, _number(u.other_sources) if u else None,
+                     _number(u.spent) if u else None, _number(u.estimate) if u else None])  # fmt: skip
+    rows.append(["", f"Cộng ({len(f.units)}/{f.expected} đơn vị báo cáo)", "", "", _number(f.state_budget),
+                 _number(f.other_sources), _number(f.total),
+                 _number(f.estimate) if f.estimates else None])  # fmt: skip
+    _sheet(wb, fx, "Kinh phí", [("STT", 6), ("Đơn vị", 36), ("Mã đơn vị", 16), ("Tình trạng", 12),
+                                ("Ngân sách nhà nước (triệu đồng)", 16), ("Nguồn huy động hợp pháp khác (triệu đồng)", 18),
+                                (f"Cộng năm {summary.year} (triệu đồng)", 14),
+                                (f"Dự toán năm {summary.year + 1} (triệu đồng)", 14)],
+           rows, {1: COUNT, 5: DECIMAL, 6: DECIMAL, 7: DECIMAL, 8: DECIMAL})  # fmt: skip
 
 
 def _history_sheet(wb: xlsxwriter.Workbook, fx: _Formats, plan: Plan, history: History, until: int) -> None:
@@ -207,3 +231,4 @@ def build_history_workbook(plan: Plan, history: History, until: int, stamp: dt.d
     _history_sheet(wb, _Formats(wb), plan, history, until)
     wb.close()
     return stable_package(buf.getvalue(), stamp)
+

@@ -103,6 +103,14 @@ def default_values(plan: Plan, unit_id: str, year: int) -> dict[str, object]:
     return out
 
 
+def default_funding(plan: Plan, unit_id: str, year: int) -> dict[str, object]:
+    """Spending by source (triệu đồng); next year's estimate where the form asks it."""
+    from pipeline.funding import ESTIMATE, OTHER_SOURCES, STATE_BUDGET, lines_for
+
+    values = {STATE_BUDGET: 15.5, OTHER_SOURCES: 2, ESTIMATE: 40}
+    return {line: values[line] for line in lines_for(plan, unit_id, year)}
+
+
 def default_contact(year: int) -> dict[str, object]:
     return {"nguoi_lap": "Nguyễn Thị Lan", "dien_thoai": "0277 3851234", "ngay_lap": dt.date(year, 11, 25)}
 
@@ -139,6 +147,7 @@ def form_cells(
     contact: Mapping[str, object] | None = None,
     tasks: Mapping[str, Mapping[str, object]] | None = None,
     general: Mapping[str, object] | None = None,
+    funding: Mapping[str, object] | None = None,
 ) -> dict[str, dict[str, object]]:
     """Every input cell of the unit's form: plausible defaults, overridden by the arguments."""
     cells: dict[str, dict[str, object]] = {}
@@ -148,6 +157,8 @@ def form_cells(
         cells[f"chung.{k}"] = {"value": v}
     for k, v in {**default_values(plan, unit_id, year), **(values or {})}.items():
         cells[f"ct.{k}"] = {"value": v}
+    for k, v in {**default_funding(plan, unit_id, year), **(funding or {})}.items():
+        cells[f"kp.{k}"] = {"value": v}
     for k, v in (notes or {}).items():
         cells.setdefault(f"ct.{k}", {})["note"] = v
     defaults = default_tasks(plan, unit_id, year)

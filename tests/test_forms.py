@@ -47,8 +47,11 @@ def keys(ws) -> dict[str, int]:
 def test_each_form_holds_exactly_its_units_inputs_and_tasks(plan, forms):
     for unit in plan.units:
         wb = open_wb(forms[unit.id])
-        inputs = {k[3:] for k in keys(wb[SHEET_INDICATORS])}
+        inputs = {k[3:] for k in keys(wb[SHEET_INDICATORS]) if k.startswith("ct.")}
         assert inputs == {i.id for i in plan.inputs_for(unit.id, YEAR)}, unit.id
+        funding = {k for k in keys(wb[SHEET_INDICATORS]) if not k.startswith("ct.")}
+        assert funding == {"kp.ngan_sach", "kp.huy_dong"} | ({"kp.du_toan"} if plan.tasks_led_by(unit.id, YEAR + 1)
+                                                            else set()), unit.id  # fmt: skip
         tasks = {k[3:] for k in keys(wb[SHEET_TASKS])}
         expected = {
             item.id
@@ -119,10 +122,10 @@ def test_hidden_identification_in_a_very_hidden_sheet_and_a_visible_cell(plan, f
     assert ident.sheet_state == "veryHidden"
     values = {ident.cell(r, 1).value: ident.cell(r, 2).value for r in range(1, 7)}
     assert values["ke_hoach"] == "KH178-2021" and values["don_vi"] == "xa-tan-nghia"
-    assert values["nam"] == 2026 and values["phien_ban"] == 1
+    assert values["nam"] == 2026 and values["phien_ban"] == 2
     for sheet in (SHEET_INFO, SHEET_INDICATORS, SHEET_TASKS):
         m = ID_PATTERN.search(wb[sheet][ID_CELL].value)
-        assert m.groups() == ("KH178-2021", "xa-tan-nghia", "2026", "1")
+        assert m.groups() == ("KH178-2021", "xa-tan-nghia", "2026", "2")
     assert wb.security.lockStructure is True
 
 
@@ -165,7 +168,7 @@ def test_instructions_say_who_fills_the_deadline_how_what_not_to_do_and_where_to
     assert "Hạn nộp: trước ngày 05/12/2026. Gửi tệp này (định dạng .xlsx) về Phòng Kinh tế và Hạ tầng" in text
     assert "Chỉ nhập vào các ô nền vàng" in text and "nhập SỐ LIỆU GỐC" in text
     assert "KHÔNG ĐƯỢC" in text and "Thêm, xóa, đổi tên hoặc sắp xếp lại các trang" in text
-    assert "Mã biểu mẫu: KH178-2021/xa-my-hiep/2026/v1" in text
+    assert "Mã biểu mẫu: KH178-2021/xa-my-hiep/2026/v2" in text
 
 
 def test_forms_ask_only_the_indicators_their_phases_cover(plan):
@@ -182,4 +185,4 @@ def test_forms_ask_only_the_indicators_their_phases_cover(plan):
 
 def asked_with(plan, year: int) -> set[str]:
     ws = open_wb(build_form(plan, plan.unit("ktht"), year))[SHEET_INDICATORS]
-    return {k[3:] for k in keys(ws)}
+    return {k[3:] for k in keys(ws) if k.startswith("ct.")}

@@ -131,7 +131,7 @@ def test_plan_has_31_units_to_round_trip() -> None:
 def test_round_trip_reads_back_every_cell_written(kh178: Plan, filled: dict[str, bytes], unit_id: str) -> None:
     data = filled[unit_id]
     sub = submission(kh178, data, f"{unit_id}.xlsx")
-    assert (sub.unit_id, sub.plan_id, sub.year, sub.template_version) == (unit_id, "KH178-2021", YEAR, 1)
+    assert (sub.unit_id, sub.plan_id, sub.year, sub.template_version) == (unit_id, "KH178-2021", YEAR, 2)
     assert sub.contact == Contact(*default_contact(YEAR).values()) == Contact("Nguyễn Thị Lan", "0277 3851234", dt.date(2025, 11, 25))
     expected = {k: (v == "Có") if isinstance(v, str) else v for k, v in default_values(kh178, unit_id, YEAR).items()}
     assert sub.values == expected
@@ -374,10 +374,10 @@ def test_form_of_a_unit_not_in_the_config_is_rejected(kh178: Plan) -> None:
 
 
 def test_older_template_version_with_every_row_is_read_with_a_warning(kh178: Plan, commune: bytes) -> None:
-    v2 = dataclasses.replace(kh178, template_version=2)
-    sub = submission(v2, commune)
-    assert sub.template_version == 1 and sub.values == submission(kh178, commune).values
-    assert [(p.code, p.severity, p.value, p.expected) for p in sub.problems] == [("phien-ban-cu", WARNING, "v1", "v2")]
+    newer = dataclasses.replace(kh178, template_version=3)
+    sub = submission(newer, commune)
+    assert sub.template_version == 2 and sub.values == submission(kh178, commune).values
+    assert [(p.code, p.severity, p.value, p.expected) for p in sub.problems] == [("phien-ban-cu", WARNING, "v2", "v3")]
     assert sub.accepted
 
 
@@ -387,7 +387,7 @@ def test_older_template_version_missing_a_row_is_rejected_naming_the_row(kh178: 
         ws.delete_rows(row)
 
     data = edit_form(commune, drop_row)
-    p = rejection(dataclasses.replace(kh178, template_version=2), data)
+    p = rejection(dataclasses.replace(kh178, template_version=3), data)
     assert p.code == "phien-ban-cu" and "ct.so_cua_hang_tien_loi" in p.message
     # the same form claiming the current version is read, with the missing row named
     sub = submission(kh178, data)
@@ -396,9 +396,9 @@ def test_older_template_version_missing_a_row_is_rejected_naming_the_row(kh178: 
 
 
 def test_newer_template_version_is_rejected(kh178: Plan) -> None:
-    v2 = dataclasses.replace(kh178, template_version=2)
-    p = rejection(kh178, build_form(v2, v2.unit(COMMUNE), YEAR))
-    assert p.code == "phien-ban-moi" and "phiên bản 2" in p.message
+    newer = dataclasses.replace(kh178, template_version=3)
+    p = rejection(kh178, build_form(newer, newer.unit(COMMUNE), YEAR))
+    assert p.code == "phien-ban-moi" and "phiên bản 3" in p.message
 
 
 def test_rows_inserted_by_a_user_above_inputs_do_not_shift_the_values(kh178: Plan, commune: bytes) -> None:

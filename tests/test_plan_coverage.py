@@ -143,3 +143,80 @@ def test_the_report_lists_optional_units_not_sent_apart_from_the_missing(kh178):
     states = {r["don_vi"]: r["tinh_trang"] for r in context["phu_luc_3"]}
     assert states["Hội Nông dân huyện"] == "Chưa nộp (không bắt buộc)"
     assert states["Phòng Y tế"] == "Chưa nộp" and states["Hội Liên hiệp Phụ nữ huyện"] == "Đã nộp"
+
+
+# --------------------------------------------------------------------------- (c) funding
+
+
+def test_funding_goes_from_messy_cells_to_the_report_and_the_workbook(kh178, tmp_path):
+    from pipeline.funding import FundingSummary
+    from pipeline.intake import HAS_ERRORS, read_inbox
+    from pipeline.report import summary_workbook
+    from pipeline.workspace import init_workspace
+    from tests.filling import filled_form
+
+    ws = init_workspace(tmp_path / "ws")
+    sent = {  # as typed: Vietnamese thousands and decimal comma, text cells, a plain number
+        "ktht": {"ngan_sach": "1.250,5", "huy_dong": "12,5", "du_toan": " 300 "},
+        "xa-an-binh": {"ngan_sach": 20, "huy_dong": "0"},
+        "hoi-phu-nu": {"ngan_sach": "7,5", "huy_dong": 2},  # optional unit that sent: counted
+        "xa-ba-sao": {"ngan_sach": "-5", "huy_dong": "1e999"},  # errors: the form is not used
+    }
+    for unit_id, funding in sent.items():
+        (ws.inbox / f"{unit_id}.xlsx").write_bytes(filled_form(kh178, unit_id, 2026, funding=funding))
+    result = read_inbox(ws, kh178, 2026)
+    ba_sao = next(s for s in result.statuses if s.unit_id == "xa-ba-sao")
+    assert ba_sao.state == HAS_ERRORS
+    assert [(p.code, p.cell) for p in ba_sao.submission.problems] == [("so-am", "E24"), ("khong-phai-so", "E25")]
+    ktht = next(s for s in result.statuses if s.unit_id == "ktht").submission
+    assert ktht.funding == {"ngan_sach": 1250.5, "huy_dong": 12.5, "du_toan": 300.0}
+
+    summary = aggregate(kh178, result)
+    f = summary.funding
+    assert isinstance(f, FundingSummary)
+    # 26 required units + Hội Phụ nữ; ktht, tnmt, nnptnt, vhtt, gddt, yte lead tasks in 2027
+    assert (len(f.units), f.expected, f.estimate_expected) == (3, 27, 6)
+    assert (f.state_budget, f.other_sources, f.total, f.estimate) == (1278.0, 14.5, 1292.5, 300.0)
+
+    context = build_context(summary)
+    assert context["kinh_phi_tieu_de"] == "4. Kinh phí thực hiện"
+    assert context["kinh_phi"] == [
+        "Theo báo cáo của 3/27 đơn vị, kinh phí thực hiện Kế hoạch năm 2026 là 1.292,5 triệu đồng, trong đó ngân "
+        "sách nhà nước 1.278 triệu đồng, nguồn huy động hợp pháp khác 14,5 triệu đồng.",
+        "Dự toán kinh phí năm 2027 do 1/6 đơn vị chủ trì nhiệm vụ đề xuất là 300 triệu đồng, gửi Phòng Tài chính – Kế "
+        "hoạch thẩm định. Kinh phí của từng đơn vị tại bảng tổng hợp kèm theo (trang «Kinh phí»).",
+    ]
+    text = "\n".join(p.text for p in Document(io.BytesIO(render_report(TEMPLATE, summary))).paragraphs)
+    assert "4. Kinh phí thực hiện\nTheo báo cáo của 3/27 đơn vị" in text
+
+    sheet = open_wb(summary_workbook(summary))["Kinh phí"]
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=1)]
+    assert rows[0][4:] == ["Ngân sách nhà nước (triệu đồng)", "Nguồn huy động hợp pháp khác (triệu đồng)",
+                           "Cộng năm 2026 (triệu đồng)", "Dự toán năm 2027 (triệu đồng)"]  # fmt: skip
+    by_id = {r[2]: r for r in rows[1:]}
+    assert by_id["ktht"][3:] == ["Đã nộp", 1250.5, 12.5, 1263, 300]
+    assert by_id["hoi-phu-nu"][3:] == ["Đã nộp", 7.5, 2, 9.5, None]
+    assert by_id["xa-ba-sao"][3:] == ["Có lỗi", None, None, None, None]
+    assert rows[-1][1:] == ["Cộng (3/27 đơn vị báo cáo)", None, None, 1278, 14.5, 1292.5, 300]
+
+
+def test_an_older_form_without_funding_rows_is_still_read(kh178):
+    import dataclasses
+
+    from pipeline.intake import read_data
+    from tests.filling import edit_form, filled_form
+
+    def drop_funding(wb, rows):  # noqa: ANN001, ANN202
+        for key in ("kp.du_toan", "kp.huy_dong", "kp.ngan_sach"):
+            if key in rows:
+                ws, row = rows[key]
+                ws.delete_rows(row)
+        wb["_id"]["B5"] = 1  # the version of this year's first forms
+
+    old = edit_form(filled_form(kh178, "ktht", 2026), drop_funding)
+    sub = read_data(old, "ktht-v1.xlsx", kh178, 2026).submission
+    assert [(p.code, p.severity) for p in sub.problems] == [("phien-ban-cu", "canh-bao")]
+    assert sub.accepted and sub.funding == {} and sub.values["so_ccn"] == 40
+    # a current form that lost a funding row is told so
+    same = read_data(old, "ktht.xlsx", dataclasses.replace(kh178, template_version=1), 2026).submission
+    assert same.funding == {} and [p.code for p in same.problems] == ["thieu-dong", "thieu-dong", "thieu-dong"]

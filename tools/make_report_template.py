@@ -384,6 +384,10 @@ def build() -> bytes:
     loop_para(doc, "{%p endfor %}")
     loop_para(doc, "{%p endfor %}")
     loop_para(doc, "{%p endfor %}")
+    para(doc, "{{ kinh_phi_tieu_de }}", "BC Mục nhỏ (1, 2…)")  # mục IV of the plan: funding
+    loop_para(doc, "{%p for doan in kinh_phi %}")
+    para(doc, "{{ doan }}", "BC Nội dung")
+    loop_para(doc, "{%p endfor %}")
 
     # II. Indicators: table, closing sentence, chart.
     para(doc, "II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", "BC Mục (I, II…)")
