@@ -444,7 +444,7 @@ def test_write_report_refuses_when_no_form_was_accepted(workspace, kh178):
 
 def test_summary_workbook_sheets_and_values(module_summary):
     wb = load_workbook(io.BytesIO(summary_workbook(module_summary)))
-    assert wb.sheetnames == ["Chỉ tiêu", "Tổng số liệu", "Theo đơn vị", "Nhiệm vụ", "Tình trạng nộp", "Lịch sử"]
+    assert wb.sheetnames == ["Chỉ tiêu", "Tổng số liệu", "Theo đơn vị", "Nhiệm vụ", "Tình trạng nộp", "Lịch sử", "Kinh phí"]
     ws = wb["Chỉ tiêu"]
     assert ws.freeze_panes == "A2" and ws["A1"].font.b
     row = next(r for r in ws.iter_rows(min_row=2) if r[1].value.startswith("Cửa hàng tiện lợi"))
@@ -514,7 +514,7 @@ def test_run_record_says_what_was_used(module_summary):
     back = json.loads(data)
     assert back["config"] == {"file": "config.toml", "plan_id": "KH178-2021", "plan_number": "178/KH-UBND",
                               "sha256": hashlib.sha256((ROOT / "config.toml").read_bytes()).hexdigest(),
-                              "template_version": 1}  # fmt: skip
+                              "template_version": 2}  # fmt: skip
     assert back["year"] == 2026 and back["report_date"] == "2026-12-08" and back["product"]["version"]
     units = {u["unit"]: u for u in back["units"]}
     assert units["xa-binh-thanh"]["state"] == "nop-muon" and units["xa-binh-thanh"]["used"] is True
