@@ -167,7 +167,7 @@ def test_funding_goes_from_messy_cells_to_the_report_and_the_workbook(kh178, tmp
     result = read_inbox(ws, kh178, 2026)
     ba_sao = next(s for s in result.statuses if s.unit_id == "xa-ba-sao")
     assert ba_sao.state == HAS_ERRORS
-    assert [(p.code, p.cell) for p in ba_sao.submission.problems] == [("so-am", "E24"), ("khong-phai-so", "E25")]
+    assert [(p.code, p.cell) for p in ba_sao.submission.problems] == [("so-am", "E16"), ("khong-phai-so", "E17")]
     ktht = next(s for s in result.statuses if s.unit_id == "ktht").submission
     assert ktht.funding == {"ngan_sach": 1250.5, "huy_dong": 12.5, "du_toan": 300.0}
 
@@ -216,7 +216,7 @@ def test_an_older_form_without_funding_rows_is_still_read(kh178):
     old = edit_form(filled_form(kh178, "ktht", 2026), drop_funding)
     sub = read_data(old, "ktht-v1.xlsx", kh178, 2026).submission
     assert [(p.code, p.severity) for p in sub.problems] == [("phien-ban-cu", "canh-bao")]
-    assert sub.accepted and sub.funding == {} and sub.values["so_ccn"] == 40
+    assert sub.accepted and sub.funding == {} and sub.values["so_mo_hinh_sx_tdbv"] == 3
     # a current form that lost a funding row is told so
     same = read_data(old, "ktht.xlsx", dataclasses.replace(kh178, template_version=1), 2026).submission
     assert same.funding == {} and [p.code for p in same.problems] == ["thieu-dong", "thieu-dong", "thieu-dong"]
