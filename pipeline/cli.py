@@ -275,11 +275,26 @@ def kiem_tra(ctx: click.Context, year: int | None, strict: bool) -> None:
         ctx.exit(1)
 
 
+class DateType(click.ParamType):
+    name = "NGÀY/THÁNG/NĂM"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.datetime.strptime(str(value).strip(), "%d/%m/%Y").date()
+        except ValueError:
+            self.fail(f"«{value}» không phải ngày dạng ngày/tháng/năm (ví dụ 08/12/2026).", param, ctx)
+
+
 @cli.command("bao-cao", context_settings=CONTEXT)
 @year_option()
 @click.option("--ghi-de", "overwrite", is_flag=True, help="Ghi đè báo cáo đã có (mặc định: tạo tệp mới đánh số).")
+@click.option("--ngay-bao-cao", "report_date", type=DateType(), default=None,
+              help="Ngày ghi trên báo cáo, dạng DD/MM/YYYY (mặc định: ngày muộn hơn giữa hạn nộp và ngày lập "
+                   "muộn nhất của các biểu mẫu được dùng).")  # fmt: skip
 @click.pass_context
-def bao_cao(ctx: click.Context, year: int | None, overwrite: bool) -> None:
+def bao_cao(ctx: click.Context, year: int | None, overwrite: bool, report_date: dt.date | None) -> None:
     """Lệnh chính: kiểm tra, tổng hợp và lập báo cáo Word (outbox/).
 
     Kiểm tra inbox/ như kiem-tra, tổng hợp số liệu, rồi ghi báo cáo Word, bảng tổng hợp
@@ -290,15 +305,15 @@ def bao_cao(ctx: click.Context, year: int | None, overwrite: bool) -> None:
     plan, year = _plan_and_year(ctx, year)
     with workspace_lock(_ws(ctx)):  # one run at a time: the numbered set is reserved under the lock
         result = _check(ctx, plan, year)
-        _report(ctx, plan, result, overwrite)
+        _report(ctx, plan, result, overwrite, report_date)
 
 
-def _report(ctx: click.Context, plan: Plan, result, overwrite: bool):  # noqa: ANN001, ANN202
+def _report(ctx: click.Context, plan: Plan, result, overwrite: bool, report_date: dt.date | None = None):  # noqa: ANN001, ANN202
     from .aggregate import aggregate
     from .display import describe_report
     from .report import write_report
 
-    summary = aggregate(plan, result)
+    summary = aggregate(plan, result, report_date)
     files = write_report(_ws(ctx), summary, overwrite=overwrite, rejected=result.rejected)
     say(describe_report(summary, files))
     return files

@@ -35,6 +35,7 @@ from .intake import (
     Provenance,
     Submission,
     TaskReport,
+    saved_on,
 )
 from .plan import Plan
 from .rules import (
@@ -43,6 +44,7 @@ from .rules import (
     FormView,
     Problem,
     check_form,
+    date_window,
     read_date,
     read_number,
     read_status,
@@ -308,6 +310,8 @@ def read_form(data: bytes, pkg: Package, prov: Provenance, plan: Plan, year: int
     if date_cell is not None:
         made, found = read_date(date_cell, year, pkg.date1904)
         problems.extend(found)
+        if made is not None:
+            problems.extend(date_window(date_cell, made, year, saved_on(prov)))
     general = {k: text(f"chung.{k}") for k in GENERAL_KEYS}
 
     funding: dict[str, float | None] = {}

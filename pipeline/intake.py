@@ -101,8 +101,20 @@ class Submission:
 
     @property
     def made_on(self) -> dt.date:
-        """The date the form counts as made: its ngày lập, else the file's modification date."""
-        return self.contact.date or self.provenance.modified.date()
+        """The date the form counts as made: its ngày lập (but never after the day the file was saved:
+        such a date is a typo, warned as ``ngay-ngoai-khoang``), else the file's modification date."""
+        saved = saved_on(self.provenance)
+        if self.contact.date is None:
+            return self.provenance.modified.date()
+        return min(self.contact.date, saved) if saved else self.contact.date
+
+
+UNKNOWN_TIME = dt.datetime(1970, 1, 1)  # Provenance.modified of bytes that came without a file time
+
+
+def saved_on(prov: Provenance) -> dt.date | None:
+    """The day the file was last saved (its modification time), None when unknown."""
+    return None if prov.modified <= UNKNOWN_TIME else prov.modified.date()
 
 
 @dataclass(frozen=True)
@@ -157,7 +169,7 @@ def is_skipped_name(name: str) -> bool:
 
 def _unread(rel: str) -> Provenance:
     """Provenance of an entry whose bytes were never read."""
-    return Provenance(rel, "", 0, dt.datetime(1970, 1, 1))
+    return Provenance(rel, "", 0, UNKNOWN_TIME)
 
 
 def _file_problem(code: str, message: str, rel: str) -> Problem:
@@ -176,7 +188,7 @@ def read_data(data: bytes, rel: str, plan: Plan, year: int, modified: dt.datetim
     from .form_reader import read_form
     from .xlsx_safety import Rejected, open_package, sniff
 
-    prov = Provenance(rel, hashlib.sha256(data).hexdigest(), len(data), modified or dt.datetime(1970, 1, 1))
+    prov = Provenance(rel, hashlib.sha256(data).hexdigest(), len(data), modified or UNKNOWN_TIME)
     if is_skipped_name(rel.rsplit("/", 1)[-1]):
         return FileResult(prov)
     try:

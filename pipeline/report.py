@@ -157,7 +157,7 @@ def is_optional_missing(plan: Plan, status: UnitStatus) -> bool:
 
 def latest_made(summary: Summary) -> dt.date | None:
     """The latest ngày lập among the forms the report uses (from the inbox, never the clock)."""
-    dates = [s.submission.contact.date for s in summary.statuses
+    dates = [s.submission.made_on for s in summary.statuses
              if s.state in (SUBMITTED, LATE) and s.submission is not None and s.submission.contact.date]  # fmt: skip
     return max(dates) if dates else None
 

@@ -74,6 +74,7 @@ CODES: dict[str, str] = {
     "trang-thai-khong-hop-le": "tình trạng không thuộc danh sách",
     "thieu-thong-tin": "thiếu người lập, điện thoại hoặc ngày lập",
     "ngay-khong-hop-le": "ngày lập không phải ngày hoặc ngoài kỳ báo cáo",
+    "ngay-ngoai-khoang": "(cảnh báo) ngày lập trước 01/01 năm báo cáo (biểu mẫu cũ?) hoặc sau ngày tệp được lưu (gõ nhầm?)",
     "thieu-ket-qua": "(cảnh báo) nhiệm vụ chủ trì đã/đang thực hiện mà chưa ghi kết quả",
     "so-mo-ho": "(cảnh báo) số viết có thể hiểu hai cách; nói rõ đã đọc thế nào",
     "so-qua-lon": "(cảnh báo) số lớn bất thường (trên 1.000.000)",
@@ -292,6 +293,25 @@ def read_date(cell: Cell, year: int, date1904: bool = False) -> tuple[dt.date | 
 def _statuses_by_fold(statuses: tuple[str, ...]) -> dict[str, str]:
     """The folded spelling → the listed status (built once per list, not once per cell)."""
     return {fold(s): s for s in statuses}
+
+
+def date_window(cell: Cell, made: dt.date, year: int, saved: dt.date | None) -> list[Problem]:
+    """(warning) ngày lập outside [1 January of the reporting year, the day the file was saved].
+
+    The file's saved date stands for the day of the run: a form cannot be made after it was last
+    saved, that day is never later than the run, and it comes with the inbox, so the same inbox
+    always gives the same warnings (and outputs). ``saved`` None (unknown) checks the start only.
+    """
+    start = dt.date(year, 1, 1)
+    if made < start:
+        return [problem("ngay-ngoai-khoang", cell, f"«{cell.label}»: ngày lập {made:%d/%m/%Y} trước ngày "
+                        f"{start:%d/%m/%Y} của năm báo cáo {year}: có thể đây là biểu mẫu cũ, hoặc ghi nhầm năm. "
+                        "Hãy kiểm tra lại số liệu và ngày lập.", f"từ {start:%d/%m/%Y}", WARNING)]  # fmt: skip
+    if saved is not None and made > saved:
+        return [problem("ngay-ngoai-khoang", cell, f"«{cell.label}»: ngày lập {made:%d/%m/%Y} sau ngày tệp được lưu "
+                        f"({saved:%d/%m/%Y}): có thể gõ nhầm ngày. Hãy ghi đúng ngày lập biểu.",
+                        f"không sau {saved:%d/%m/%Y}", WARNING)]  # fmt: skip
+    return []
 
 
 def read_status(cell: Cell, item_id: str, lead: bool, statuses: tuple[str, ...]) -> tuple[str, list[Problem]]:

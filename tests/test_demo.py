@@ -147,3 +147,17 @@ def test_demo_again_in_its_folder_starts_afresh_with_the_same_data(demo):
     invoke("demo", str(folder), "--nam", str(YEAR))
     assert file_facts(folder / "inbox") == inbox  # fixed seed, fixed file times; the stray file is gone
     assert report_bytes(folder) == outputs
+
+
+def test_demo_report_is_dated_by_its_latest_form_and_bao_cao_can_set_the_date(demo, tmp_path):
+    folder, result, _, record = demo
+    # xã Bình Thạnh's late form (used) is dated 08/12/2026, after the deadline 05/12/2026
+    assert record["report_date"] == "2026-12-08" and "Ngày của báo cáo: 08/12/2026." in result.output
+    copy = tmp_path / "copy"
+    shutil.copytree(folder, copy)
+    out = invoke("-C", str(copy), "bao-cao", "--nam", str(YEAR), "--ghi-de", "--ngay-bao-cao", "10/12/2026").output
+    assert "Ngày của báo cáo: 10/12/2026." in out
+    again = json.loads((copy / "outbox" / f"bao-cao-{YEAR}" / OUTPUTS[2]).read_text(encoding="utf-8"))
+    assert again["report_date"] == "2026-12-10"
+    bad = CliRunner().invoke(cli, ["-C", str(copy), "bao-cao", "--ngay-bao-cao", "2026-12-10"])
+    assert bad.exit_code == 2 and "không phải ngày dạng ngày/tháng/năm (ví dụ 08/12/2026)" in bad.output

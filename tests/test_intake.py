@@ -487,7 +487,7 @@ def test_identical_copy_in_a_subfolder_is_set_aside_as_identical(kh178: Plan, co
 )
 def test_ngay_lap_after_the_deadline_is_late(kh178: Plan, ws: Workspace, made: dt.date, state: str, late: bool) -> None:
     data = filled_form(kh178, COMMUNE, YEAR, contact={"ngay_lap": made})
-    put(ws.inbox, "x.xlsx", data, dt.datetime(2025, 11, 1, 9, 0))  # the file time does not matter when dated
+    put(ws.inbox, "x.xlsx", data, dt.datetime(2025, 12, 10, 9, 0))  # saved after it was dated: ngày lập counts
     result = read_inbox(ws, kh178, YEAR)
     st = result.statuses[UNIT_IDS.index(COMMUNE)]
     assert (st.state, st.late) == (state, late)
@@ -501,6 +501,38 @@ def test_missing_ngay_lap_falls_back_to_the_file_time(kh178: Plan, ws: Workspace
     assert st.late is late
     assert st.state == HAS_ERRORS  # ngày lập is required
     assert [p.code for p in st.submission.problems] == ["thieu-thong-tin"]
+
+
+@pytest.mark.parametrize(
+    ("made", "saved", "expected"),
+    [
+        (dt.date(2024, 2, 7), dt.datetime(2025, 11, 28, 9), [("ngay-ngoai-khoang", "«Ngày lập biểu (ngày/tháng/năm)»: "
+         "ngày lập 07/02/2024 trước ngày 01/01/2025 của năm báo cáo 2025: có thể đây là biểu mẫu cũ, hoặc ghi nhầm năm. "
+         "Hãy kiểm tra lại số liệu và ngày lập.")]),
+        (dt.date(2025, 12, 20), dt.datetime(2025, 11, 28, 9), [("ngay-ngoai-khoang", "«Ngày lập biểu (ngày/tháng/năm)»: "
+         "ngày lập 20/12/2025 sau ngày tệp được lưu (28/11/2025): có thể gõ nhầm ngày. Hãy ghi đúng ngày lập biểu.")]),
+        (dt.date(2025, 1, 1), dt.datetime(2025, 1, 1, 9), []),
+        (dt.date(2025, 11, 28), dt.datetime(2025, 11, 28, 9), []),
+    ],
+)
+def test_ngay_lap_outside_the_reporting_year_and_the_saved_day_is_a_warning_naming_it(
+    kh178: Plan, ws: Workspace, made: dt.date, saved: dt.datetime, expected: list
+) -> None:
+    put(ws.inbox, "x.xlsx", filled_form(kh178, COMMUNE, YEAR, contact={"ngay_lap": made}), saved)
+    st = read_inbox(ws, kh178, YEAR).statuses[UNIT_IDS.index(COMMUNE)]
+    assert [(p.code, p.message) for p in st.submission.problems] == expected
+    assert all(p.severity == "canh-bao" for p in st.submission.problems) and st.state == SUBMITTED
+    # a typo after the saved day does not make the form late: it counts as made the day it was saved
+    again = read_inbox(ws, kh178, YEAR).statuses[UNIT_IDS.index(COMMUNE)]  # a later run, the same inbox
+    assert again.submission.problems == st.submission.problems
+
+
+def test_whether_the_deadline_day_itself_is_on_time_is_a_config_switch(kh178: Plan, ws: Workspace) -> None:
+    strict = dataclasses.replace(kh178, deadline_inclusive=False)
+    put(ws.inbox, "x.xlsx", filled_form(kh178, COMMUNE, YEAR, contact={"ngay_lap": dt.date(YEAR, 12, 5)}),
+        dt.datetime(YEAR, 12, 5, 16))  # fmt: skip
+    assert read_inbox(ws, kh178, YEAR).statuses[UNIT_IDS.index(COMMUNE)].state == SUBMITTED  # "trước ngày 05/12" = by
+    assert read_inbox(ws, strict, YEAR).statuses[UNIT_IDS.index(COMMUNE)].state == LATE  # = before the 5th
 
 
 # --------------------------------------------------------------------------- the tidy frame

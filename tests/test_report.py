@@ -572,3 +572,24 @@ def test_text_a_unit_typed_like_a_formula_stays_text_in_the_summary_workbook(kh1
     row = next(r for r in wb["Nhiệm vụ"].iter_rows(min_row=2) if r[0].value == "I.2" and r[3].value == "Chủ trì")
     assert row[6].value == '=HYPERLINK("http://x.invalid","bấm vào đây")' and row[6].data_type == "s"
     assert row[8].value == "+1 cán bộ" and row[8].data_type == "s"
+
+
+def test_the_report_is_dated_no_earlier_than_a_form_it_uses_or_as_given(kh178):
+    from pipeline.report import report_date
+
+    late = aggregate(kh178, small_intake(kh178))  # xã Bình Thạnh's form, used, is dated 08/12/2026
+    assert report_date(late) == dt.date(2026, 12, 8)
+    on_time = {k: v for k, v in small_submissions().items() if k != "xa-binh-thanh"}  # all dated 28/11/2026
+    assert report_date(aggregate(kh178, small_intake(kh178, on_time))) == dt.date(2026, 12, 5)  # the deadline
+    given = aggregate(kh178, small_intake(kh178), report_date=dt.date(2026, 12, 15))
+    ctx = build_context(given)
+    assert ctx["ngay_thang"] == "Cao Lãnh, ngày 15 tháng 12 năm 2026"
+    assert run_record(given, ROOT / "config.toml")["report_date"] == "2026-12-15"
+
+
+def test_late_forms_are_described_by_the_configured_deadline_rule(kh178):
+    text = " ".join(build_context(aggregate(kh178, small_intake(kh178)))["tinh_hinh"])
+    assert "1 đơn vị gửi sau ngày 05/12/2026: UBND xã Bình Thạnh" in text
+    strict = dataclasses.replace(kh178, deadline_inclusive=False)
+    text = " ".join(build_context(aggregate(strict, small_intake(strict)))["tinh_hinh"])
+    assert "1 đơn vị gửi từ ngày 05/12/2026 trở đi: UBND xã Bình Thạnh" in text and "sau ngày 05/12" not in text
