@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from pathlib import Path
 
@@ -264,6 +265,8 @@ def test_kiem_tra_table_cuts_neither_a_long_name_nor_a_late_error_status(capsys,
     late_and_wrong = filled_form(plan, "xa-my-hiep", 2026, values={"so_cua_hang_tien_loi": "khoảng 5"},
                                  contact={"ngay_lap": dt.date(2026, 12, 8)})  # fmt: skip
     (workspace / "inbox" / "my-hiep.xlsx").write_bytes(late_and_wrong)
+    saved = dt.datetime(2026, 12, 8, 10).timestamp()  # saved the day it is dated (a later date would be a typo)
+    os.utime(workspace / "inbox" / "my-hiep.xlsx", (saved, saved))
     (workspace / "inbox" / "yte.xlsx").write_bytes(filled_form(plan, "yte", 2026))
     code, out, _ = run(capsys, "kiem-tra", "--nam", "2026", "-C", str(workspace))
     assert code == 0
