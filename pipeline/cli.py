@@ -346,6 +346,22 @@ def lich_su(ctx: click.Context, year: int | None, template: bool, as_xlsx: bool)
         say(f"Đã ghi bảng lịch sử: {write_history_workbook(ws, plan, history, year)}")
 
 
+@cli.command("so-ket", context_settings=CONTEXT)
+@click.option("--giai-doan", "phase", required=True, metavar="NĂM-NĂM", help="Giai đoạn sơ kết, ví dụ 2021-2025.")
+@click.pass_context
+def so_ket(ctx: click.Context, phase: str) -> None:
+    """Báo cáo sơ kết một giai đoạn (Word, thể thức NĐ 30) từ lịch sử các năm."""
+    from .review import parse_phase, write_review
+
+    plan = _ws(ctx).load_plan()
+    start, end = parse_phase(phase, plan)
+    files = write_review(_ws(ctx), plan, start, end)
+    say(f"Đã lập báo cáo sơ kết giai đoạn {start}–{end}:")
+    say(f"  Báo cáo (Word):       {files.docx}")
+    say(f"  Lịch sử (Excel):      {files.xlsx}")
+    say("Mở báo cáo bằng Word, đọc lại, bổ sung đánh giá và phương hướng, ghi số văn bản và ngày ký.")
+
+
 @cli.command("demo", context_settings=CONTEXT)
 @click.argument("folder", required=False, metavar="[THƯ_MỤC]", type=click.Path(file_okay=False, path_type=Path))
 @year_option("Năm báo cáo (mặc định: năm hiện tại, trong thời kỳ của kế hoạch).")

@@ -328,3 +328,82 @@ def test_the_summary_workbook_has_a_history_sheet(three_years: Workspace) -> Non
         (2025, 55, "tăng 5 điểm %", "nhật ký bao-cao"),
         (2026, 60, "tăng 5 điểm %", "báo cáo năm nay"),
     ]
+
+
+# --------------------------------------------------------------------------- the phase review (sơ kết)
+
+
+def test_so_ket_figures_match_the_records(three_years: Workspace, kh178: Plan) -> None:
+    from pipeline.review import build_review_context
+
+    ctx = build_review_context(kh178, load_history(three_years, kh178, 2025), 2021, 2025)
+    rows = {r["stt"]: (r["muc_tieu"], r["ket_qua"], r["danh_gia"]) for r in ctx["chi_tieu"]}
+    assert rows["1"] == ("1 cuộc", "75 cuộc (2025)\ngiảm 3 cuộc so với năm 2024", "Đạt")
+    assert rows["4"] == ("60 %", "55 % (2025)\ntăng 25 điểm % so với năm 2022", "Chưa đạt")
+    assert rows["6"] == ("85 %", "70 % (2025)\ntăng 30 điểm % so với năm 2022", "Chưa đạt")
+    assert rows["9"] == ("—", "Chưa có số liệu", "Không có chỉ tiêu định lượng")
+    assert ctx["cac_nam"] == ["2021", "2022", "2023", "2024", "2025"]
+    assert ctx["chuoi"][5]["gia_tri"] == ["—", "40 %", "50 %", "60 %", "70 %"]
+    units = {r["don_vi"]: r["tinh_trang"] for r in ctx["phu_luc_2"]}
+    assert units["UBND xã Mỹ Hiệp"] == ["—", "—", "—", "Muộn", "Đúng hạn"]
+    assert units["UBND xã Ba Sao"] == ["—", "—", "—", "Đúng hạn", "Chưa nộp"]
+    assert ctx["gui_bao_cao"][:2] == [
+        "Năm 2024: 25/26 đơn vị gửi đúng hạn, 1 gửi muộn, 0 gửi báo cáo có lỗi chưa khắc phục, 0 chưa gửi.",
+        "Năm 2025: 25/26 đơn vị gửi đúng hạn, 0 gửi muộn, 0 gửi báo cáo có lỗi chưa khắc phục, 1 chưa gửi.",
+    ]
+    tasks = {r["stt"]: r["tinh_trang"] for r in ctx["phu_luc_1"]}
+    assert tasks["I.2"] == ["—", "—", "—", "Đã hoàn thành", "Đã hoàn thành"]
+    assert ctx["kinh_phi"] == ["Biểu mẫu các năm trong giai đoạn chưa thu thập số liệu kinh phí thực hiện nên báo "
+                               "cáo chưa tổng hợp kinh phí theo năm."]  # fmt: skip
+
+
+def test_so_ket_template_is_what_the_tool_builds_and_every_variable_is_in_the_context(
+    three_years: Workspace, kh178: Plan
+) -> None:
+    import importlib.util
+
+    from docxtpl import DocxTemplate
+
+    from pipeline.report import jinja_filters
+    from pipeline.report_docx import make_env
+    from pipeline.review import build_review_context
+
+    spec = importlib.util.spec_from_file_location("make_review_template", ROOT / "tools" / "make_review_template.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    built, committed = zipfile.ZipFile(io.BytesIO(module.build())), zipfile.ZipFile(ROOT / "templates" / "so-ket.docx")
+    for part in ("word/document.xml", "word/styles.xml"):
+        assert built.read(part) == committed.read(part), f"{part}: chạy lại tools/make_review_template.py"
+    names = DocxTemplate(str(ROOT / "templates" / "so-ket.docx")).get_undeclared_template_variables(
+        jinja_env=make_env(jinja_filters()))
+    ctx = build_review_context(kh178, load_history(three_years, kh178, 2025), 2021, 2025)
+    assert {"trich_yeu", "chi_tieu", "chuoi", "phu_luc_1", "phu_luc_2", "ky_ho_ten"} <= names <= set(ctx)
+
+
+def test_so_ket_writes_an_nd30_review_with_stable_bytes(three_years: Workspace, libreoffice, tmp_path: Path) -> None:  # noqa: ANN001
+    import subprocess
+
+    assert main(["-C", str(three_years.root), "so-ket", "--giai-doan", "2021-2025"]) == 0
+    path = three_years.outbox / "so-ket-2021-2025" / "so-ket-2021-2025.docx"
+    first = path.read_bytes()
+    assert main(["-C", str(three_years.root), "so-ket", "--giai-doan", "2021-2025"]) == 0
+    assert path.read_bytes() == first
+    pdf = libreoffice(path, "pdf", tmp_path)
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True)
+                    .stdout.split())  # fmt: skip
+    for part in ("ỦY BAN NHÂN DÂN HUYỆN CAO LÃNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                 "/BC-UBND", "Cao Lãnh, ngày 05 tháng 12 năm 2025", "BÁO CÁO",
+                 "Sơ kết giai đoạn 2021–2025 thực hiện Kế hoạch số 178/KH-UBND", "I. KẾT QUẢ THỰC HIỆN GIAI ĐOẠN",
+                 "II. ĐÁNH GIÁ CHUNG", "III. PHƯƠNG HƯỚNG", "Nơi nhận:", "TM. ỦY BAN NHÂN DÂN", "PHÓ CHỦ TỊCH",
+                 "Nguyễn Minh Tuấn", "Phụ lục I", "Phụ lục II", "70 % (2025)"):  # fmt: skip
+        assert part in text, part
+
+
+def test_so_ket_refuses_a_phase_outside_the_plan_and_a_phase_without_history(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    ws = init_workspace(tmp_path / "ws", ROOT)
+    assert main(["-C", str(ws.root), "so-ket", "--giai-doan", "2019-2025"]) == 1
+    assert capsys.readouterr().err == (
+        "Lỗi: --giai-doan: giai đoạn 2019–2025 nằm ngoài thời kỳ của kế hoạch (2021–2030).\n"
+    )
+    assert main(["-C", str(ws.root), "so-ket", "--giai-doan", "2021-2025"]) == 1
+    assert "chưa lập được báo cáo sơ kết" in capsys.readouterr().err
