@@ -350,7 +350,7 @@ def lich_su(ctx: click.Context, year: int | None, template: bool, as_xlsx: bool)
 @click.option("--giai-doan", "phase", required=True, metavar="NĂM-NĂM", help="Giai đoạn sơ kết, ví dụ 2021-2025.")
 @click.pass_context
 def so_ket(ctx: click.Context, phase: str) -> None:
-    """Báo cáo sơ kết một giai đoạn (Word, thể thức NĐ 30) từ lịch sử các năm."""
+    """Báo cáo sơ kết một giai đoạn (Word) từ lịch sử các năm."""
     from .review import parse_phase, write_review
 
     plan = _ws(ctx).load_plan()
