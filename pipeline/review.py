@@ -203,7 +203,7 @@ def build_review_context(plan: Plan, history: History, start: int, end: int) -> 
         points = series(plan, history, ind, end)
         values = tuple((p.year, round(float(p.value), 6)) for p in points if p.value is not None and p.year >= start)
         if values:
-            chart_rows.append((f"{i}. {ind.text.split(':')[0]}", values, tuple(milestone_path(ind, points))))
+            chart_rows.append((f"{i}. {ind.text.split(':')[0]}", values, tuple(milestone_path(plan, ind, points))))
     recipients = [r.rstrip(" ;.") for r in plan.recipients]
     bases = [b if b.lower().startswith("căn cứ") else f"Căn cứ {b}" for b in plan.bases]
     phase = f"{start}–{end}"

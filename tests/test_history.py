@@ -338,7 +338,7 @@ def test_so_ket_figures_match_the_records(three_years: Workspace, kh178: Plan) -
 
     ctx = build_review_context(kh178, load_history(three_years, kh178, 2025), 2021, 2025)
     rows = {r["stt"]: (r["muc_tieu"], r["ket_qua"], r["danh_gia"]) for r in ctx["chi_tieu"]}
-    assert rows["1"] == ("1 cuộc", "75 cuộc (2025)\ngiảm 3 cuộc so với năm 2024", "Đạt")
+    assert rows["1"] == ("1 cuộc", "90 cuộc (2025)\ngiảm 3 cuộc so với năm 2024", "Đạt")
     assert rows["4"] == ("60 %", "55 % (2025)\ntăng 25 điểm % so với năm 2022", "Chưa đạt")
     assert rows["6"] == ("85 %", "70 % (2025)\ntăng 30 điểm % so với năm 2022", "Chưa đạt")
     assert rows["9"] == ("—", "Chưa có số liệu", "Không có chỉ tiêu định lượng")
@@ -348,8 +348,8 @@ def test_so_ket_figures_match_the_records(three_years: Workspace, kh178: Plan) -
     assert units["UBND xã Mỹ Hiệp"] == ["—", "—", "—", "Muộn", "Đúng hạn"]
     assert units["UBND xã Ba Sao"] == ["—", "—", "—", "Đúng hạn", "Chưa nộp"]
     assert ctx["gui_bao_cao"][:2] == [
-        "Năm 2024: 25/26 đơn vị gửi đúng hạn, 1 gửi muộn, 0 gửi báo cáo có lỗi chưa khắc phục, 0 chưa gửi.",
-        "Năm 2025: 25/26 đơn vị gửi đúng hạn, 0 gửi muộn, 0 gửi báo cáo có lỗi chưa khắc phục, 1 chưa gửi.",
+        "Năm 2024: 30/31 đơn vị gửi đúng hạn, 1 gửi muộn, 0 gửi báo cáo có lỗi chưa khắc phục, 0 chưa gửi.",
+        "Năm 2025: 30/31 đơn vị gửi đúng hạn, 0 gửi muộn, 0 gửi báo cáo có lỗi chưa khắc phục, 1 chưa gửi.",
     ]
     tasks = {r["stt"]: r["tinh_trang"] for r in ctx["phu_luc_1"]}
     assert tasks["I.2"] == ["—", "—", "—", "Đã hoàn thành", "Đã hoàn thành"]
