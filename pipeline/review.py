@@ -269,8 +269,9 @@ def review_template(ws: Workspace) -> Path:
 
 
 def write_review(ws: Workspace, plan: Plan, start: int, end: int) -> ReviewFiles:
-    """outbox/so-ket-<start>-<end>/: the review (.docx) and the history table (.xlsx)."""
-    from .ooxml import atomic_write
+    """outbox/so-ket-<start>-<end>/: the review (.docx) and the history table (.xlsx), written as one set
+    under the workspace lock (``outbox.write_set``)."""
+    from .outbox import write_set
     from .report import render_context
     from .summary_xlsx import build_history_workbook
 
@@ -282,5 +283,6 @@ def write_review(ws: Workspace, plan: Plan, start: int, end: int) -> ReviewFiles
     folder = ws.outbox / f"so-ket-{start}-{end}"
     docx = render_context(review_template(ws), build_review_context(plan, history, start, end), stamp)
     xlsx = build_history_workbook(plan, history, end, stamp)
-    return ReviewFiles(atomic_write(folder / f"so-ket-{start}-{end}.docx", docx),
-                       atomic_write(folder / f"lich-su-{start}-{end}.xlsx", xlsx))  # fmt: skip
+    docx_path, xlsx_path = write_set(ws, folder, [(f"so-ket-{start}-{end}.docx", docx),
+                                                  (f"lich-su-{start}-{end}.xlsx", xlsx)])  # fmt: skip
+    return ReviewFiles(docx_path, xlsx_path)
