@@ -68,7 +68,7 @@ class YearHistory:
     indicators: dict[str, IndicatorYear]
     units: dict[str, str] = field(default_factory=dict)  # unit id → SUBMITTED | LATE | HAS_ERRORS | MISSING
     tasks: dict[str, tuple[bool, bool, str]] = field(default_factory=dict)  # item → (active, reported, status)
-    funding: float | None = None  # total funding of the year when the record carries it (see ``_funding``)
+    funding: FundingYear | None = None  # when the year's run record carries funding
 
 
 @dataclass(frozen=True)
@@ -120,10 +120,27 @@ def _number(v: object) -> float | None:
     return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
 
 
-def _funding(record: dict[str, Any]) -> float | None:
-    """Hook for funding per year: a record carrying ``{"funding": {"total": <number>}}`` (not written yet)."""
-    funding = record.get("funding")
-    return _number(funding.get("total")) if isinstance(funding, dict) else None
+@dataclass(frozen=True)
+class FundingYear:
+    """Funding of one year as its run record gives it (triệu đồng)."""
+
+    total: float | None
+    state_budget: float | None
+    other_sources: float | None
+    units: int  # units that reported funding
+    expected: int | None  # units asked
+
+
+def _funding(record: dict[str, Any]) -> FundingYear | None:
+    """The record's ``funding`` (written since forms ask it); None for older records or none reported."""
+    f = record.get("funding")
+    if not isinstance(f, dict) or _number(f.get("total")) is None:
+        return None
+    by_unit = f.get("by_unit")
+    expected = f.get("expected_units")
+    return FundingYear(_number(f.get("total")), _number(f.get("state_budget")), _number(f.get("other_sources")),
+                       len(by_unit) if isinstance(by_unit, dict) else 0,
+                       expected if isinstance(expected, int) else None)  # fmt: skip
 
 
 def year_from_record(plan: Plan, record: dict[str, Any], file: str) -> YearHistory:

@@ -146,15 +146,23 @@ def _task_summary(plan: Plan, history: History, years: list[int]) -> list[str]:
 
 
 def _funding(history: History, years: list[int]) -> list[str]:
-    from .report import so_vn
+    """Funding per year from the run records that carry it (triệu đồng), and the phase's total."""
+    from .report import so_lieu
 
-    known = [(y, history.years[y].funding) for y in years if y in history.years and history.years[y].funding is not None]
+    known = [(y, f) for y in years if (yh := history.get(y)) is not None and (f := yh.funding) is not None]
     if not known:
-        return ["Biểu mẫu các năm trong giai đoạn chưa thu thập số liệu kinh phí thực hiện nên báo cáo chưa tổng "
-                "hợp kinh phí theo năm."]  # fmt: skip
-    parts = [f"năm {y}: {so_vn(v)} đồng" for y, v in known]
-    return [f"Kinh phí thực hiện theo báo cáo của các đơn vị: {'; '.join(parts)}; tổng cộng "
-            f"{so_vn(sum(v for _, v in known))} đồng."]  # fmt: skip
+        return ["Các năm trong giai đoạn chưa có số liệu kinh phí thực hiện (nhật ký báo cáo các năm đó không có "
+                "mục kinh phí) nên báo cáo chưa tổng hợp kinh phí theo năm."]  # fmt: skip
+    out = []
+    for y, f in known:
+        units = f" ({f.units}/{f.expected} đơn vị báo cáo)" if f.expected else ""
+        out.append(f"Năm {y}: {so_lieu(f.total)} triệu đồng, trong đó ngân sách nhà nước {so_lieu(f.state_budget)} "
+                   f"triệu đồng, nguồn huy động hợp pháp khác {so_lieu(f.other_sources)} triệu đồng{units}.")  # fmt: skip
+    total = sum(f.total or 0 for _, f in known)
+    absent = [y for y in years if y not in {y for y, _ in known}]
+    tail = f" (chưa có số liệu kinh phí các năm {', '.join(map(str, absent))})" if absent else ""
+    out.append(f"Tổng kinh phí đã báo cáo trong giai đoạn: {so_lieu(total)} triệu đồng{tail}.")
+    return out
 
 
 def _submissions(plan: Plan, history: History, years: list[int]) -> list[str]:

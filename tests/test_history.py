@@ -353,8 +353,14 @@ def test_so_ket_figures_match_the_records(three_years: Workspace, kh178: Plan) -
     ]
     tasks = {r["stt"]: r["tinh_trang"] for r in ctx["phu_luc_1"]}
     assert tasks["I.2"] == ["—", "—", "—", "Đã hoàn thành", "Đã hoàn thành"]
-    assert ctx["kinh_phi"] == ["Biểu mẫu các năm trong giai đoạn chưa thu thập số liệu kinh phí thực hiện nên báo "
-                               "cáo chưa tổng hợp kinh phí theo năm."]  # fmt: skip
+    assert ctx["kinh_phi"] == [
+        "Năm 2024: 542,5 triệu đồng, trong đó ngân sách nhà nước 480,5 triệu đồng, nguồn huy động hợp pháp khác 62 "
+        "triệu đồng (31/31 đơn vị báo cáo).",
+        "Năm 2025: 525 triệu đồng, trong đó ngân sách nhà nước 465 triệu đồng, nguồn huy động hợp pháp khác 60 triệu "
+        "đồng (30/31 đơn vị báo cáo).",
+        "Tổng kinh phí đã báo cáo trong giai đoạn: 1.067,5 triệu đồng (chưa có số liệu kinh phí các năm 2021, 2022, "
+        "2023).",
+    ]
 
 
 def test_so_ket_template_is_what_the_tool_builds_and_every_variable_is_in_the_context(
