@@ -1,10 +1,12 @@
 # make demo — tạo .venv, cài đặt và chạy thử trọn quy trình trên dữ liệu mẫu (thư mục demo/)
 # make test — tạo .venv, cài đặt kèm công cụ kiểm thử và chạy toàn bộ kiểm thử
+# make exe — dựng chương trình một tệp dist/baocao bằng PyInstaller (cấu hình và mẫu báo cáo nằm trong)
+# make exe-check — dựng dist/baocao rồi chạy thử nó một mình trên PATH trống (CI chạy sau make test)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean exe exe-check
 
 demo: $(VENV)/.installed
 	$(BIN)/baocao demo
@@ -15,6 +17,13 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
+
+exe: $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e '.[exe]'
+	$(BIN)/python tools/build_exe.py
+
+exe-check: $(VENV)/.installed-test
+	sh tools/check_exe.sh
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,4 +36,4 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	touch $@
 
 clean:
-	rm -rf $(VENV) demo .pytest_cache .ruff_cache
+	rm -rf $(VENV) demo .pytest_cache .ruff_cache build dist

@@ -20,5 +20,13 @@ def test_the_first_two_commands_are_make_demo_and_make_test():
     first_block = README.split("```sh", 1)[1].split("```", 1)[0]
     commands = [line.split("#")[0].strip() for line in first_block.strip().splitlines()]
     assert commands == ["make demo", "make test"]
+
+
+
+def test_ci_runs_the_readme_test_command_then_checks_the_one_file_program():
+    """CI ends with `make test` (the README's command) and then `make exe-check`, which builds the
+    PyInstaller program the README offers as the one download and runs it alone on a clean PATH."""
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert ci.strip().endswith("make test")
+    commands = [line.strip() for line in ci.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    assert commands[-2:] == ["make test", "make exe-check"]
+    assert "`make exe`" in README and "tools/build_exe.py" in README
