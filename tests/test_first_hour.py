@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -295,3 +298,27 @@ def test_kiem_tra_table_cuts_neither_a_long_name_nor_a_late_error_status(capsys,
         "     Đồng Tháp (đơn vị thí điểm)",
         " 22  UBND xã Mỹ Hội                                    Chưa nộp       —",
     ]
+
+
+def test_a_wheel_carries_the_config_and_templates_that_khoi_tao_hands_out(capsys, tmp_path):
+    """Installed from a wheel (no repository around), khoi-tao finds pipeline/_default inside the package."""
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(ROOT), "-w", str(tmp_path)],
+                           capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert built.returncode == 0, built.stderr[-2000:]
+    (wheel,) = tmp_path.glob("baocao-*.whl")
+    unpacked = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as z:
+        z.extractall(unpacked)
+    for name in ("config.toml", "templates/bao-cao.docx", "templates/README.md"):
+        assert (unpacked / "pipeline" / "_default" / name).read_bytes() == (ROOT / name).read_bytes()
+    proc = subprocess.run(
+        [sys.executable, "-c", "import sys, pipeline.cli, pipeline.workspace as w; print(w.bundled_defaults(), "
+         "file=sys.stderr); sys.exit(pipeline.cli.main(['khoi-tao', 'lv']))"],
+        cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(unpacked)), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert (proc.returncode, proc.stderr) == (0, f"{unpacked / 'pipeline' / '_default'}\n")
+    assert proc.stdout.splitlines()[:2] == [
+        "Đã tạo thư mục làm việc lv cho Kế hoạch số 178/KH-UBND (KH178-2021):",
+        "  config.toml    kế hoạch đi kèm chương trình",
+    ]
+    assert (tmp_path / "lv" / "config.toml").read_bytes() == (ROOT / "config.toml").read_bytes()
