@@ -197,6 +197,12 @@ def test_a_folder_without_config_points_to_khoi_tao(capsys, tmp_path):
             "`baocao khoi-tao`, hoặc chạy lệnh trong thư mục làm việc đã có (hay chỉ ra bằng -C THƯ_MỤC).\n"))
 
 
+def test_a_missing_working_folder_points_to_khoi_tao(capsys, tmp_path):
+    assert run(capsys, "ke-hoach", "-C", str(tmp_path / "chua-co")) == (1, "", (
+        f"Lỗi: Không tìm thấy thư mục làm việc {tmp_path / 'chua-co'}. "
+        f"Tạo mới bằng `baocao khoi-tao {tmp_path / 'chua-co'}`.\n"))
+
+
 def test_the_bundled_defaults_are_the_repository_files_in_a_checkout():
     assert bundled_defaults() == ROOT
     assert load_plan(bundled_defaults() / "config.toml").id == "KH178-2021"
