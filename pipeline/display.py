@@ -198,7 +198,7 @@ def describe_report(summary: Summary, files: ReportFiles) -> str:
 
 def describe_history(plan: Plan, history: History, year: int) -> str:
     """``baocao lich-su``: per indicator, each year from the plan's first to ``year``."""
-    from .history import SOURCE_LABELS, series
+    from .history import SOURCE_LABELS, no_data_label, series
 
     sources: dict[str, list[int]] = {}
     for y, h in history.years.items():
@@ -207,15 +207,17 @@ def describe_history(plan: Plan, history: History, year: int) -> str:
     out = [f"LỊCH SỬ CÁC CHỈ TIÊU {plan.start_year}–{year} — Kế hoạch số {plan.number}", f"Nguồn: {found}.", ""]
     for i, ind in enumerate(plan.indicators, 1):
         out.append(f"{i:>2}. {_pad(ind.text, 96).rstrip()}")
-        out.append(f"      {'Năm':<6}{'Kết quả':<14}{'Mục tiêu':<16}{'Đánh giá':<30}Đơn vị đã báo cáo")
+        out.append(f"      {'Năm':<6}{'Kết quả':<14}{'Cần đạt':<10}{'Mốc mục tiêu':<16}{'Đánh giá':<27}Đơn vị đã báo cáo")
         for p in series(plan, history, ind, year):
+            need = _level(ind, p.required) if p.source or ind.active_in(p.year) else "—"
             if not p.source:
-                out.append(f"      {p.year:<6}{'—':<14}{_goal(ind, p.target):<16}{'Chưa có số liệu':<30}—")
+                out.append(f"      {p.year:<6}{'—':<14}{need:<10}{_goal(ind, p.target):<16}"
+                           f"{_pad(no_data_label(ind, p.year), 26)} —")
                 continue
             value = phan_tram(p.value) if ind.is_percent else (
                 f"{so_lieu(p.value)} {ind.unit_of_measure}" if p.value is not None else "—")  # fmt: skip
             units = f"{p.reported}/{p.expected}" if p.reported is not None and p.expected else "không rõ"
-            out.append(f"      {p.year:<6}{_pad(value, 13)} {_goal(ind, p.target):<16}{_pad(p.label, 29)} {units}")
+            out.append(f"      {p.year:<6}{_pad(value, 13)} {need:<10}{_goal(ind, p.target):<16}{_pad(p.label, 26)} {units}")
     if history.notes:
         out += ["", "Lưu ý:"] + [f"  - {n}" for n in history.notes]
     if history.refused:
@@ -223,6 +225,13 @@ def describe_history(plan: Plan, history: History, year: int) -> str:
     if history.problems:
         out += ["", "Lỗi và cảnh báo trong sổ số liệu lịch sử:"] + [f"  {p.text()}" for p in history.problems]
     return "\n".join(out)
+
+
+def _level(ind: Indicator, level: float | None) -> str:
+    """The level required in a year: "≈55 %" on a path (rounded like the report), "—" when none."""
+    if level is None:
+        return "—"
+    return phan_tram(level) if ind.is_percent else f"{so_lieu(level)} {ind.unit_of_measure}"
 
 
 def _goal(ind: Indicator, target: Milestone | None) -> str:

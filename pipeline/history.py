@@ -272,6 +272,7 @@ class Point:
     reported: int | None
     expected: int | None
     source: str  # RECORD | WORKBOOK | CURRENT | "" (no data for the year)
+    required: float | None = None  # the level required this year: on the path, or the milestone's
 
     @property
     def label(self) -> str:
@@ -279,16 +280,18 @@ class Point:
 
 
 def verdict(plan: Plan, ind: Indicator, year: int, value: float | None, reported: int | None,
-            expected: int | None, earlier: dict[int, float] | None = None) -> tuple[str, Milestone | None]:  # fmt: skip
+            expected: int | None, earlier: dict[int, float] | None = None
+            ) -> tuple[str, Milestone | None, float | None]:  # fmt: skip
     """The verdict of ``value`` in ``year`` and the milestone it aims at — the yearly report's rule
     (``aggregate.judge`` with the plan's progress rule and minimum coverage; ``earlier``: year → value
-    of the years before, for the start of a path); unknown coverage (typed totals) is not checked."""
+    of the years before, for the start of a path) and the level required in the year; unknown coverage
+    (typed totals) is not checked."""
     j = judge(value, ind, year, baseline_for(plan, ind, year, earlier), plan.progress_rule)
     status = j.status
     if status not in (NO_TARGET, NO_DATA) and reported is not None and expected:
         if reported / expected + 1e-9 < plan.min_coverage:
             status = NO_DATA
-    return status, j.target
+    return status, j.target, j.required
 
 
 def series(plan: Plan, history: History, ind: Indicator, until: int) -> list[Point]:
@@ -299,11 +302,11 @@ def series(plan: Plan, history: History, ind: Indicator, until: int) -> list[Poi
         yh = history.get(year)
         iy = yh.indicators.get(ind.id) if yh else None
         if iy is None:
-            _, target = verdict(plan, ind, year, None, None, None, earlier)
-            out.append(Point(year, None, target, NO_TARGET if target is None else NO_DATA, None, None, ""))
+            _, target, required = verdict(plan, ind, year, None, None, None, earlier)
+            out.append(Point(year, None, target, NO_TARGET if target is None else NO_DATA, None, None, "", required))
             continue
-        status, target = verdict(plan, ind, year, iy.value, iy.reported, iy.expected, earlier)
-        out.append(Point(year, iy.value, target, status, iy.reported, iy.expected, yh.source if yh else ""))
+        status, target, required = verdict(plan, ind, year, iy.value, iy.reported, iy.expected, earlier)
+        out.append(Point(year, iy.value, target, status, iy.reported, iy.expected, yh.source if yh else "", required))
         if iy.value is not None:
             earlier[year] = iy.value
     return out
@@ -334,8 +337,13 @@ def submission_states() -> tuple[str, ...]:
 
 
 HISTORY_HEADERS = (("STT", 5), ("Chỉ tiêu", 50), ("Năm", 7), ("Kết quả", 12), ("Đơn vị tính", 10),
-                   ("Mục tiêu áp dụng", 12), ("Năm mốc", 8), ("Đánh giá", 16), ("Số đơn vị đã báo cáo", 10),
+                   ("Mức cần đạt trong năm", 12), ("Mốc mục tiêu", 12), ("Năm mốc", 8), ("Đánh giá", 16), ("Số đơn vị đã báo cáo", 10),
                    ("Số đơn vị phải báo cáo", 10), ("Thay đổi so với năm trước", 18), ("Nguồn số liệu", 18))  # fmt: skip
+
+
+def no_data_label(ind: Indicator, year: int) -> str:
+    """What a year without figures says: outside the indicator's phases, or simply no data."""
+    return "Chưa có số liệu" if ind.active_in(year) else f"Ngoài giai đoạn {ind.period}"
 
 
 def table_rows(plan: Plan, history: History, until: int) -> list[list[Any]]:
@@ -348,8 +356,8 @@ def table_rows(plan: Plan, history: History, until: int) -> list[list[Any]]:
             value = None if p.value is None else round(p.value, 6)
             rows.append([
                 n, ind.text, p.year, value, "%" if ind.is_percent else ind.unit_of_measure,
-                p.target.value if p.target else None, p.target.year if p.target else None,
-                p.label if p.source else "Chưa có số liệu", p.reported, p.expected, change(ind, before, p.value),
+                None if p.required is None else round(p.required, 6), p.target.value if p.target else None, p.target.year if p.target else None,
+                p.label if p.source else no_data_label(ind, p.year), p.reported, p.expected, change(ind, before, p.value),
                 SOURCE_LABELS.get(p.source, ""),
             ])  # fmt: skip
             before = p.value

@@ -217,9 +217,9 @@ def _history_sheet(wb: xlsxwriter.Workbook, fx: _Formats, plan: Plan, history: H
     cells = {}
     for r, row in enumerate(rows, 2):
         if row[4] == "%":
-            cells[(r, 4)] = cells[(r, 6)] = PERCENT
-    _sheet(wb, fx, "Lịch sử", HISTORY_HEADERS, rows, {1: COUNT, 3: "0", 4: DECIMAL, 6: DECIMAL, 7: "0", 9: COUNT,
-                                                      10: COUNT}, cells)  # fmt: skip
+            cells[(r, 4)] = cells[(r, 6)] = cells[(r, 7)] = PERCENT
+    _sheet(wb, fx, "Lịch sử", HISTORY_HEADERS, rows, {1: COUNT, 3: "0", 4: DECIMAL, 6: DECIMAL, 7: DECIMAL, 8: "0",
+                                                      10: COUNT, 11: COUNT}, cells)  # fmt: skip
 
 
 def build_history_workbook(plan: Plan, history: History, until: int, stamp: dt.datetime) -> bytes:

@@ -163,28 +163,30 @@ def test_lich_su_prints_each_year_with_its_source(three_years: Workspace, capsys
     assert "Nguồn: số liệu lịch sử: 2022, 2023; nhật ký bao-cao: 2024, 2025, 2026." in out
     block = out.split(" 6. Cửa hàng tiện lợi")[1].split(" 7. ")[0].splitlines()[1:]
     assert [line.split() for line in block] == [
-        ["Năm", "Kết", "quả", "Mục", "tiêu", "Đánh", "giá", "Đơn", "vị", "đã", "báo", "cáo"],
-        ["2021", "—", "85", "%", "(2025)", "Chưa", "có", "số", "liệu", "—"],
-        ["2022", "40", "%", "85", "%", "(2025)", "Chưa", "đánh", "giá", "tiến", "độ", "không", "rõ"],
-        ["2023", "50", "%", "85", "%", "(2025)", "Chậm", "tiến", "độ", "18/18"],
-        ["2024", "60", "%", "85", "%", "(2025)", "Chậm", "tiến", "độ", "18/18"],
-        ["2025", "70", "%", "85", "%", "(2025)", "Chưa", "đạt", "17/18"],
-        ["2026", "80", "%", "100", "%", "(2030)", "Chậm", "tiến", "độ", "18/18"],
+        ["Năm", "Kết", "quả", "Cần", "đạt", "Mốc", "mục", "tiêu", "Đánh", "giá", "Đơn", "vị", "đã", "báo", "cáo"],
+        ["2021", "—", "—", "85", "%", "(2025)", "Chưa", "có", "số", "liệu", "—"],
+        ["2022", "40", "%", "—", "85", "%", "(2025)", "Chưa", "đánh", "giá", "tiến", "độ", "không", "rõ"],
+        ["2023", "50", "%", "55", "%", "85", "%", "(2025)", "Chậm", "tiến", "độ", "18/18"],
+        ["2024", "60", "%", "70", "%", "85", "%", "(2025)", "Chậm", "tiến", "độ", "18/18"],
+        ["2025", "70", "%", "85", "%", "85", "%", "(2025)", "Chưa", "đạt", "17/18"],
+        ["2026", "80", "%", "88", "%", "100", "%", "(2030)", "Chậm", "tiến", "độ", "18/18"],
     ]
+    session = out.split(" 1. Tổ chức tuyên truyền")[1].split(" 2. ")[0].splitlines()[-1].split()
+    assert session == ["2026", "—", "—", "1", "cuộc", "(2025)", "Ngoài", "giai", "đoạn", "2021–2025", "—"]
 
 
 def test_lich_su_xlsx_writes_the_same_table(three_years: Workspace, kh178: Plan) -> None:
     assert main(["-C", str(three_years.root), "lich-su", "--nam", "2026", "--xlsx"]) == 0
     wb = open_form(three_years.history_workbook(2026).read_bytes())
     rows = [[c.value for c in r] for r in wb["Lịch sử"].iter_rows(min_row=2)]
-    shops = [(r[2], r[3], r[5], r[7], r[8], r[10]) for r in rows if r[1].startswith("Cửa hàng tiện lợi")]
+    shops = [(r[2], r[3], r[5], r[6], r[8], r[9], r[11]) for r in rows if r[1].startswith("Cửa hàng tiện lợi")]
     assert shops == [
-        (2021, None, 85, "Chưa có số liệu", None, None),
-        (2022, 40, 85, "Chưa đánh giá tiến độ", None, None),
-        (2023, 50, 85, "Chậm tiến độ", 18, "tăng 10 điểm %"),
-        (2024, 60, 85, "Chậm tiến độ", 18, "tăng 10 điểm %"),
-        (2025, 70, 85, "Chưa đạt", 17, "tăng 10 điểm %"),
-        (2026, 80, 100, "Chậm tiến độ", 18, "tăng 10 điểm %"),
+        (2021, None, None, 85, "Chưa có số liệu", None, None),
+        (2022, 40, None, 85, "Chưa đánh giá tiến độ", None, None),
+        (2023, 50, 55, 85, "Chậm tiến độ", 18, "tăng 10 điểm %"),
+        (2024, 60, 70, 85, "Chậm tiến độ", 18, "tăng 10 điểm %"),
+        (2025, 70, 85, 85, "Chưa đạt", 17, "tăng 10 điểm %"),
+        (2026, 80, 88, 100, "Chậm tiến độ", 18, "tăng 10 điểm %"),
     ]
 
 
@@ -318,7 +320,7 @@ def test_with_no_history_the_report_says_so_once_and_shows_no_empty_column(tmp_p
 def test_the_summary_workbook_has_a_history_sheet(three_years: Workspace) -> None:
     wb = open_form((three_years.report_dir(2026) / "tong-hop-2026.xlsx").read_bytes())
     rows = [[c.value for c in r] for r in wb["Lịch sử"].iter_rows(min_row=2)]
-    bags = [(r[2], r[3], r[10], r[11]) for r in rows if r[1].startswith("Giảm thiểu túi nhựa khó phân hủy được sử "
+    bags = [(r[2], r[3], r[11], r[12]) for r in rows if r[1].startswith("Giảm thiểu túi nhựa khó phân hủy được sử "
                                                                           "dụng đối với chợ đạt")]  # fmt: skip
     assert bags == [
         (2021, None, None, None),
