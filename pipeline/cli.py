@@ -310,12 +310,17 @@ def bao_cao(ctx: click.Context, year: int | None, overwrite: bool, report_date: 
 
 def _report(ctx: click.Context, plan: Plan, result, overwrite: bool, report_date: dt.date | None = None):  # noqa: ANN001, ANN202
     from .aggregate import aggregate
-    from .display import describe_report
+    from .display import describe_report, history_issues
+    from .history import load_history
     from .report import write_report
 
     summary = aggregate(plan, result, report_date)
     files = write_report(_ws(ctx), summary, overwrite=overwrite, rejected=result.rejected)
     say(describe_report(summary, files))
+    issues = history_issues(load_history(_ws(ctx), plan, summary.year - 1))
+    if issues:
+        say("")
+        say(issues)
     return files
 
 

@@ -218,12 +218,21 @@ def describe_history(plan: Plan, history: History, year: int) -> str:
                 f"{so_lieu(p.value)} {ind.unit_of_measure}" if p.value is not None else "—")  # fmt: skip
             units = f"{p.reported}/{p.expected}" if p.reported is not None and p.expected else "không rõ"
             out.append(f"      {p.year:<6}{_pad(value, 13)} {need:<10}{_goal(ind, p.target):<16}{_pad(p.label, 26)} {units}")
+    issues = history_issues(history)
+    return "\n".join(out + ["", issues] if issues else out)
+
+
+def history_issues(history: History) -> str:
+    """What the clerk must know about the history used: records preferred over a workbook, workbooks
+    refused (by name), findings in them by cell; "" when there is nothing to say."""
+    out: list[str] = []
     if history.notes:
-        out += ["", "Lưu ý:"] + [f"  - {n}" for n in history.notes]
+        out += ["Lưu ý về số liệu lịch sử:"] + [f"  - {n}" for n in history.notes]
     if history.refused:
-        out += ["", "Tệp trong lich-su/ không đọc:"] + [f"  - {p.file}: [{p.code}] {p.message}" for p in history.refused]
+        out += ["Tệp trong lich-su/ không đọc:"] + [f"  - {p.file}: [{p.code}] {p.message}" for p in history.refused]
     if history.problems:
-        out += ["", "Lỗi và cảnh báo trong sổ số liệu lịch sử:"] + [f"  {p.text()}" for p in history.problems]
+        out += ["Lỗi và cảnh báo trong sổ số liệu lịch sử (sổ còn lỗi thì chưa dùng):"]
+        out += [f"  {p.text()}" for p in history.problems]
     return "\n".join(out)
 
 

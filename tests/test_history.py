@@ -415,3 +415,14 @@ def test_so_ket_refuses_a_phase_outside_the_plan_and_a_phase_without_history(tmp
     )
     assert main(["-C", str(ws.root), "so-ket", "--giai-doan", "2021-2025"]) == 1
     assert "chưa lập được báo cáo sơ kết" in capsys.readouterr().err
+
+
+def test_bao_cao_names_a_refused_history_workbook(tmp_path: Path, kh178: Plan, capsys) -> None:  # noqa: ANN001
+    ws = init_workspace(tmp_path / "ws", ROOT)
+    ws.history_dir.mkdir()
+    (ws.history_dir / "lich-su-doc-hai.xlsx").write_bytes(_with_doctype(history_workbook(kh178)))
+    ws.inbox.mkdir(exist_ok=True)
+    (ws.inbox / "ktht.xlsx").write_bytes(filled_form(kh178, "ktht", 2024))
+    assert main(["-C", str(ws.root), "bao-cao", "--nam", "2024"]) == 0
+    tail = capsys.readouterr().out.split("Tệp trong lich-su/ không đọc:\n", 1)[1].splitlines()
+    assert tail[0].startswith("  - lich-su-doc-hai.xlsx: [xml-nguy-hiem] Thành phần «xl/workbook.xml»")
