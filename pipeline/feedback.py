@@ -2,7 +2,8 @@
 
 ``outbox/phan-hoi-<year>/<unit id>.xlsx``: a title naming the unit and the file, then one row
 per problem (errors and warnings, in the order of the form) — STT | Trang | Ô | Giá trị đã
-nhập | Lỗi / cần sửa | Mức độ — ready to print on A4 landscape. Deterministic bytes
+nhập | Lỗi / cần sửa | Mức độ — ready to print on A4 landscape (row heights from the text, the
+header row repeated, page numbers in the footer). Deterministic bytes
 (``ooxml.stable_package``), written all-or-nothing (``outbox.write_set``). Feedback of units now clean is never deleted:
 only files of units with errors are (over)written.
 """
@@ -16,6 +17,7 @@ from .intake import HAS_ERRORS, IntakeResult, Submission
 from .ooxml import workbook_bytes
 from .outbox import write_set
 from .plan import Plan, Unit
+from .print_layout import fit_rows
 from .rules import SEVERITY_LABELS
 from .workspace import Workspace
 
@@ -53,7 +55,6 @@ def feedback_workbook(plan: Plan, unit: Unit, sub: Submission, year: int) -> byt
         ws.cell(row=row, column=1, value=text).font = font
         ws.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
         ws.merge_cells(f"A{row}:{last}{row}")
-        ws.row_dimensions[row].height = 22 if row == 1 else 34
     head = len(lines) + 2
     for col, (label, width) in enumerate(zip(HEADERS, WIDTHS, strict=True), start=1):
         c = ws.cell(row=head, column=col, value=label)
@@ -76,13 +77,19 @@ def feedback_workbook(plan: Plan, unit: Unit, sub: Submission, year: int) -> byt
             if p.is_error:
                 c.fill = PatternFill("solid", fgColor=ERROR_COLOR) if col == 6 else PatternFill()
     ws.freeze_panes = ws.cell(row=head + 1, column=1)
+    fit_rows(ws)  # LibreOffice draws wrapped text past a row left at the default height
     ws.print_title_rows = f"{head}:{head}"
+    ws.print_area = f"A1:{last}{ws.max_row}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_margins.left = ws.page_margins.right = 0.5
+    for part, text in ((ws.oddFooter.left, f"Phản hồi năm {year} — {unit.id}"), (ws.oddFooter.right, "Trang &P/&N")):
+        part.text = text
+        part.font = f"{FONT},Regular"
+        part.size = 9
     return workbook_bytes(wb, dt.datetime(year, 1, 1), f"Phản hồi biểu mẫu năm {year} — {unit.name}")
 
 

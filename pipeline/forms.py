@@ -8,9 +8,17 @@ Layout contract shared with intake (``intake.py`` reads what this writes):
 * on every data sheet, hidden column A holds a key per input row (``lh.*`` contact,
   ``chung.*`` general text, ``ct.<input id>`` indicator inputs, ``nv.<task item id>`` tasks);
   the input cells of that row sit in the fixed columns of ``COLUMNS``. Rows are found by key,
-  never by number, so an inserted row does not break reading.
+  never by number, so an inserted row does not break reading;
+* free texts have the length limits of ``TEXT_LIMITS`` (the form's validation and intake's
+  warning use the same numbers).
 
-The forms hold no formulas: every total is computed in Python.
+Every sheet prints on A4, fit to one page wide: row heights come from the text
+(``print_layout``), header rows repeat on every page, the footer carries the page number
+and the form code. Data validation catches mistakes while they are typed (a part larger
+than its whole, a phone number with letters, a date outside the year, a text too long);
+intake still checks everything, since pasting bypasses validation. The forms hold no
+formulas in cells: every total is computed in Python (validation rules are formulas, but
+they live in the validation, not in a cell).
 """
 
 from __future__ import annotations
@@ -29,6 +37,9 @@ from .intake import GENERAL_KEYS, LEAD, PARTNER, TASK_STATUSES
 from .ooxml import workbook_bytes
 from .outbox import write_set
 from .plan import Indicator, Input, Plan, Unit
+from .print_layout import fit_rows, rows_may_grow
+from .rules import reporting_window
+from .values import format_number
 from .workspace import Workspace
 
 FORM_KIND = "baocao-bieu-mau"
@@ -67,7 +78,31 @@ KIND_LABELS = {
     "co_khong": "chọn Có hoặc Không",
 }
 
+# Longest text (characters) each free-text cell takes: the form's validation and intake's
+# check use these numbers. Each fits in one printed row of its column (tests/test_print.py).
+TEXT_LIMIT = 2_000  # the general texts: difficulties, proposals, next year's direction
+TEXT_LIMITS: dict[str, int] = {
+    "lh.nguoi_lap": 100,
+    "lh.dien_thoai": 15,
+    "chung": TEXT_LIMIT,
+    "ct.note": 300,
+    "kp.note": 300,
+    "nv.result": 1_000,
+    "nv.difficulties": 500,
+    "nv.proposals": 500,
+}
+PHONE_CHARS = "0123456789 .+"
+PHONE_LENGTH = (8, 15)
+
+
+def text_limit(key: str, field: str = "value") -> int | None:
+    """The length limit of the text cell ``field`` of row ``key`` (None: not a free text)."""
+    prefix = key.split(".", 1)[0]
+    return TEXT_LIMITS.get(key) or TEXT_LIMITS.get(f"{prefix}.{field}") or TEXT_LIMITS.get(prefix)
+
+
 FONT = "Times New Roman"
+SIZE = 12
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
 GROUP_FILL = PatternFill("solid", fgColor="EDEDED")
@@ -76,6 +111,12 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
 UNLOCKED = Protection(locked=False)
+HEADER_ROW = 5  # the column headings of every data sheet (repeated on each printed page)
+
+# Lines of room to write by hand on a printed blank form, per input kind
+ROOM = {"text": 6, "task": 5, "note": 2}
+# Excel's limits on a data validation's texts
+PROMPT_TITLE_MAX, PROMPT_MAX, ERROR_MAX = 32, 255, 225
 
 
 def form_id(plan: Plan, unit: Unit, year: int) -> str:
@@ -87,24 +128,40 @@ def form_filename(unit: Unit, year: int) -> str:
     return f"{unit.id} - {safe} - {year}.xlsx"
 
 
+def _with_year(label: str, words: str, year: int) -> str:
+    """``label`` naming ``year``: "…, năm gốc" → "…, năm gốc 2021"; without the words, appended."""
+    if re.search(rf"\b{words}\s*$", label):
+        return f"{label.rstrip()} {year}"
+    return f"{label} ({words} {year})"
+
+
 def input_label(plan: Plan, ind: Indicator, inp: Input, year: int) -> str:
-    """The input's label, with the year it refers to for a reduction's baseline/current pair."""
+    """The input's label; a reduction's baseline and current amounts name their year."""
     if ind.formula == "giam":
         if inp.id in ind.denominator:
-            return f"{inp.label} ({plan.baseline_year})"
+            return _with_year(inp.label, "năm gốc", plan.baseline_year)
         if inp.id in ind.numerator:
-            return f"{inp.label} ({year})"
+            label = re.sub(r",?\s*năm báo cáo\s*$", "", inp.label)
+            return f"{label}, năm {year}" if label != inp.label else f"{label} (năm {year})"
     return inp.label
 
 
-def _font(bold: bool = False, size: int = 12, italic: bool = False, color: str | None = None) -> Font:
+def _font(bold: bool = False, size: int = SIZE, italic: bool = False, color: str | None = None) -> Font:
     return Font(name=FONT, size=size, bold=bold, italic=italic, color=color)
 
 
-def _setup(ws: Worksheet, widths: dict[str, float], landscape: bool) -> None:
-    for col, width in widths.items():
-        ws.column_dimensions[col].width = width
-    ws.column_dimensions["A"].hidden = True
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _short(label: str, limit: int = 60) -> str:
+    return _clip(label, limit)
+
+
+def _print_setup(ws: Worksheet, plan: Plan, unit: Unit, year: int, last_col: str, landscape: bool,
+                 title_rows: str | None = f"{HEADER_ROW}:{HEADER_ROW}") -> None:  # fmt: skip
+    """A4, fit to one page wide, as many pages tall as needed; header rows repeated; page
+    numbers and the form code in the footer; the print area is the used range."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
@@ -112,6 +169,22 @@ def _setup(ws: Worksheet, widths: dict[str, float], landscape: bool) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.75
+    ws.page_margins.header, ws.page_margins.footer = 0.3, 0.3
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.print_area = f"A1:{last_col}{ws.max_row}"
+    code = f"{plan.id}/{unit.id}/{year}/v{plan.template_version}"
+    for part, text in ((ws.oddFooter.left, code), (ws.oddFooter.right, "Trang &P/&N")):
+        part.text = text
+        part.font = f"{FONT},Regular"
+        part.size = 9
+
+
+def _setup(ws: Worksheet, widths: dict[str, float]) -> None:
+    for col, width in widths.items():
+        ws.column_dimensions[col].width = width
+    ws.column_dimensions["A"].hidden = True
     ws.protection.sheet = True
     ws.protection.formatColumns = False  # staff may widen columns …
     ws.protection.formatRows = False  # … and rows, but not change the structure
@@ -121,28 +194,29 @@ def _title(ws: Worksheet, plan: Plan, unit: Unit, year: int, title: str, last_co
     ws["B1"] = title
     ws["B1"].font = _font(True, 14)
     ws["B2"] = f"Đơn vị: {unit.name} — Năm báo cáo: {year} — Hạn nộp: {plan.deadline(year):%d/%m/%Y}"
-    ws["B2"].font = _font(False, 12, italic=True)
+    ws["B2"].font = _font(False, SIZE, italic=True)
     ws[ID_CELL] = form_id(plan, unit, year)
     ws[ID_CELL].font = _font(False, 9, color="808080")
     for cell in ("B1", "B2", ID_CELL):
+        ws[cell].alignment = Alignment(wrap_text=True, vertical="top")
         ws.merge_cells(f"{cell}:{last_col}{cell[1:]}")
 
 
-def _header(ws: Worksheet, row: int, labels: list[str]) -> None:
+def _header(ws: Worksheet, labels: list[str]) -> None:
     for i, label in enumerate(labels):
-        c = ws.cell(row=row, column=2 + i, value=label)
+        c = ws.cell(row=HEADER_ROW, column=2 + i, value=label)
         c.font = _font(True)
         c.fill = HEAD_FILL
         c.border = BOX
         c.alignment = CENTER
-    ws.freeze_panes = ws.cell(row=row + 1, column=2)
-    ws.print_title_rows = f"{row}:{row}"
+    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=2)
 
 
-def _label(ws: Worksheet, ref: str, value: object, bold: bool = False, fill: PatternFill | None = None) -> None:
+def _label(ws: Worksheet, ref: str, value: object, bold: bool = False, fill: PatternFill | None = None,
+           italic: bool = False) -> None:  # fmt: skip
     c = ws[ref]
     c.value = value
-    c.font = _font(bold)
+    c.font = _font(bold, italic=italic)
     c.alignment = WRAP
     c.border = BOX
     if fill:
@@ -159,15 +233,57 @@ def _input(ws: Worksheet, ref: str, number_format: str = "General") -> None:
     c.number_format = number_format
 
 
-def _validation(ws: Worksheet, **kwargs: object) -> DataValidation:
-    dv = DataValidation(allow_blank=True, showErrorMessage=True, showInputMessage=True, errorStyle="stop", **kwargs)
+def _validation(ws: Worksheet, ref: str, *, title: str, prompt: str, error: str = "", error_title: str = "",
+                stop: bool = True, **kwargs: object) -> DataValidation:  # fmt: skip
+    """One validation for one cell, its texts within Excel's limits (longer ones are refused by Excel)."""
+    dv = DataValidation(allow_blank=True, showErrorMessage=True, showInputMessage=True,
+                        errorStyle="stop" if stop else "warning",
+                        promptTitle=_clip(title, PROMPT_TITLE_MAX), prompt=_clip(prompt, PROMPT_MAX),
+                        errorTitle=_clip(error_title or title, PROMPT_TITLE_MAX), error=_clip(error, ERROR_MAX),
+                        **kwargs)  # fmt: skip
     ws.add_data_validation(dv)
+    dv.add(ref)
     return dv
+
+
+def _text_rule(ws: Worksheet, ref: str, key: str, field: str, title: str, example: str) -> None:
+    limit = text_limit(key, field)
+    assert limit is not None, key
+    n = format_number(limit)
+    _validation(ws, ref, type="textLength", operator="lessThanOrEqual", formula1=str(limit), title=title,
+                prompt=f"Văn bản, tối đa {n} ký tự; mỗi ý một dòng. Ví dụ: {example}",
+                error=f"Quá dài: tối đa {n} ký tự. Hãy viết gọn lại.", error_title="Văn bản quá dài")  # fmt: skip
+
+
+def phone_formula(ref: str) -> str:
+    """Validation formula: ``ref`` holds 8–15 characters, each a digit, a space, a dot or "+"."""
+    rest = ref
+    for ch in PHONE_CHARS:
+        rest = f'SUBSTITUTE({rest},"{ch}","")'
+    low, high = PHONE_LENGTH
+    return f"AND(LEN({ref})>={low},LEN({ref})<={high},LEN({rest})=0)"
+
+
+def part_formula(part: str, whole: str, integer: bool) -> str:
+    """Validation formula on a part's cell: a number ≥ 0 (whole if ``integer``), not above the whole's
+    cell when that holds a number."""
+    checks = [f"ISNUMBER({part})", f"{part}>=0"]
+    if integer:
+        checks.append(f"INT({part})={part}")
+    checks.append(f"OR(NOT(ISNUMBER({whole})),{part}<={whole})")
+    return f"AND({','.join(checks)})"
+
+
+# --------------------------------------------------------------------------- the sheets
 
 
 def _guide_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
     drafting = plan.unit(plan.drafting_unit).name
     deadline = plan.deadline(year)
+    limits = (f"khó khăn, kiến nghị, phương hướng tối đa {format_number(TEXT_LIMIT)} ký tự mỗi ô; kết quả "
+              f"một nhiệm vụ tối đa {format_number(TEXT_LIMITS['nv.result'])} ký tự; khó khăn, đề xuất của "
+              f"một nhiệm vụ tối đa {format_number(TEXT_LIMITS['nv.difficulties'])} ký tự; ghi chú của một số "
+              f"liệu tối đa {format_number(TEXT_LIMITS['ct.note'])} ký tự")  # fmt: skip
     lines: list[tuple[str, bool]] = [
         (f"BIỂU MẪU BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH SỐ {plan.number} — NĂM {year}", True),
         (plan.title, False),
@@ -176,38 +292,51 @@ def _guide_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
         (f"Hạn nộp: trước ngày {deadline:%d/%m/%Y}. Gửi tệp này (định dạng .xlsx) về {drafting} để tổng hợp.", True),
         ("", False),
         ("CÁCH ĐIỀN", True),
-        ("1. Chỉ nhập vào các ô nền vàng. Các ô khác đã được khóa để giữ đúng cấu trúc biểu mẫu.", False),
-        (f"2. Trang «{SHEET_INFO}»: ghi người lập, số điện thoại, ngày lập; nêu khó khăn, kiến nghị và phương hướng năm sau.", False),
-        (f"3. Trang «{SHEET_INDICATORS}»: nhập SỐ LIỆU GỐC (số lượng, khối lượng), không nhập tỷ lệ %; chương trình tự tính tỷ lệ khi tổng hợp. Không có thì nhập 0; không để trống.", False),
-        ("   Số nguyên không có dấu phân cách (ví dụ 1250); số thập phân dùng dấu phẩy hoặc dấu chấm theo máy (ví dụ 12,5).", False),
-        ("   Cuối trang: kinh phí đã sử dụng trong năm cho các nội dung của Kế hoạch theo từng nguồn (triệu đồng), và với đơn vị chủ trì nhiệm vụ, dự toán kinh phí năm sau.", False),
-        (f"4. Trang «{SHEET_TASKS}»: với mỗi nhiệm vụ đơn vị CHỦ TRÌ, bắt buộc chọn tình trạng ({', '.join(TASK_STATUSES)}) và ghi kết quả cụ thể; với nhiệm vụ PHỐI HỢP, ghi kết quả nếu có tham gia.", False),
-        ("5. Có thể nhập nhiều ý trong một ô: mỗi ý một dòng (Alt+Enter trong Excel, Ctrl+Enter trong LibreOffice).", False),
+        ("1. Chỉ nhập vào các ô nền vàng. Các ô khác đã được khóa để giữ đúng cấu trúc biểu mẫu. Chọn một ô "
+         "để xem lời nhắc: đơn vị tính và ví dụ cách ghi.", False),
+        (f"2. Trang «{SHEET_INFO}»: ghi người lập, số điện thoại (chỉ chữ số, dấu cách, dấu chấm, dấu +), ngày lập; "
+         "nêu khó khăn, kiến nghị và phương hướng năm sau.", False),
+        (f"3. Trang «{SHEET_INDICATORS}»: nhập SỐ LIỆU GỐC (số lượng, khối lượng) theo đơn vị tính ghi ở cột "
+         "bên cạnh, không nhập tỷ lệ %; chương trình tự tính tỷ lệ khi tổng hợp. Không có thì nhập 0; không để "
+         "trống. Dòng «Trong đó» là một phần của dòng trên nó, không được lớn hơn dòng đó. Dòng ghi «năm gốc» "
+         f"hỏi số liệu của năm gốc {plan.baseline_year}, các dòng khác hỏi số liệu năm {year}.", False),
+        ("   Số nguyên không có dấu phân cách (ví dụ 1250); số thập phân dùng dấu phẩy hoặc dấu chấm theo máy "
+         "(ví dụ 12,5).", False),
+        ("   Cuối trang: kinh phí đã sử dụng trong năm cho các nội dung của Kế hoạch theo từng nguồn (triệu "
+         "đồng), và với đơn vị chủ trì nhiệm vụ, dự toán kinh phí năm sau.", False),
+        (f"4. Trang «{SHEET_TASKS}»: với mỗi nhiệm vụ đơn vị CHỦ TRÌ, bắt buộc chọn tình trạng "
+         f"({', '.join(TASK_STATUSES)}) và ghi kết quả cụ thể; với nhiệm vụ PHỐI HỢP, ghi kết quả nếu có tham gia.",
+         False),
+        ("5. Có thể nhập nhiều ý trong một ô: mỗi ý một dòng (Alt+Enter trong Excel, Ctrl+Enter trong "
+         f"LibreOffice). Độ dài tối đa: {limits}.", False),
+        ("6. Có thể in biểu mẫu ra giấy khổ A4 để điền tay trước rồi nhập lại vào tệp.", False),
         ("", False),
         ("KHÔNG ĐƯỢC", True),
         ("- Thêm, xóa, đổi tên hoặc sắp xếp lại các trang, cột; không sao chép số liệu sang biểu mẫu khác.", False),
-        ("- Dán đè định dạng vào ô nhập (nên dán \"chỉ giá trị\"): chương trình vẫn kiểm tra lại mọi giá trị khi nhận.", False),
+        ("- Dán đè định dạng vào ô nhập (nên dán \"chỉ giá trị\"): chương trình vẫn kiểm tra lại mọi giá trị "
+         "khi nhận.", False),
         ("- Dùng biểu mẫu của năm khác hoặc của đơn vị khác: mỗi tệp gắn với một đơn vị và một năm.", False),
         ("", False),
         ("Có thể đổi tên tệp; chương trình nhận diện biểu mẫu theo mã ẩn bên trong, không theo tên tệp.", False),
         (f"Bảng tính đã khóa cấu trúc, không đặt mật khẩu. {form_id(plan, unit, year)}", False),
-    ]
-    ws.column_dimensions["A"].width = 110
+    ]  # fmt: skip
+    # The text sits in column B beside a narrow empty A: LibreOffice does not scale a one-column
+    # print range to the page width, and would cut every line at the paper's edges.
+    ws.column_dimensions["A"].width = 2
+    ws.column_dimensions["B"].width = 92
     for i, (text, bold) in enumerate(lines, start=1):
-        c = ws.cell(row=i, column=1, value=text or None)
-        c.font = _font(bold, 14 if i == 1 else 12)
+        c = ws.cell(row=i, column=2, value=text or None)
+        c.font = _font(bold, 14 if i == 1 else SIZE)
         c.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.protection.sheet = True
+    fit_rows(ws)
+    _print_setup(ws, plan, unit, year, "B", landscape=False, title_rows=None)
 
 
 def _info_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
-    _setup(ws, {"A": 14, "B": 36, "C": 80}, landscape=False)
-    _title(ws, plan, unit, year, "THÔNG TIN CHUNG", "C")
-    _header(ws, 5, ["Nội dung", "Thông tin"])
+    _setup(ws, {"A": 14, "B": 30, "C": 110, "D": 18})
+    _title(ws, plan, unit, year, "THÔNG TIN CHUNG", "D")
+    _header(ws, ["Nội dung", "Thông tin", "Cách ghi"])
     identity = [
         ("Đơn vị báo cáo", unit.name),
         ("Mã đơn vị", unit.id),
@@ -215,45 +344,79 @@ def _info_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
         ("Hạn nộp", f"{plan.deadline(year):%d/%m/%Y}"),
         ("Nơi nhận biểu mẫu", plan.unit(plan.drafting_unit).name),
     ]
-    row = 6
+    row = HEADER_ROW + 1
     for label, value in identity:
         _label(ws, f"B{row}", label, bold=True)
         _label(ws, f"C{row}", value)
+        _label(ws, f"D{row}", None)
         row += 1
+    low, high = reporting_window(year)
     for key, label in CONTACT_FIELDS.items():
+        ref = f"C{row}"
         ws[f"A{row}"] = f"lh.{key}"
         _label(ws, f"B{row}", label, bold=True)
         if key == "ngay_lap":
-            _input(ws, f"C{row}", "dd/mm/yyyy")
-            dv = _validation(
-                ws, type="date", operator="between", formula1=f"DATE({year - 1},1,1)", formula2=f"DATE({year + 1},12,31)",
-                promptTitle="Ngày lập", prompt="Nhập ngày dạng ngày/tháng/năm, ví dụ 25/11/" + str(year),
-                errorTitle="Ngày không hợp lệ", error="Nhập một ngày hợp lệ dạng ngày/tháng/năm.",
-            )  # fmt: skip
+            _input(ws, ref, "dd/mm/yyyy")
+            _label(ws, f"D{row}", "ngày/tháng/năm", italic=True)
+            _validation(ws, ref, type="date", operator="between", stop=False,
+                        formula1=f"DATE({low.year},{low.month},{low.day})",
+                        formula2=f"DATE({high.year},{high.month},{high.day})", title="Ngày lập biểu",
+                        prompt=f"Ngày lập biểu, dạng ngày/tháng/năm, trong năm {year}. Ví dụ: 25/11/{year}.",
+                        error=f"Ngày lập phải là một ngày trong kỳ báo cáo, từ {low:%d/%m/%Y} đến {high:%d/%m/%Y}, "
+                              f"dạng ngày/tháng/năm (ví dụ 25/11/{year}).",
+                        error_title="Ngày ngoài kỳ báo cáo")  # fmt: skip
+        elif key == "dien_thoai":
+            _input(ws, ref, "@")  # text: keeps a phone number's leading 0
+            low_n, high_n = PHONE_LENGTH
+            _label(ws, f"D{row}", f"{low_n}–{high_n} chữ số", italic=True)
+            _validation(ws, ref, type="custom", formula1=phone_formula(ref), title="Số điện thoại",
+                        prompt=f"Số điện thoại: {low_n}–{high_n} ký tự, chỉ gồm chữ số, dấu cách, dấu chấm, dấu +. "
+                               "Ví dụ: 0277 3851234 hoặc 0918.123.456.",
+                        error=f"Số điện thoại chỉ gồm chữ số, dấu cách, dấu chấm, dấu + và dài {low_n}–{high_n} "
+                              "ký tự (ví dụ 0277 3851234).",
+                        error_title="Số điện thoại không hợp lệ")  # fmt: skip
         else:
-            _input(ws, f"C{row}", "@")  # text: keeps a phone number's leading 0
-            dv = _validation(ws, type="textLength", operator="lessThanOrEqual", formula1="200",
-                             promptTitle=label, prompt="Bắt buộc nhập.")  # fmt: skip
-        dv.add(f"C{row}")
+            _input(ws, ref, "@")
+            limit = text_limit(f"lh.{key}")
+            _label(ws, f"D{row}", f"họ và tên, tối đa {limit} ký tự", italic=True)
+            _validation(ws, ref, type="textLength", operator="lessThanOrEqual", formula1=str(limit),
+                        title="Người lập biểu",
+                        prompt=f"Họ và tên người lập biểu (bắt buộc), tối đa {limit} ký tự. Ví dụ: Nguyễn Thị Lan.",
+                        error=f"Quá dài: tối đa {limit} ký tự.", error_title="Văn bản quá dài")  # fmt: skip
         row += 1
     row += 1
+    examples = {
+        "kho_khan": "Kinh phí tuyên truyền còn hạn chế. Không có thì ghi «Không».",
+        "kien_nghi": "Đề nghị tỉnh hỗ trợ tài liệu tuyên truyền. Không có thì ghi «Không».",
+        "phuong_huong": f"Tiếp tục tuyên truyền giảm túi ni lông tại chợ trong năm {year + 1}.",
+    }
     for key in GENERAL_KEYS:
+        label = GENERAL_LABELS[key].format(next_year=year + 1)
         ws[f"A{row}"] = f"chung.{key}"
-        _label(ws, f"B{row}", GENERAL_LABELS[key].format(next_year=year + 1), bold=True)
+        _label(ws, f"B{row}", label, bold=True)
         _input(ws, f"C{row}")
-        ws.row_dimensions[row].height = 120
-        dv = _validation(ws, type="textLength", operator="lessThanOrEqual", formula1="32000",
-                         promptTitle=GENERAL_LABELS[key].format(next_year=year + 1),
-                         prompt="Mỗi ý một dòng. Không có thì ghi «Không».")  # fmt: skip
-        dv.add(f"C{row}")
+        _label(ws, f"D{row}", f"tối đa {format_number(TEXT_LIMIT)} ký tự", italic=True)
+        _text_rule(ws, f"C{row}", f"chung.{key}", "value", label, examples[key])
         row += 1
+    rooms = {r: ROOM["text"] for r in range(row - len(GENERAL_KEYS), row)}
+    fit_rows(ws, min_lines=rooms)
+    _print_setup(ws, plan, unit, year, "D", landscape=True)
+
+
+def _number_prompt(inp: Input) -> str:
+    if inp.kind == "co_khong":
+        return "Chọn Có hoặc Không trong danh sách. Ví dụ: Có."
+    example = "12" if inp.kind == "so_nguyen" else "12,5"
+    return (f"Đơn vị tính: {inp.unit_of_measure}. Nhập {KIND_LABELS[inp.kind]}, ví dụ {example}. "
+            "Không có thì nhập 0.")  # fmt: skip
 
 
 def _indicator_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
-    _setup(ws, {"A": 14, "B": 7, "C": 62, "D": 12, "E": 16, "F": 30}, landscape=False)
+    _setup(ws, {"A": 14, "B": 6, "C": 50, "D": 11, "E": 13, "F": 26})
     _title(ws, plan, unit, year, "SỐ LIỆU CHỈ TIÊU", "F")
-    _header(ws, 5, ["STT", "Nội dung", "Đơn vị tính", f"Số liệu năm {year}", "Ghi chú"])
-    row, number = 6, 0
+    _header(ws, ["STT", "Nội dung (số liệu cần báo cáo)", "Đơn vị tính", "Số liệu", "Ghi chú"])
+    row, number = HEADER_ROW + 1, 0
+    rooms: dict[int, int] = {}
     for ind in plan.indicators_in(year):  # only the indicators its phases ask this year
         inputs = [i for i in ind.inputs if unit.id in i.reporters]
         if not inputs:
@@ -264,34 +427,55 @@ def _indicator_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
         for col in "DEF":
             _label(ws, f"{col}{row}", None, fill=GROUP_FILL)
         row += 1
+        rows: dict[str, tuple[int, str]] = {}  # input id → (row, its STT)
         for j, inp in enumerate(inputs, start=1):
+            stt = f"{number}.{j}"
+            rows[inp.id] = (row, stt)
+            label = input_label(plan, ind, inp, year)
             ws[f"A{row}"] = f"ct.{inp.id}"
-            _label(ws, f"B{row}", f"{number}.{j}")
-            _label(ws, f"C{row}", input_label(plan, ind, inp, year))
+            _label(ws, f"B{row}", stt)
+            _label(ws, f"C{row}", label)
             _label(ws, f"D{row}", inp.unit_of_measure)
+            ref = f"E{row}"
+            whole = _whole_of(ind, inp.id)
             if inp.kind == "co_khong":
-                _input(ws, f"E{row}")
-                dv = _validation(ws, type="list", formula1=f'"{YES},{NO}"', promptTitle="Chọn Có hoặc Không",
-                                 prompt="Chọn trong danh sách.", errorTitle="Giá trị không hợp lệ",
-                                 error="Chỉ chọn Có hoặc Không.")  # fmt: skip
+                _input(ws, ref)
+                _validation(ws, ref, type="list", formula1=f'"{YES},{NO}"', title="Chọn Có hoặc Không",
+                            prompt=_number_prompt(inp), error="Chỉ chọn Có hoặc Không.",
+                            error_title="Giá trị không hợp lệ")  # fmt: skip
+            elif whole is not None and whole in rows:
+                w_row, w_stt = rows[whole]
+                w_label = input_label(plan, ind, plan.all_inputs()[whole], year)
+                _input(ws, ref, "#,##0" if inp.kind == "so_nguyen" else "#,##0.00")
+                _validation(ws, ref, type="custom", formula1=part_formula(ref, f"E{w_row}", inp.kind == "so_nguyen"),
+                            title=f"Số liệu ({inp.unit_of_measure})",
+                            prompt=_number_prompt(inp) + f" Không lớn hơn dòng {w_stt}.",
+                            error=f"Dòng {stt} «{_short(label, 55)}» phải là {KIND_LABELS[inp.kind]} và không lớn "
+                                  f"hơn dòng {w_stt} «{_short(w_label, 55)}»: phần không thể lớn hơn tổng.",
+                            error_title="Phần lớn hơn tổng?")  # fmt: skip
             else:
-                whole = inp.kind == "so_nguyen"
-                _input(ws, f"E{row}", "#,##0" if whole else "#,##0.00")
-                dv = _validation(
-                    ws, type="whole" if whole else "decimal", operator="greaterThanOrEqual", formula1="0",
-                    promptTitle=inp.unit_of_measure, prompt=f"Nhập {KIND_LABELS[inp.kind]} ({inp.unit_of_measure}). Không có thì nhập 0.",
-                    errorTitle="Số liệu không hợp lệ", error=f"Chỉ nhập {KIND_LABELS[inp.kind]}.",
-                )  # fmt: skip
-            dv.add(f"E{row}")
+                integer = inp.kind == "so_nguyen"
+                _input(ws, ref, "#,##0" if integer else "#,##0.00")
+                _validation(ws, ref, type="whole" if integer else "decimal", operator="greaterThanOrEqual",
+                            formula1="0", title=f"Số liệu ({inp.unit_of_measure})",
+                            prompt=_number_prompt(inp),
+                            error=f"Dòng {stt}: chỉ nhập {KIND_LABELS[inp.kind]} ({inp.unit_of_measure}).",
+                            error_title="Số liệu không hợp lệ")  # fmt: skip
             _input(ws, f"F{row}")
+            _text_rule(ws, f"F{row}", f"ct.{inp.id}", "note", "Ghi chú (không bắt buộc)",
+                       "Số liệu ước tính đến 30/11.")  # fmt: skip
+            rooms[row] = ROOM["note"]
             row += 1
     if number == 0:
         _label(ws, f"C{row}", "Đơn vị không có chỉ tiêu phải báo cáo số liệu trong năm này.")
         row += 1
-    _funding_rows(ws, plan, unit, year, row, number + 1)
+    _funding_rows(ws, plan, unit, year, row, number + 1, rooms)
+    fit_rows(ws, min_lines=rooms)
+    _print_setup(ws, plan, unit, year, "F", landscape=False)
 
 
-def _funding_rows(ws: Worksheet, plan: Plan, unit: Unit, year: int, row: int, number: int) -> None:
+def _funding_rows(ws: Worksheet, plan: Plan, unit: Unit, year: int, row: int, number: int,
+                  rooms: dict[int, int]) -> None:  # fmt: skip
     """Mục IV of the plan: the unit's spending in the year by source, and next year's estimate (funding.py)."""
     _label(ws, f"B{row}", str(number), bold=True, fill=GROUP_FILL)
     _label(ws, f"C{row}", "Kinh phí thực hiện Kế hoạch (mục IV của Kế hoạch), đơn vị tính: triệu đồng", bold=True,
@@ -305,29 +489,42 @@ def _funding_rows(ws: Worksheet, plan: Plan, unit: Unit, year: int, row: int, nu
         _label(ws, f"C{row}", label)
         _label(ws, f"D{row}", funding.UNIT_OF_MEASURE)
         _input(ws, f"E{row}", "#,##0.0##")
-        dv = _validation(
-            ws, type="decimal", operator="greaterThanOrEqual", formula1="0", promptTitle=funding.UNIT_OF_MEASURE,
-            prompt="Nhập số tiền (triệu đồng), không âm, có thể có phần thập phân. Không có thì nhập 0.",
-            errorTitle="Số liệu không hợp lệ", error="Chỉ nhập số không âm (triệu đồng).",
-        )  # fmt: skip
-        dv.add(f"E{row}")
+        _validation(ws, f"E{row}", type="decimal", operator="greaterThanOrEqual", formula1="0",
+              title=f"Kinh phí ({funding.UNIT_OF_MEASURE})",
+              prompt=f"Đơn vị tính: {funding.UNIT_OF_MEASURE}. Nhập số tiền không âm, có thể có phần thập phân, "
+                     "ví dụ 12,5 (mười hai triệu năm trăm nghìn đồng). Không có thì nhập 0.",
+              error=f"Chỉ nhập số không âm ({funding.UNIT_OF_MEASURE}).", error_title="Số liệu không hợp lệ")  # fmt: skip
         _input(ws, f"F{row}")
+        _text_rule(ws, f"F{row}", key, "note", "Ghi chú (không bắt buộc)", "Kinh phí lồng ghép chương trình NTM.")
+        rooms[row] = ROOM["note"]
         row += 1
 
 
+def _whole_of(ind: Indicator, input_id: str) -> str | None:
+    """For a ratio's part (numerator), the whole (denominator) it is a part of."""
+    if ind.formula != "ti_le" or input_id not in ind.numerator:
+        return None
+    i = ind.numerator.index(input_id)
+    return ind.denominator[i] if i < len(ind.denominator) else None
+
+
 def _task_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
-    _setup(ws, {"A": 10, "B": 8, "C": 48, "D": 11, "E": 18, "F": 42, "G": 28, "H": 28}, landscape=True)
+    _setup(ws, {"A": 10, "B": 7, "C": 38, "D": 10, "E": 16, "F": 50, "G": 30, "H": 30})
     _title(ws, plan, unit, year, "KẾT QUẢ THỰC HIỆN NHIỆM VỤ", "H")
-    _header(ws, 5, ["STT", "Nội dung nhiệm vụ", "Vai trò", "Tình trạng", "Kết quả thực hiện",
-                    "Khó khăn, vướng mắc", "Đề xuất, kiến nghị"])  # fmt: skip
-    status_dv = _validation(ws, type="list", formula1='"' + ",".join(TASK_STATUSES) + '"',
-                            promptTitle="Tình trạng", prompt="Chọn trong danh sách.",
-                            errorTitle="Tình trạng không hợp lệ", error="Chọn một tình trạng trong danh sách.")  # fmt: skip
-    row = 6
+    _header(ws, ["STT", "Nội dung nhiệm vụ", "Vai trò", "Tình trạng", "Kết quả thực hiện (nêu số liệu cụ thể)",
+                 "Khó khăn, vướng mắc", "Đề xuất, kiến nghị"])  # fmt: skip
+    row = HEADER_ROW + 1
+    rooms: dict[int, int] = {}
     sections = (
         (LEAD, "A. NHIỆM VỤ ĐƠN VỊ CHỦ TRÌ", plan.tasks_led_by(unit.id, year), "Chủ trì"),
         (PARTNER, "B. NHIỆM VỤ ĐƠN VỊ PHỐI HỢP", plan.tasks_partnered_by(unit.id, year), "Phối hợp"),
     )
+    examples = {
+        "result": "Tổ chức 02 hội nghị cho 180 lượt người.",
+        "difficulties": "Kinh phí còn hạn chế.",
+        "proposals": "Đề nghị tỉnh hỗ trợ tài liệu.",
+    }
+    titles = {"result": "Kết quả thực hiện", "difficulties": "Khó khăn, vướng mắc", "proposals": "Đề xuất, kiến nghị"}
     for _role, heading, tasks, role_label in sections:
         _label(ws, f"B{row}", None, fill=GROUP_FILL)
         _label(ws, f"C{row}", heading, bold=True, fill=GROUP_FILL)
@@ -339,15 +536,25 @@ def _task_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
             row += 1
         for task in tasks:
             for item in task.items:
-                ws[f"A{row}"] = f"nv.{item.id}"
+                key = f"nv.{item.id}"
+                ws[f"A{row}"] = key
                 _label(ws, f"B{row}", item.id)
                 _label(ws, f"C{row}", task.with_note(item.content))
                 _label(ws, f"D{row}", role_label)
                 for col in "EFGH":
                     _input(ws, f"{col}{row}")
-                status_dv.add(f"E{row}")
-                ws.row_dimensions[row].height = 75
+                required = "bắt buộc" if role_label == "Chủ trì" else "không bắt buộc với nhiệm vụ phối hợp"
+                _validation(ws, f"E{row}", type="list", formula1='"' + ",".join(TASK_STATUSES) + '"',
+                            title="Tình trạng", prompt=f"Chọn trong danh sách ({required}). Ví dụ: {TASK_STATUSES[1]}.",
+                            error="Chọn một tình trạng trong danh sách: " + ", ".join(TASK_STATUSES) + ".",
+                            error_title="Tình trạng không hợp lệ")  # fmt: skip
+                for field, col in COLUMNS["nv"].items():
+                    if field != "status":
+                        _text_rule(ws, f"{col}{row}", key, field, titles[field], examples[field])
+                rooms[row] = ROOM["task"]
                 row += 1
+    fit_rows(ws, min_lines=rooms)
+    _print_setup(ws, plan, unit, year, "H", landscape=True)
 
 
 def _id_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
@@ -371,7 +578,8 @@ def build_form(plan: Plan, unit: Unit, year: int) -> bytes:
     _id_sheet(wb.create_sheet(ID_SHEET), plan, unit, year)
     wb.active = 1
     wb.security.lockStructure = True
-    return workbook_bytes(wb, dt.datetime(year, 1, 1), f"Biểu mẫu báo cáo {plan.number} năm {year} — {unit.name}")
+    data = workbook_bytes(wb, dt.datetime(year, 1, 1), f"Biểu mẫu báo cáo {plan.number} năm {year} — {unit.name}")
+    return rows_may_grow(data)
 
 
 def write_forms(ws: Workspace, plan: Plan, year: int) -> list[Path]:

@@ -270,6 +270,11 @@ def date_range(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year - 1, 1, 1), dt.date(year + 1, 12, 31)
 
 
+def reporting_window(year: int) -> tuple[dt.date, dt.date]:
+    """The dates a form for ``year`` is normally made on (the form's own validation warns outside)."""
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
 def read_date(cell: Cell, year: int, date1904: bool = False) -> tuple[dt.date | None, list[Problem]]:
     pending = _pending(cell)
     if pending:

@@ -20,6 +20,7 @@ import xlsxwriter
 from .aggregate import Summary
 from .intake import LEAD, STATE_LABELS
 from .ooxml import stable_package
+from .print_layout import row_height
 from .wording import task_state, verdict_label, verdict_reason
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ COUNT = "#,##0"
 DECIMAL = "#,##0.0#"
 PERCENT = '0.0"%"'  # values are already 0–100
 FONT = "Times New Roman"
+SIZE = 11
 MAX_TEXT = 32_767  # characters Excel keeps in one cell
 
 
@@ -37,7 +39,7 @@ class _Formats:
     """One XlsxWriter format per kind of cell: header, text, or a number format."""
 
     def __init__(self, wb: xlsxwriter.Workbook) -> None:
-        base = {"font_name": FONT, "font_size": 11, "border": 1, "border_color": "#808080", "valign": "top"}
+        base = {"font_name": FONT, "font_size": SIZE, "border": 1, "border_color": "#808080", "valign": "top"}
         self._wb, self._base = wb, base
         self.header = wb.add_format(dict(base, bold=True, bg_color="#D9E1F2", align="center", valign="vcenter",
                                           text_wrap=True))  # fmt: skip
@@ -61,10 +63,10 @@ def _sheet(wb: xlsxwriter.Workbook, fx: _Formats, title: str, headers: Sequence[
     for c, (name, width) in enumerate(headers):
         ws.set_column(c, c, width)
         ws.write_string(0, c, name, fx.header)
-    ws.set_row(0, 14.5 * max(_lines(h, w) for h, w in headers) + 3)
+    ws.set_row(0, row_height([(h, w, SIZE, True) for h, w in headers]))
     formats, cell_formats = formats or {}, cell_formats or {}
     for r, row in enumerate(rows, 1):
-        lines = 1
+        texts: list[tuple[object, float, float, bool]] = []
         for c, value in enumerate(row):
             if value is None or value == "":
                 ws.write_blank(r, c, None, fx.text)
@@ -74,22 +76,17 @@ def _sheet(wb: xlsxwriter.Workbook, fx: _Formats, title: str, headers: Sequence[
             else:
                 text = str(value)[:MAX_TEXT]
                 ws.write_string(r, c, text, fx.text)
-                lines = max(lines, _lines(text, widths[c]))
-        ws.set_row(r, 14.5 * lines + 3)  # wrapped rows get their height (LibreOffice keeps 15 pt)
+                texts.append((text, widths[c], SIZE, False))
+        ws.set_row(r, row_height(texts))  # wrapped rows get their height (LibreOffice keeps 15 pt)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
     ws.repeat_rows(0)
+    ws.print_area(0, 0, max(len(rows), 1), len(headers) - 1)
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)
-
-
-def _lines(value: Any, width: float) -> int:
-    """How many lines ``value`` takes in a wrapped cell ``width`` characters wide (an estimate)."""
-    if value is None or isinstance(value, int | float):
-        return 1
-    per_line = max(1, int(width * 1.1))
-    return sum(max(1, -(-len(part) // per_line)) for part in str(value).split("\n"))
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.75)
+    ws.set_footer(f'&L&"{FONT},Regular"&9{title}&R&"{FONT},Regular"&9Trang &P/&N')
 
 
 def _number(v: float | bool | None) -> float | str | None:

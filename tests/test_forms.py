@@ -72,9 +72,13 @@ def test_a_department_form_lists_its_led_tasks_with_role(plan, forms):
 def test_a_commune_form_asks_for_raw_market_figures_with_years(plan, forms):
     ws = open_wb(forms["xa-my-hiep"])[SHEET_INDICATORS]
     rows = keys(ws)
-    assert ws[f"C{rows['ct.tui_nhua_cvm_goc']}"].value.endswith("(2021)")
-    assert ws[f"C{rows['ct.tui_nhua_cvm_nam']}"].value.endswith("(2026)")
-    assert ws[f"D{rows['ct.tui_nhua_cvm_nam']}"].value == "kg/tháng"
+    assert ws[f"C{rows['ct.tui_nhua_cvm_goc']}"].value == (
+        "Khối lượng túi nhựa khó phân hủy sử dụng bình quân tại các chợ đạt chuẩn văn minh trên địa bàn, năm gốc 2021")
+    assert ws[f"C{rows['ct.tui_nhua_cvm_nam']}"].value == (
+        "Khối lượng túi nhựa khó phân hủy sử dụng bình quân tại các chợ đạt chuẩn văn minh trên địa bàn, năm 2026")
+    assert ws[f"D{rows['ct.tui_nhua_cvm_goc']}"].value == "kg/tháng"
+    assert ws["E5"].value == "Số liệu"  # the column is headed plainly; the row says which year
+    assert ws[f"D{rows['ct.bao_bi_bvtv_phat_sinh']}"].value == "kg"
     assert "ct.so_co_so_kiem_tra" not in rows  # tnmt's input
 
 

@@ -131,7 +131,7 @@ def test_plan_has_31_units_to_round_trip() -> None:
 def test_round_trip_reads_back_every_cell_written(kh178: Plan, filled: dict[str, bytes], unit_id: str) -> None:
     data = filled[unit_id]
     sub = submission(kh178, data, f"{unit_id}.xlsx")
-    assert (sub.unit_id, sub.plan_id, sub.year, sub.template_version) == (unit_id, "KH178-2021", YEAR, 2)
+    assert (sub.unit_id, sub.plan_id, sub.year, sub.template_version) == (unit_id, "KH178-2021", YEAR, kh178.template_version)
     assert sub.contact == Contact(*default_contact(YEAR).values()) == Contact("Nguyễn Thị Lan", "0277 3851234", dt.date(2025, 11, 25))
     expected = {k: (v == "Có") if isinstance(v, str) else v for k, v in default_values(kh178, unit_id, YEAR).items()}
     assert sub.values == expected
@@ -374,10 +374,12 @@ def test_form_of_a_unit_not_in_the_config_is_rejected(kh178: Plan) -> None:
 
 
 def test_older_template_version_with_every_row_is_read_with_a_warning(kh178: Plan, commune: bytes) -> None:
-    newer = dataclasses.replace(kh178, template_version=3)
+    v = kh178.template_version
+    newer = dataclasses.replace(kh178, template_version=v + 1)
     sub = submission(newer, commune)
-    assert sub.template_version == 2 and sub.values == submission(kh178, commune).values
-    assert [(p.code, p.severity, p.value, p.expected) for p in sub.problems] == [("phien-ban-cu", WARNING, "v2", "v3")]
+    assert sub.template_version == v and sub.values == submission(kh178, commune).values
+    assert [(p.code, p.severity, p.value, p.expected) for p in sub.problems] == [
+        ("phien-ban-cu", WARNING, f"v{v}", f"v{v + 1}")]
     assert sub.accepted
 
 
@@ -387,7 +389,7 @@ def test_older_template_version_missing_a_row_is_rejected_naming_the_row(kh178: 
         ws.delete_rows(row)
 
     data = edit_form(commune, drop_row)
-    p = rejection(dataclasses.replace(kh178, template_version=3), data)
+    p = rejection(dataclasses.replace(kh178, template_version=kh178.template_version + 1), data)
     assert p.code == "phien-ban-cu" and "ct.so_cua_hang_tien_loi" in p.message
     # the same form claiming the current version is read, with the missing row named
     sub = submission(kh178, data)
@@ -395,10 +397,27 @@ def test_older_template_version_missing_a_row_is_rejected_naming_the_row(kh178: 
     assert sub.values["so_cua_hang_tien_loi"] is None
 
 
+@pytest.mark.parametrize("unit_id", ["ktht", "xa-my-hiep"])
+def test_a_v1_form_of_this_year_made_before_the_print_layout_is_still_read(kh178: Plan, unit_id: str) -> None:
+    # tests/fixtures/v1-*.xlsx: filled with filling.py's defaults, from the forms of version 1
+    # (before the print layout of version 2). Every value is read, with one warning.
+    data = (ROOT / "tests" / "fixtures" / f"v1-{unit_id}-2026.xlsx").read_bytes()
+    res = read_data(data, f"{unit_id}.xlsx", kh178, 2026)
+    assert res.rejection is None and res.submission is not None
+    sub = res.submission
+    assert kh178.template_version == 2 and sub.template_version == 1
+    assert sub.values == {k: (v == "Có") if isinstance(v, str) else v for k, v in default_values(kh178, unit_id, 2026).items()}
+    assert sub.contact == Contact(*default_contact(2026).values())
+    assert sub.general == default_general(2026)
+    assert {t.item_id: t.result for t in sub.tasks} == {k: v["result"] for k, v in default_tasks(kh178, unit_id, 2026).items()}
+    assert [(p.code, p.severity, p.value, p.expected) for p in sub.problems] == [("phien-ban-cu", WARNING, "v1", "v2")]
+    assert sub.accepted
+
+
 def test_newer_template_version_is_rejected(kh178: Plan) -> None:
-    newer = dataclasses.replace(kh178, template_version=3)
+    newer = dataclasses.replace(kh178, template_version=kh178.template_version + 1)
     p = rejection(kh178, build_form(newer, newer.unit(COMMUNE), YEAR))
-    assert p.code == "phien-ban-moi" and "phiên bản 3" in p.message
+    assert p.code == "phien-ban-moi" and f"phiên bản {kh178.template_version + 1}" in p.message
 
 
 def test_rows_inserted_by_a_user_above_inputs_do_not_shift_the_values(kh178: Plan, commune: bytes) -> None:
