@@ -155,7 +155,10 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _short(label: str, limit: int = 60) -> str:
-    return _clip(label, limit)
+    """``label`` cut at a word to at most ``limit`` characters, "…" marking the cut."""
+    if len(label) <= limit:
+        return label
+    return label[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def _print_setup(ws: Worksheet, plan: Plan, unit: Unit, year: int, last_col: str, landscape: bool,
@@ -181,13 +184,21 @@ def _print_setup(ws: Worksheet, plan: Plan, unit: Unit, year: int, last_col: str
         part.size = 9
 
 
-def _setup(ws: Worksheet, widths: dict[str, float]) -> None:
+def _setup(ws: Worksheet, widths: dict[str, float], landscape: bool | None = None) -> None:
+    """Column widths, hidden key column A, protection; with ``landscape``, A4 fit to width too
+    (the forms call ``_print_setup`` at the end instead, once the rows are known)."""
     for col, width in widths.items():
         ws.column_dimensions[col].width = width
     ws.column_dimensions["A"].hidden = True
     ws.protection.sheet = True
     ws.protection.formatColumns = False  # staff may widen columns …
     ws.protection.formatRows = False  # … and rows, but not change the structure
+    if landscape is not None:
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = "landscape" if landscape else "portrait"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _title(ws: Worksheet, plan: Plan, unit: Unit, year: int, title: str, last_col: str) -> None:
@@ -202,14 +213,15 @@ def _title(ws: Worksheet, plan: Plan, unit: Unit, year: int, title: str, last_co
         ws.merge_cells(f"{cell}:{last_col}{cell[1:]}")
 
 
-def _header(ws: Worksheet, labels: list[str]) -> None:
+def _header(ws: Worksheet, row: int, labels: list[str]) -> None:
     for i, label in enumerate(labels):
-        c = ws.cell(row=HEADER_ROW, column=2 + i, value=label)
+        c = ws.cell(row=row, column=2 + i, value=label)
         c.font = _font(True)
         c.fill = HEAD_FILL
         c.border = BOX
         c.alignment = CENTER
-    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=2)
+    ws.freeze_panes = ws.cell(row=row + 1, column=2)
+    ws.print_title_rows = f"{row}:{row}"
 
 
 def _label(ws: Worksheet, ref: str, value: object, bold: bool = False, fill: PatternFill | None = None,
@@ -233,8 +245,14 @@ def _input(ws: Worksheet, ref: str, number_format: str = "General") -> None:
     c.number_format = number_format
 
 
-def _validation(ws: Worksheet, ref: str, *, title: str, prompt: str, error: str = "", error_title: str = "",
-                stop: bool = True, **kwargs: object) -> DataValidation:  # fmt: skip
+def _validation(ws: Worksheet, **kwargs: object) -> DataValidation:
+    dv = DataValidation(allow_blank=True, showErrorMessage=True, showInputMessage=True, errorStyle="stop", **kwargs)
+    ws.add_data_validation(dv)
+    return dv
+
+
+def _rule(ws: Worksheet, ref: str, *, title: str, prompt: str, error: str = "", error_title: str = "",
+          stop: bool = True, **kwargs: object) -> DataValidation:  # fmt: skip
     """One validation for one cell, its texts within Excel's limits (longer ones are refused by Excel)."""
     dv = DataValidation(allow_blank=True, showErrorMessage=True, showInputMessage=True,
                         errorStyle="stop" if stop else "warning",
@@ -250,7 +268,7 @@ def _text_rule(ws: Worksheet, ref: str, key: str, field: str, title: str, exampl
     limit = text_limit(key, field)
     assert limit is not None, key
     n = format_number(limit)
-    _validation(ws, ref, type="textLength", operator="lessThanOrEqual", formula1=str(limit), title=title,
+    _rule(ws, ref, type="textLength", operator="lessThanOrEqual", formula1=str(limit), title=title,
                 prompt=f"Văn bản, tối đa {n} ký tự; mỗi ý một dòng. Ví dụ: {example}",
                 error=f"Quá dài: tối đa {n} ký tự. Hãy viết gọn lại.", error_title="Văn bản quá dài")  # fmt: skip
 
@@ -267,11 +285,11 @@ def phone_formula(ref: str) -> str:
 def part_formula(part: str, whole: str, integer: bool) -> str:
     """Validation formula on a part's cell: a number ≥ 0 (whole if ``integer``), not above the whole's
     cell when that holds a number."""
-    checks = [f"ISNUMBER({part})", f"{part}>=0"]
+    checks = [f"{part}>=0"]
     if integer:
         checks.append(f"INT({part})={part}")
     checks.append(f"OR(NOT(ISNUMBER({whole})),{part}<={whole})")
-    return f"AND({','.join(checks)})"
+    return f"IF(ISNUMBER({part}),AND({','.join(checks)}),FALSE())"
 
 
 # --------------------------------------------------------------------------- the sheets
@@ -336,7 +354,7 @@ def _guide_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
 def _info_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
     _setup(ws, {"A": 14, "B": 30, "C": 110, "D": 18})
     _title(ws, plan, unit, year, "THÔNG TIN CHUNG", "D")
-    _header(ws, ["Nội dung", "Thông tin", "Cách ghi"])
+    _header(ws, HEADER_ROW, ["Nội dung", "Thông tin", "Cách ghi"])
     identity = [
         ("Đơn vị báo cáo", unit.name),
         ("Mã đơn vị", unit.id),
@@ -358,7 +376,7 @@ def _info_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
         if key == "ngay_lap":
             _input(ws, ref, "dd/mm/yyyy")
             _label(ws, f"D{row}", "ngày/tháng/năm", italic=True)
-            _validation(ws, ref, type="date", operator="between", stop=False,
+            _rule(ws, ref, type="date", operator="between", stop=False,
                         formula1=f"DATE({low.year},{low.month},{low.day})",
                         formula2=f"DATE({high.year},{high.month},{high.day})", title="Ngày lập biểu",
                         prompt=f"Ngày lập biểu, dạng ngày/tháng/năm, trong năm {year}. Ví dụ: 25/11/{year}.",
@@ -369,7 +387,7 @@ def _info_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
             _input(ws, ref, "@")  # text: keeps a phone number's leading 0
             low_n, high_n = PHONE_LENGTH
             _label(ws, f"D{row}", f"{low_n}–{high_n} chữ số", italic=True)
-            _validation(ws, ref, type="custom", formula1=phone_formula(ref), title="Số điện thoại",
+            _rule(ws, ref, type="custom", formula1=phone_formula(ref), title="Số điện thoại",
                         prompt=f"Số điện thoại: {low_n}–{high_n} ký tự, chỉ gồm chữ số, dấu cách, dấu chấm, dấu +. "
                                "Ví dụ: 0277 3851234 hoặc 0918.123.456.",
                         error=f"Số điện thoại chỉ gồm chữ số, dấu cách, dấu chấm, dấu + và dài {low_n}–{high_n} "
@@ -379,7 +397,7 @@ def _info_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
             _input(ws, ref, "@")
             limit = text_limit(f"lh.{key}")
             _label(ws, f"D{row}", f"họ và tên, tối đa {limit} ký tự", italic=True)
-            _validation(ws, ref, type="textLength", operator="lessThanOrEqual", formula1=str(limit),
+            _rule(ws, ref, type="textLength", operator="lessThanOrEqual", formula1=str(limit),
                         title="Người lập biểu",
                         prompt=f"Họ và tên người lập biểu (bắt buộc), tối đa {limit} ký tự. Ví dụ: Nguyễn Thị Lan.",
                         error=f"Quá dài: tối đa {limit} ký tự.", error_title="Văn bản quá dài")  # fmt: skip
@@ -414,7 +432,7 @@ def _number_prompt(inp: Input) -> str:
 def _indicator_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
     _setup(ws, {"A": 14, "B": 6, "C": 50, "D": 11, "E": 13, "F": 26})
     _title(ws, plan, unit, year, "SỐ LIỆU CHỈ TIÊU", "F")
-    _header(ws, ["STT", "Nội dung (số liệu cần báo cáo)", "Đơn vị tính", "Số liệu", "Ghi chú"])
+    _header(ws, HEADER_ROW, ["STT", "Nội dung (số liệu cần báo cáo)", "Đơn vị tính", "Số liệu", "Ghi chú"])
     row, number = HEADER_ROW + 1, 0
     rooms: dict[int, int] = {}
     for ind in plan.indicators_in(year):  # only the indicators its phases ask this year
@@ -440,23 +458,23 @@ def _indicator_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
             whole = _whole_of(ind, inp.id)
             if inp.kind == "co_khong":
                 _input(ws, ref)
-                _validation(ws, ref, type="list", formula1=f'"{YES},{NO}"', title="Chọn Có hoặc Không",
+                _rule(ws, ref, type="list", formula1=f'"{YES},{NO}"', title="Chọn Có hoặc Không",
                             prompt=_number_prompt(inp), error="Chỉ chọn Có hoặc Không.",
                             error_title="Giá trị không hợp lệ")  # fmt: skip
             elif whole is not None and whole in rows:
                 w_row, w_stt = rows[whole]
                 w_label = input_label(plan, ind, plan.all_inputs()[whole], year)
                 _input(ws, ref, "#,##0" if inp.kind == "so_nguyen" else "#,##0.00")
-                _validation(ws, ref, type="custom", formula1=part_formula(ref, f"E{w_row}", inp.kind == "so_nguyen"),
+                _rule(ws, ref, type="custom", formula1=part_formula(ref, f"E{w_row}", inp.kind == "so_nguyen"),
                             title=f"Số liệu ({inp.unit_of_measure})",
                             prompt=_number_prompt(inp) + f" Không lớn hơn dòng {w_stt}.",
-                            error=f"Dòng {stt} «{_short(label, 55)}» phải là {KIND_LABELS[inp.kind]} và không lớn "
-                                  f"hơn dòng {w_stt} «{_short(w_label, 55)}»: phần không thể lớn hơn tổng.",
+                            error=_part_error(stt, label, w_stt, w_label,
+                                              "số nguyên không âm" if inp.kind == "so_nguyen" else "số không âm"),
                             error_title="Phần lớn hơn tổng?")  # fmt: skip
             else:
                 integer = inp.kind == "so_nguyen"
                 _input(ws, ref, "#,##0" if integer else "#,##0.00")
-                _validation(ws, ref, type="whole" if integer else "decimal", operator="greaterThanOrEqual",
+                _rule(ws, ref, type="whole" if integer else "decimal", operator="greaterThanOrEqual",
                             formula1="0", title=f"Số liệu ({inp.unit_of_measure})",
                             prompt=_number_prompt(inp),
                             error=f"Dòng {stt}: chỉ nhập {KIND_LABELS[inp.kind]} ({inp.unit_of_measure}).",
@@ -489,7 +507,7 @@ def _funding_rows(ws: Worksheet, plan: Plan, unit: Unit, year: int, row: int, nu
         _label(ws, f"C{row}", label)
         _label(ws, f"D{row}", funding.UNIT_OF_MEASURE)
         _input(ws, f"E{row}", "#,##0.0##")
-        _validation(ws, f"E{row}", type="decimal", operator="greaterThanOrEqual", formula1="0",
+        _rule(ws, f"E{row}", type="decimal", operator="greaterThanOrEqual", formula1="0",
               title=f"Kinh phí ({funding.UNIT_OF_MEASURE})",
               prompt=f"Đơn vị tính: {funding.UNIT_OF_MEASURE}. Nhập số tiền không âm, có thể có phần thập phân, "
                      "ví dụ 12,5 (mười hai triệu năm trăm nghìn đồng). Không có thì nhập 0.",
@@ -498,6 +516,14 @@ def _funding_rows(ws: Worksheet, plan: Plan, unit: Unit, year: int, row: int, nu
         _text_rule(ws, f"F{row}", key, "note", "Ghi chú (không bắt buộc)", "Kinh phí lồng ghép chương trình NTM.")
         rooms[row] = ROOM["note"]
         row += 1
+
+
+def _part_error(stt: str, label: str, w_stt: str, w_label: str, kind: str) -> str:
+    """The error of a part's cell naming both rows, the labels shortened to fit Excel's 225 characters."""
+    text = "Dòng {} «{}» phải là {} và không lớn hơn dòng {} «{}»: phần không thể lớn hơn tổng."
+    room = ERROR_MAX - len(text.format(stt, "", kind, w_stt, ""))
+    first = _short(label, max(room // 2, room - len(w_label)))
+    return text.format(stt, first, kind, w_stt, _short(w_label, room - len(first)))
 
 
 def _whole_of(ind: Indicator, input_id: str) -> str | None:
@@ -511,7 +537,7 @@ def _whole_of(ind: Indicator, input_id: str) -> str | None:
 def _task_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
     _setup(ws, {"A": 10, "B": 7, "C": 38, "D": 10, "E": 16, "F": 50, "G": 30, "H": 30})
     _title(ws, plan, unit, year, "KẾT QUẢ THỰC HIỆN NHIỆM VỤ", "H")
-    _header(ws, ["STT", "Nội dung nhiệm vụ", "Vai trò", "Tình trạng", "Kết quả thực hiện (nêu số liệu cụ thể)",
+    _header(ws, HEADER_ROW, ["STT", "Nội dung nhiệm vụ", "Vai trò", "Tình trạng", "Kết quả thực hiện (nêu số liệu cụ thể)",
                  "Khó khăn, vướng mắc", "Đề xuất, kiến nghị"])  # fmt: skip
     row = HEADER_ROW + 1
     rooms: dict[int, int] = {}
@@ -532,7 +558,8 @@ def _task_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
             _label(ws, f"{col}{row}", None, fill=GROUP_FILL)
         row += 1
         if not tasks:
-            _label(ws, f"C{row}", f"Không có nhiệm vụ trong năm {year}.")
+            for col in "BCDEFGH":
+                _label(ws, f"{col}{row}", f"Không có nhiệm vụ trong năm {year}." if col == "C" else None, italic=True)
             row += 1
         for task in tasks:
             for item in task.items:
@@ -544,7 +571,7 @@ def _task_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
                 for col in "EFGH":
                     _input(ws, f"{col}{row}")
                 required = "bắt buộc" if role_label == "Chủ trì" else "không bắt buộc với nhiệm vụ phối hợp"
-                _validation(ws, f"E{row}", type="list", formula1='"' + ",".join(TASK_STATUSES) + '"',
+                _rule(ws, f"E{row}", type="list", formula1='"' + ",".join(TASK_STATUSES) + '"',
                             title="Tình trạng", prompt=f"Chọn trong danh sách ({required}). Ví dụ: {TASK_STATUSES[1]}.",
                             error="Chọn một tình trạng trong danh sách: " + ", ".join(TASK_STATUSES) + ".",
                             error_title="Tình trạng không hợp lệ")  # fmt: skip

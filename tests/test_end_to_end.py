@@ -32,7 +32,7 @@ from openpyxl import load_workbook
 
 from pipeline.cli import cli
 from pipeline.forms import NO, YES, write_forms
-from pipeline.intake import HAS_ERRORS, LATE, SUBMITTED, Contact, TaskReport, read_inbox
+from pipeline.intake import HAS_ERRORS, LATE, SUBMITTED, Contact, TaskReport, read_data, read_inbox
 from pipeline.plan import Plan
 from pipeline.workspace import Workspace, init_workspace
 
@@ -106,7 +106,7 @@ def require_tool(name: str, package: str) -> str:
     if exe is None:
         if os.environ.get("CI"):
             pytest.fail(f"CI: thiếu {name} ({package}); kiểm thử này là bắt buộc trong CI (xem .ci/run).")
-        reason = f"{name} ({package}) không có trên máy này: bỏ qua kiểm thử đọc PDF."
+        reason = f"{name} ({package}) không có trên máy này: bỏ qua kiểm thử cần chương trình này."
         print(reason)
         pytest.skip(reason)
     return exe
@@ -283,6 +283,41 @@ def test_a_percent_instead_of_the_raw_count_is_refused_after_libreoffice(subs):
     ]
     assert st.submission.values["so_cua_hang_tien_loi"] is None
     assert st.submission.values["so_cua_hang_bao_bi_xanh"] is None
+
+
+# --------------------------------------------------------------------------- a second office program
+
+
+@pytest.fixture(scope="module")
+def gnumeric(kh178: Plan, tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[bytes, bytes]]:
+    """unit → (the filled form as typed, the same form re-saved as .xlsx by Gnumeric's ssconvert)."""
+    exe = require_tool("ssconvert", "gnumeric")
+    root = tmp_path_factory.mktemp("gnumeric")
+    ws = init_workspace(root / "ws", ROOT)
+    forms = dict(zip((u.id for u in kh178.units), write_forms(ws, kh178, YEAR), strict=True))
+    out = {}
+    for unit_id in ACCEPTED:
+        typed = fill_form(forms[unit_id].read_bytes(), form_cells(kh178, unit_id, YEAR, **ENTRIES[unit_id]))
+        src, dst = root / f"{unit_id}.xlsx", root / f"{unit_id}-gnumeric.xlsx"
+        src.write_bytes(typed)
+        proc = subprocess.run([exe, "--export-type=Gnumeric_Excel:xlsx2", str(src), str(dst)],
+                              capture_output=True, text=True, timeout=120)  # fmt: skip
+        assert proc.returncode == 0 and dst.is_file(), proc.stderr
+        out[unit_id] = (typed, dst.read_bytes())
+    return out
+
+
+@pytest.mark.parametrize("unit_id", ACCEPTED)
+def test_a_form_resaved_by_gnumeric_reads_the_same_as_the_original(kh178: Plan, gnumeric, unit_id):
+    typed, resaved = gnumeric[unit_id]
+    original = read_data(typed, f"{unit_id}.xlsx", kh178, YEAR).submission
+    again = read_data(resaved, f"{unit_id}.xlsx", kh178, YEAR)
+    assert again.rejection is None and again.submission is not None
+    sub = again.submission
+    assert "gnumeric" in sub.provenance.application.lower()  # really Gnumeric's file, not ours
+    assert (sub.values, sub.notes, sub.contact, sub.tasks, sub.general, sub.problems) == (
+        original.values, original.notes, original.contact, original.tasks, original.general, original.problems)
+    assert sub.values == {k: _as_read(v) for k, v in default_values(kh178, unit_id).items()} | READ[unit_id]
 
 
 # --------------------------------------------------------------------------- the report

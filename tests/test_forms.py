@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 import warnings
 from pathlib import Path
 
@@ -19,10 +20,16 @@ from pipeline.forms import (
     SHEET_INDICATORS,
     SHEET_INFO,
     SHEET_TASKS,
+    TEXT_LIMIT,
+    TEXT_LIMITS,
     build_form,
     form_filename,
+    part_formula,
+    phone_formula,
+    text_limit,
     write_forms,
 )  # fmt: skip
+from pipeline.intake import GENERAL_KEYS
 from pipeline.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -190,3 +197,122 @@ def test_forms_ask_only_the_indicators_their_phases_cover(plan):
 def asked_with(plan, year: int) -> set[str]:
     ws = open_wb(build_form(plan, plan.unit("ktht"), year))[SHEET_INDICATORS]
     return {k[3:] for k in keys(ws) if k.startswith("ct.")}
+
+
+# --------------------------------------------------------------------------- validation while typing
+
+
+def _rules(ws) -> dict[str, object]:
+    """Cell ref → its (single-cell) data validation."""
+    return {str(r): dv for dv in ws.data_validations.dataValidation for r in dv.sqref.ranges}
+
+
+def test_a_part_cannot_exceed_its_whole_by_a_custom_rule_on_the_parts_cell(forms):
+    ws = open_wb(forms["xa-my-hiep"])[SHEET_INDICATORS]
+    rows = keys(ws)
+    part, whole = rows["ct.bao_bi_bvtv_thu_gom"], rows["ct.bao_bi_bvtv_phat_sinh"]
+    dv = _rules(ws)[f"E{part}"]
+    assert dv.type == "custom" and dv.errorStyle == "stop"
+    assert dv.formula1 == f"IF(ISNUMBER(E{part}),AND(E{part}>=0,OR(NOT(ISNUMBER(E{whole})),E{part}<=E{whole})),FALSE())"
+    assert dv.error == ("Dòng 5.2 «Trong đó: khối lượng được thu gom và xử lý theo quy định» phải là số không âm "
+                        "và không lớn hơn dòng 5.1 «Khối lượng bao gói thuốc bảo vệ thực vật sau sử dụng phát sinh "
+                        "trên địa bàn…»: phần không thể lớn hơn tổng.")
+    counts = rows["ct.so_cua_hang_bao_bi_xanh"], rows["ct.so_cua_hang_tien_loi"]
+    assert _rules(ws)[f"E{counts[0]}"].formula1 == (
+        f"IF(ISNUMBER(E{counts[0]}),AND(E{counts[0]}>=0,INT(E{counts[0]})=E{counts[0]},"
+        f"OR(NOT(ISNUMBER(E{counts[1]})),E{counts[0]}<=E{counts[1]})),FALSE())")
+    assert _rules(ws)[f"E{whole}"].type == "decimal"  # the whole itself: any number ≥ 0
+
+
+def test_phone_date_and_text_rules_on_the_information_sheet(forms):
+    ws = open_wb(forms["mttq"])[SHEET_INFO]
+    rows, rules = keys(ws), _rules(open_wb(forms["mttq"])[SHEET_INFO])
+    phone = rules[f"C{rows['lh.dien_thoai']}"]
+    ref = f"C{rows['lh.dien_thoai']}"
+    assert phone.type == "custom" and phone.formula1 == phone_formula(ref)
+    assert phone.formula1.startswith(f"AND(LEN({ref})>=8,LEN({ref})<=15,LEN(SUBSTITUTE(")
+    date = rules[f"C{rows['lh.ngay_lap']}"]
+    assert (date.type, date.operator, date.formula1, date.formula2) == ("date", "between", "DATE(2026,1,1)", "DATE(2026,12,31)")
+    assert date.errorStyle == "warning"  # a late form made in January may still say so; intake decides
+    for key in GENERAL_KEYS:
+        dv = rules[f"C{rows[f'chung.{key}']}"]
+        assert (dv.type, dv.operator, dv.formula1) == ("textLength", "lessThanOrEqual", str(TEXT_LIMIT))
+        assert "tối đa 2.000 ký tự" in dv.prompt
+    assert rules[f"C{rows['lh.nguoi_lap']}"].formula1 == "100"
+
+
+def test_text_limits_of_every_text_cell_are_the_ones_intake_uses(plan, forms):
+    for unit_id in ("ktht", "xa-my-hiep"):
+        wb = open_wb(forms[unit_id])
+        for sheet in (SHEET_INFO, SHEET_INDICATORS, SHEET_TASKS):
+            ws, rules = wb[sheet], _rules(wb[sheet])
+            for key, row in keys(ws).items():
+                for field, col in COLUMNS[key.split(".")[0]].items():
+                    limit = text_limit(key, field)
+                    if limit is None or key == "lh.dien_thoai":
+                        continue
+                    assert rules[f"{col}{row}"].formula1 == str(limit), (key, field)
+    assert TEXT_LIMITS == {"lh.nguoi_lap": 100, "lh.dien_thoai": 15, "chung": 2000, "ct.note": 300,
+                           "nv.result": 1000, "nv.difficulties": 500, "nv.proposals": 500}
+
+
+def test_every_input_prompt_gives_its_unit_and_an_example_within_excels_limits(plan, forms):
+    for unit in plan.units:
+        wb = open_wb(forms[unit.id])
+        for sheet in (SHEET_INFO, SHEET_INDICATORS, SHEET_TASKS):
+            for dv in wb[sheet].data_validations.dataValidation:
+                assert len(dv.promptTitle) <= 32 and len(dv.prompt) <= 255 and len(dv.error) <= 225, dv.prompt
+                assert len(dv.errorTitle) <= 32
+                assert re.search(r"[Vv]í dụ", dv.prompt), dv.prompt
+                assert not dv.prompt.endswith("…") and not dv.error.endswith("…"), dv.error  # not clipped
+    ws = open_wb(forms["xa-my-hiep"])[SHEET_INDICATORS]
+    rules = _rules(ws)
+    rows = keys(ws)
+    assert rules[f"E{rows['ct.tui_nhua_cvm_goc']}"].prompt == (
+        "Đơn vị tính: kg/tháng. Nhập số, không âm, có thể có phần thập phân, ví dụ 12,5. Không có thì nhập 0.")
+    assert rules[f"E{rows['ct.so_cua_hang_tien_loi']}"].prompt.startswith("Đơn vị tính: cửa hàng. ")
+
+
+def test_every_input_has_its_unit_of_measure_beside_it(plan, forms):
+    for unit in plan.units:
+        wb = open_wb(forms[unit.id])
+        ws = wb[SHEET_INDICATORS]
+        for key, row in keys(ws).items():
+            assert ws[f"D{row}"].value == plan.all_inputs()[key[3:]].unit_of_measure
+        info = wb[SHEET_INFO]
+        rows = keys(info)
+        assert info[f"D{rows['lh.ngay_lap']}"].value == "ngày/tháng/năm"
+        assert info[f"D{rows['lh.dien_thoai']}"].value == "8–15 chữ số"
+        assert all(info[f"D{rows[f'chung.{k}']}"].value == "tối đa 2.000 ký tự" for k in GENERAL_KEYS)
+
+
+VALIDATION_CASES = [  # (formula builder, value in A1, value in B1, whether it is accepted)
+    ("phone", "0277 3851234", None, True), ("phone", "0918.123.456", None, True),
+    ("phone", "+84 277 385123", None, True), ("phone", "12345678", None, True),
+    ("phone", "0277-385-1234", None, False), ("phone", "0277 385 abc", None, False),
+    ("phone", "1234567", None, False), ("phone", "1234567890123456", None, False),
+    ("part", 30, 40, True), ("part", 40, 40, True), ("part", 41, 40, False), ("part", -1, 40, False),
+    ("part", 2.5, 40, False), ("part", 5, None, True), ("part", "năm", 40, False),
+    ("part_dec", 2.5, 40, True), ("part_dec", 40.25, 40, False),
+]
+
+
+def test_the_validation_formulas_accept_and_refuse_as_meant_in_libreoffice(libreoffice, tmp_path):
+    # A scratch workbook (not a form) puts each formula in a cell so LibreOffice computes it.
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for r, (kind, a, b, _) in enumerate(VALIDATION_CASES, start=1):
+        ws[f"A{r}"], ws[f"B{r}"] = a, b
+        if kind == "phone":
+            ws[f"A{r}"].number_format = "@"
+            formula = phone_formula(f"A{r}")
+        else:
+            formula = part_formula(f"A{r}", f"B{r}", integer=kind == "part")
+        ws[f"C{r}"] = f"=IF({formula},1,0)"
+    src = tmp_path / "rules.xlsx"
+    wb.save(src)
+    out = libreoffice([src], "csv", tmp_path / "out")[0]
+    got = [line.rsplit(",", 1)[-1] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert got == ["1" if ok else "0" for *_, ok in VALIDATION_CASES]
