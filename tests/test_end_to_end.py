@@ -317,7 +317,7 @@ def test_a_form_resaved_by_gnumeric_reads_the_same_as_the_original(kh178: Plan, 
     assert "gnumeric" in sub.provenance.application.lower()  # really Gnumeric's file, not ours
     assert (sub.values, sub.notes, sub.contact, sub.tasks, sub.general, sub.problems) == (
         original.values, original.notes, original.contact, original.tasks, original.general, original.problems)
-    assert sub.values == {k: _as_read(v) for k, v in default_values(kh178, unit_id).items()} | READ[unit_id]
+    assert sub.values == {k: _as_read(v) for k, v in default_values(kh178, unit_id, YEAR).items()} | READ[unit_id]
 
 
 # --------------------------------------------------------------------------- the report
