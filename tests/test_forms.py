@@ -251,7 +251,7 @@ def test_text_limits_of_every_text_cell_are_the_ones_intake_uses(plan, forms):
                     if limit is None or key == "lh.dien_thoai":
                         continue
                     assert rules[f"{col}{row}"].formula1 == str(limit), (key, field)
-    assert TEXT_LIMITS == {"lh.nguoi_lap": 100, "lh.dien_thoai": 15, "chung": 2000, "ct.note": 300,
+    assert TEXT_LIMITS == {"lh.nguoi_lap": 100, "lh.dien_thoai": 15, "chung": 2000, "ct.note": 300, "kp.note": 300,
                            "nv.result": 1000, "nv.difficulties": 500, "nv.proposals": 500}
 
 
@@ -277,7 +277,8 @@ def test_every_input_has_its_unit_of_measure_beside_it(plan, forms):
         wb = open_wb(forms[unit.id])
         ws = wb[SHEET_INDICATORS]
         for key, row in keys(ws).items():
-            assert ws[f"D{row}"].value == plan.all_inputs()[key[3:]].unit_of_measure
+            unit_of_measure = plan.all_inputs()[key[3:]].unit_of_measure if key.startswith("ct.") else "triệu đồng"
+            assert ws[f"D{row}"].value == unit_of_measure
         info = wb[SHEET_INFO]
         rows = keys(info)
         assert info[f"D{rows['lh.ngay_lap']}"].value == "ngày/tháng/năm"
