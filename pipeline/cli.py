@@ -308,6 +308,42 @@ def bao_cao(ctx: click.Context, year: int | None, overwrite: bool, report_date: 
         _report(ctx, plan, result, overwrite, report_date)
 
 
+@cli.command("nhac-nop", context_settings=CONTEXT)
+@year_option()
+@click.option("--han-moi", "deadline", type=DateType(), default=None,
+              help="Hạn gửi ghi trong công văn, dạng ngày/tháng/năm (mặc định: hạn nộp của kỳ báo cáo).")  # fmt: skip
+@click.pass_context
+def nhac_nop(ctx: click.Context, year: int | None, deadline: dt.date | None) -> None:
+    """Soạn công văn đôn đốc đơn vị chưa gửi hoặc còn lỗi (outbox/).
+
+    Đọc inbox/ như kiem-tra, ghi tệp phản hồi cho đơn vị có lỗi, soạn công văn (thể thức
+    Nghị định 30) vào outbox/nhac-nop-<năm>/ và in danh sách để dán vào tin nhắn.
+    """
+    from .feedback import write_feedback
+    from .intake import read_inbox
+    from .outbox import workspace_lock
+    from .reminder import build_reminder, paste_text, write_reminder
+
+    plan, year = _plan_and_year(ctx, year)
+    ws = _ws(ctx)
+    if not ws.inbox.is_dir():
+        raise BaoCaoError(f"Không có thư mục inbox/ trong {ws.root}: hãy tạo và chép các tệp đơn vị gửi vào đó.")
+    with workspace_lock(ws):
+        result = read_inbox(ws, plan, year)
+        write_feedback(ws, plan, result)
+        reminder = build_reminder(plan, result, deadline)
+        if not reminder.units:
+            say(f"Mọi đơn vị phải báo cáo đã gửi báo cáo hợp lệ năm {year}: không cần đôn đốc.")
+            return
+        path = write_reminder(ws, plan, reminder)
+    say(f"Đã soạn công văn đôn đốc {len(reminder.units)} đơn vị: {path}")
+    say("Mở bằng Word, ghi số, ngày rồi trình ký; gửi kèm tệp phản hồi cho đơn vị có lỗi "
+        f"({ws.feedback_dir(year)}).")  # fmt: skip
+    say("")
+    say("Nội dung để dán vào tin nhắn:")
+    say(paste_text(plan, reminder))
+
+
 def _report(ctx: click.Context, plan: Plan, result, overwrite: bool, report_date: dt.date | None = None):  # noqa: ANN001, ANN202
     from .aggregate import aggregate
     from .display import describe_report, history_issues

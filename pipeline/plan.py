@@ -46,6 +46,13 @@ class Issuer:
 
 
 @dataclass(frozen=True)
+class Liaison:
+    name: str  # "bà Nguyễn Thị Lan, chuyên viên"
+    phone: str
+    email: str
+
+
+@dataclass(frozen=True)
 class Signer:
     authority: str  # "TM. ỦY BAN NHÂN DÂN"
     on_behalf: str  # "KT. CHỦ TỊCH" (may be empty)
@@ -181,6 +188,8 @@ class Plan:
     task_groups: tuple[TaskGroup, ...]
     tasks: tuple[Task, ...]
     indicators: tuple[Indicator, ...]
+    liaison: Liaison | None = None  # [lien_he]: who units call about their form (reminder letters)
+    addressee: str = ""  # [bao_cao] kinh_gui: the report's "Kính gửi" line, when it carries one
 
     @cached_property
     def _unit_index(self) -> dict[str, Unit]:
@@ -399,7 +408,14 @@ def parse_plan(raw: dict[str, Any]) -> Plan:
     nk.done()
     bc = _Table(root.get("bao_cao", dict), "bao_cao")
     recipients = bc.strings("noi_nhan")
+    addressee = bc.get("kinh_gui", str, "").strip()
     bc.done()
+    liaison = None
+    if "lien_he" in raw:
+        lh = _Table(root.get("lien_he", dict), "lien_he")
+        liaison = Liaison(lh.get("can_bo", str, "").strip(), lh.get("dien_thoai", str, "").strip(),
+                          lh.get("thu_dien_tu", str, "").strip())  # fmt: skip
+        lh.done()
     dg = _Table(root.get("danh_gia", dict, {}), "danh_gia")
     rule = dg.get("tien_do", str, LINEAR)
     if rule not in PROGRESS_RULES:
@@ -550,5 +566,5 @@ def parse_plan(raw: dict[str, Any]) -> Plan:
     return Plan(
         plan_id, number, issued, title, field, start, end, baseline, version,
         int(m[1]), int(m[2]), inclusive, drafting, bases, issuer, signer, recipients, coverage, rule,
-        unit_tuple, tuple(groups), tuple(tasks), tuple(indicators),
+        unit_tuple, tuple(groups), tuple(tasks), tuple(indicators), liaison, addressee,
     )  # fmt: skip

@@ -220,3 +220,101 @@ def test_an_older_form_without_funding_rows_is_still_read(kh178):
     # a current form that lost a funding row is told so
     same = read_data(old, "ktht.xlsx", dataclasses.replace(kh178, template_version=1), 2026).submission
     assert same.funding == {} and [p.code for p in same.problems] == ["thieu-dong", "thieu-dong", "thieu-dong"]
+
+
+# --------------------------------------------------------------------------- (e) reminder letters
+
+
+def _inbox_for_reminder(kh178, tmp_path):
+    from pipeline.workspace import init_workspace
+    from tests.filling import filled_form
+
+    ws = init_workspace(tmp_path / "ws")
+    for u in kh178.units:
+        if u.id in ("yte", "xa-ba-sao", "hoi-ccb"):
+            continue  # two required units missing; an optional one too (not urged)
+        values = {"so_cua_hang_tien_loi": "khoảng 5"} if u.id == "xa-my-hiep" else {}
+        (ws.inbox / f"{u.id}.xlsx").write_bytes(filled_form(kh178, u.id, 2026, values=values))
+    return ws
+
+
+def test_nhac_nop_writes_an_nd30_letter_and_prints_the_list_to_paste(kh178, tmp_path, libreoffice):
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    ws = _inbox_for_reminder(kh178, tmp_path)
+    res = CliRunner().invoke(cli, ["-C", str(ws.root), "nhac-nop", "--nam", "2026", "--han-moi", "15/12/2026"])
+    assert res.exit_code == 0, res.output
+    letter = ws.outbox / "nhac-nop-2026" / "nhac-nop-2026.docx"
+    assert res.output.splitlines()[0] == f"Đã soạn công văn đôn đốc 3 đơn vị: {letter}"
+    assert res.output.split("Nội dung để dán vào tin nhắn:\n", 1)[1] == (
+        "Đề nghị các đơn vị sau gửi báo cáo kết quả thực hiện Kế hoạch số 178/KH-UBND năm 2026 trước ngày 15/12/2026:\n"
+        "- Phòng Y tế: chưa gửi báo cáo;\n"
+        "- UBND xã Ba Sao: chưa gửi báo cáo;\n"
+        "- UBND xã Mỹ Hiệp: biểu mẫu còn 1 lỗi, sửa theo tệp phản hồi xa-my-hiep.xlsx rồi gửi lại.\n"
+        "Thông tin liên hệ: bà Nguyễn Thị Lan, chuyên viên, Phòng Kinh tế và Hạ tầng; điện thoại 0277 3851234; "
+        "thư điện tử pktht.caolanh@dongthap.gov.vn.\n")  # fmt: skip
+    assert (ws.outbox / "phan-hoi-2026" / "xa-my-hiep.xlsx").is_file()
+
+    doc = Document(io.BytesIO(letter.read_bytes()))
+    head = doc.tables[0]
+    assert [p.text for p in head.rows[1].cells[0].paragraphs] == [
+        "Số:      /UBND-KTHT", "V/v đôn đốc gửi báo cáo kết quả thực hiện Kế hoạch số 178/KH-UBND năm 2026"]
+    assert head.rows[1].cells[1].paragraphs[0].text == "Cao Lãnh, ngày      tháng      năm 2026"
+    texts = [p.text for p in doc.paragraphs]
+    start = texts.index("Kính gửi:")
+    assert texts[start + 1:start + 4] == ["- Phòng Y tế;", "- UBND xã Ba Sao;", "- UBND xã Mỹ Hiệp."]
+    assert "Đến nay, 2 đơn vị chưa gửi báo cáo kết quả thực hiện năm 2026: Phòng Y tế, UBND xã Ba Sao." in texts
+    assert texts[-1] == "Ủy ban nhân dân huyện Cao Lãnh đề nghị Thủ trưởng các đơn vị quan tâm thực hiện./."
+    assert "Hội Cựu chiến binh" not in "\n".join(texts)
+
+    pdf = libreoffice(letter, "pdf", tmp_path / "pdf")
+    import subprocess
+
+    words = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True)
+                     .stdout.split())  # fmt: skip
+    for expected in ("ỦY BAN NHÂN DÂN HUYỆN CAO LÃNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                     "Độc lập - Tự do - Hạnh phúc", "V/v đôn đốc gửi báo cáo", "Kính gửi:", "- Phòng Y tế;",
+                     "Nơi nhận:", "- Như trên;", "- Lưu: VT, KTHT.", "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH",
+                     "PHÓ CHỦ TỊCH", "Nguyễn Minh Tuấn"):  # fmt: skip
+        assert expected in words, expected
+
+
+def test_one_unit_is_addressed_on_the_kinh_gui_line_and_nobody_when_all_sent(kh178):
+    from pipeline.intake import MISSING, SUBMITTED, IntakeResult, UnitStatus
+    from pipeline.reminder import build_reminder, reminder_context
+    from tests.conftest import make_submission
+
+    statuses = [UnitStatus(u.id, MISSING if u.id in ("yte", "hoi-ccb") else SUBMITTED,
+                           None if u.id in ("yte", "hoi-ccb") else make_submission(u.id, {}))
+                for u in kh178.units]  # fmt: skip
+    reminder = build_reminder(kh178, IntakeResult(2026, statuses, []))
+    context = reminder_context(kh178, reminder)
+    assert (reminder.units, context["kinh_gui_mot"], context["kinh_gui"]) == (("yte",), "Kính gửi: Phòng Y tế.", [])
+    assert reminder.deadline.isoformat() == "2026-12-05"
+    everyone = [UnitStatus(s.unit_id, SUBMITTED, make_submission(s.unit_id, {})) if s.unit_id == "yte" else s
+                for s in statuses]  # fmt: skip
+    assert build_reminder(kh178, IntakeResult(2026, everyone, [])).units == ()
+
+
+def test_the_committed_reminder_template_is_what_the_tool_builds():
+    import importlib.util
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    spec = importlib.util.spec_from_file_location("make_reminder_template", ROOT / "tools" / "make_reminder_template.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.build() == (ROOT / "templates" / "nhac-nop.docx").read_bytes(), "chạy lại tools/make_reminder_template.py"
+
+
+def test_the_report_carries_a_kinh_gui_line_when_config_sets_one(kh178):
+    import dataclasses
+
+    summary = aggregate(dataclasses.replace(kh178, addressee="Sở Công Thương tỉnh Đồng Tháp"), small_intake(kh178))
+    texts = [p.text for p in Document(io.BytesIO(render_report(TEMPLATE, summary))).paragraphs]
+    i = texts.index("Kính gửi: Sở Công Thương tỉnh Đồng Tháp.")
+    assert texts[i - 2].startswith("Kết quả thực hiện Kế hoạch số 178/KH-UBND")
+    plain = [p.text for p in Document(io.BytesIO(render_report(TEMPLATE, aggregate(kh178, small_intake(kh178))))).paragraphs]
+    assert not any(t.startswith("Kính gửi") for t in plain)

@@ -361,6 +361,9 @@ def build() -> bytes:
     para(doc, "BÁO CÁO", "BC Tiêu đề", before=24)
     para(doc, "{{ trich_yeu }}", "BC Tiêu đề")
     line(doc, (TEXT_W - 50) / 2)
+    loop_para(doc, "{%p if kinh_gui %}", "BC Tiêu đề")  # [bao_cao] kinh_gui: optional "Kính gửi: …"
+    para(doc, "{{ kinh_gui }}", align=ALIGN.CENTER, before=6)
+    loop_para(doc, "{%p endif %}", "BC Tiêu đề")
     para(doc, "", "BC Nội dung")
 
     # Bases, opening, situation.
