@@ -43,6 +43,7 @@ Lệnh:
   tao-mau   Tạo biểu mẫu Excel cho từng đơn vị (outbox/mau-<năm>/).
   kiem-tra  Kiểm tra inbox/: ai đã nộp, nộp muộn, có lỗi, chưa nộp.
   bao-cao   Lệnh chính: kiểm tra, tổng hợp và lập báo cáo Word (outbox/).
+  nhac-nop  Soạn công văn đôn đốc đơn vị chưa gửi hoặc còn lỗi (outbox/).
   lich-su   Lịch sử các chỉ tiêu từ năm đầu kế hoạch đến nay.
   so-ket    Báo cáo sơ kết một giai đoạn (Word) từ lịch sử các năm.
   demo      Chạy thử trọn quy trình trên dữ liệu mẫu (mặc định: ./demo).
@@ -69,7 +70,7 @@ def test_baocao_alone_prints_the_help_not_an_error(capsys):
 def test_every_command_has_one_clean_summary_line_in_workflow_order(capsys):
     _, out, _ = run(capsys, "--help")
     listed = out.split("Lệnh:\n", 1)[1].splitlines()
-    assert [line.split()[0] for line in listed] == ["khoi-tao", "ke-hoach", "tao-mau", "kiem-tra", "bao-cao", "lich-su", "so-ket", "demo"]
+    assert [line.split()[0] for line in listed] == ["khoi-tao", "ke-hoach", "tao-mau", "kiem-tra", "bao-cao", "nhac-nop", "lich-su", "so-ket", "demo"]
     assert all(line.endswith(".") and "..." not in line for line in listed)
 
 
@@ -95,7 +96,7 @@ Tùy chọn:
 
 def test_unknown_command_lists_every_command(capsys):
     assert run(capsys, "khoitao") == (
-        2, "", "Lỗi: không có lệnh «khoitao». Các lệnh: khoi-tao, ke-hoach, tao-mau, kiem-tra, bao-cao, lich-su, so-ket, demo.\n")
+        2, "", "Lỗi: không có lệnh «khoitao». Các lệnh: khoi-tao, ke-hoach, tao-mau, kiem-tra, bao-cao, nhac-nop, lich-su, so-ket, demo.\n")
 
 
 # --------------------------------------------------------------------------- khoi-tao
@@ -108,7 +109,7 @@ def test_khoi_tao_makes_a_working_folder_from_the_bundled_plan(capsys, tmp_path,
     assert out == """\
 Đã tạo thư mục làm việc lam-viec cho Kế hoạch số 178/KH-UBND (KH178-2021):
   config.toml    kế hoạch đi kèm chương trình
-  templates/     README.md, bao-cao.docx, so-ket.docx
+  templates/     README.md, bao-cao.docx, nhac-nop.docx, so-ket.docx
   inbox/         chép vào đây các tệp đơn vị gửi về
   outbox/        biểu mẫu, tệp phản hồi và báo cáo được ghi vào đây
   HUONG-DAN.txt  hướng dẫn nhanh cho chuyên viên
@@ -174,7 +175,7 @@ def test_khoi_tao_tu_starts_from_another_config_and_its_templates(capsys, tmp_pa
     assert out.splitlines()[:3] == [
         f"Đã tạo thư mục làm việc {tmp_path / 'lv'} cho Kế hoạch số 178/KH-UBND (KH42-2024):",
         f"  config.toml    chép từ {other / 'config.toml'}",
-        "  templates/     README.md, bao-cao.docx, so-ket.docx, thu-nhac.docx",
+        "  templates/     README.md, bao-cao.docx, nhac-nop.docx, so-ket.docx, thu-nhac.docx",
     ]
     assert (tmp_path / "lv" / "config.toml").read_text(encoding="utf-8") == config
 

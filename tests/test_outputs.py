@@ -403,7 +403,7 @@ FIX = "Sửa thẻ này trong Word rồi chạy lại (các thẻ được dùng
         ("{{ mo_dau }}", "{{ ten_moi }}", "có thẻ «{{ ten_moi }}» dùng trường «ten_moi» mà báo cáo không có. " + FIX),
         ("{{ mo_dau }}", "{{ mo_dau|viet_hoa }}", "có thẻ sai: «{{ mo_dau|viet_hoa }}» (No filter named 'viet_hoa'.). "
          + FIX),
-        ("{%p endif %}", "", "có thẻ «{% if bieu_do %}» chưa đóng: thiếu thẻ «{%p endif %}» tương ứng. " + FIX),
+        ("{%p endif %}", "", "có thẻ «{% if kinh_gui %}» chưa đóng: thiếu thẻ «{%p endif %}» tương ứng. " + FIX),
     ],
 )  # fmt: skip
 def test_a_wrong_tag_in_the_template_is_named_exit_1(ws, capsys, old, new, message):
