@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
 import traceback
@@ -293,8 +294,10 @@ class DateType(click.ParamType):
 @click.option("--ngay-bao-cao", "report_date", type=DateType(), default=None,
               help="Ngày ghi trên báo cáo, dạng DD/MM/YYYY (mặc định: ngày muộn hơn giữa hạn nộp và ngày lập "
                    "muộn nhất của các biểu mẫu được dùng).")  # fmt: skip
+@click.option("--theo", "request", default="", metavar="VĂN_BẢN",
+              help="Văn bản yêu cầu báo cáo, đưa vào câu mở đầu, ví dụ \"Công văn số 123/SCT-QLCN ngày 02/6/2027\".")
 @click.pass_context
-def bao_cao(ctx: click.Context, year: int | None, overwrite: bool, report_date: dt.date | None) -> None:
+def bao_cao(ctx: click.Context, year: int | None, overwrite: bool, report_date: dt.date | None, request: str) -> None:
     """Lệnh chính: kiểm tra, tổng hợp và lập báo cáo Word (outbox/).
 
     Kiểm tra inbox/ như kiem-tra, tổng hợp số liệu, rồi ghi báo cáo Word, bảng tổng hợp
@@ -303,6 +306,8 @@ def bao_cao(ctx: click.Context, year: int | None, overwrite: bool, report_date: 
     from .outbox import workspace_lock
 
     plan, year = _plan_and_year(ctx, year)
+    if request.strip():
+        plan = dataclasses.replace(plan, request=request.strip())
     with workspace_lock(_ws(ctx)):  # one run at a time: the numbered set is reserved under the lock
         result = _check(ctx, plan, year)
         _report(ctx, plan, result, overwrite, report_date)

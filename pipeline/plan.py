@@ -190,6 +190,7 @@ class Plan:
     indicators: tuple[Indicator, ...]
     liaison: Liaison | None = None  # [lien_he]: who units call about their form (reminder letters)
     addressee: str = ""  # [bao_cao] kinh_gui: the report's "Kính gửi" line, when it carries one
+    request: str = ""  # --theo: the letter asking for this report ("Công văn số 123/SCT-QLCN ngày …")
 
     @cached_property
     def _unit_index(self) -> dict[str, Unit]:

@@ -284,6 +284,22 @@ def _indicators_intro(summary: Summary, comparison: str = "") -> str:
     return text + "Kết quả cụ thể như sau:"
 
 
+def opening(plan: Plan, year: int) -> str:
+    """The opening sentence; with ``--theo`` it answers the letter that asked for the report."""
+    text = f"{plan.issuer.full_name} báo cáo kết quả thực hiện năm {year} như sau:"
+    request = plan.request.strip().rstrip(" .;,")
+    if not request:
+        return text
+    if " của " not in request:
+        request += f" của {plan.issuer.recipient}"
+    return f"Thực hiện {request}, {_lower_admin(text)}"
+
+
+def _lower_admin(text: str) -> str:
+    """ "Ủy ban nhân dân huyện …" keeps its capital inside a sentence (a name); other text starts lower case."""
+    return text if text.startswith(("Ủy ban", "UBND")) else text[:1].lower() + text[1:]
+
+
 def funding_paragraphs(summary: Summary) -> list[str]:
     """The "Kinh phí thực hiện" paragraphs: totals by source, next year's estimate, who reported."""
     f, year = summary.funding, summary.year
@@ -335,7 +351,7 @@ def build_context(summary: Summary, history: History | None = None) -> dict[str,
         "trich_yeu": f"Kết quả thực hiện Kế hoạch số {plan.number} ngày {plan.issued} về {plan.field} năm {year}",
         "kinh_gui": f"Kính gửi: {plan.addressee.rstrip(' .')}." if plan.addressee else "",
         "can_cu": join_points([b.rstrip(" ;.") for b in bases]),
-        "mo_dau": f"{issuer.full_name} báo cáo kết quả thực hiện năm {year} như sau:",
+        "mo_dau": opening(plan, year),
         "tinh_hinh": _situation(summary),
         "nhiem_vu_mo_dau": _tasks_intro(summary),
         "nhiem_vu": docx_parts.task_groups(summary),

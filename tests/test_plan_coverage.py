@@ -318,3 +318,31 @@ def test_the_report_carries_a_kinh_gui_line_when_config_sets_one(kh178):
     assert texts[i - 2].startswith("Kết quả thực hiện Kế hoạch số 178/KH-UBND")
     plain = [p.text for p in Document(io.BytesIO(render_report(TEMPLATE, aggregate(kh178, small_intake(kh178))))).paragraphs]
     assert not any(t.startswith("Kính gửi") for t in plain)
+
+
+# --------------------------------------------------------------------------- (d) a report asked by letter
+
+
+def test_bao_cao_theo_answers_the_letter_in_the_opening(kh178, tmp_path):
+    import dataclasses
+
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+    from pipeline.report import opening
+
+    assert opening(kh178, 2026) == "Ủy ban nhân dân huyện Cao Lãnh báo cáo kết quả thực hiện năm 2026 như sau:"
+    asked = dataclasses.replace(kh178, request="Công văn số 123/SCT-QLCN ngày 02/12/2026")
+    assert opening(asked, 2026) == ("Thực hiện Công văn số 123/SCT-QLCN ngày 02/12/2026 của Sở Công Thương tỉnh Đồng "
+                                    "Tháp, Ủy ban nhân dân huyện Cao Lãnh báo cáo kết quả thực hiện năm 2026 như sau:")
+    own = dataclasses.replace(kh178, request="Công văn số 45/UBND-KTHT ngày 01/12/2026 của Ủy ban nhân dân tỉnh.")
+    assert opening(own, 2026).startswith("Thực hiện Công văn số 45/UBND-KTHT ngày 01/12/2026 của Ủy ban nhân dân "
+                                         "tỉnh, Ủy ban nhân dân huyện Cao Lãnh báo cáo")
+
+    ws = _inbox_for_reminder(kh178, tmp_path)
+    res = CliRunner().invoke(cli, ["-C", str(ws.root), "bao-cao", "--nam", "2026", "--theo",
+                                   "Công văn số 123/SCT-QLCN ngày 02/12/2026"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    docx = ws.outbox / "bao-cao-2026" / "bao-cao-2026.docx"
+    texts = [p.text for p in Document(io.BytesIO(docx.read_bytes())).paragraphs]
+    assert opening(asked, 2026) in texts
