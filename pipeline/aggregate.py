@@ -297,16 +297,41 @@ def split_points(text: str) -> list[str]:
     return points
 
 
+NEAR_SAME = 0.85  # share of distinct words two points have in common to count as one point
+NEAR_WORDS = (4, 60)  # near-identical is looked for among points of this many words (longer: identical only)
+
+
+def _near(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Near-identical points: most of their words in common ("Kinh phí thực hiện công tác tuyên truyền
+    còn hạn chế" / "… còn nhiều hạn chế")."""
+    if min(len(a), len(b)) < NEAR_SAME * max(len(a), len(b)):
+        return False
+    return len(a & b) / len(a | b) >= NEAR_SAME
+
+
 def merge_texts(pairs: list[tuple[str, str]]) -> tuple[MergedText, ...]:
-    """(unit id, text) pairs → distinct points, each with the units that wrote it."""
+    """(unit id, text) pairs → distinct points, each with the units that wrote it; identical or
+    near-identical points (same first word, ``NEAR_SAME`` of their words shared) are merged."""
     merged: dict[str, tuple[str, list[str]]] = {}
+    by_first: dict[str, list[tuple[str, frozenset[str]]]] = {}
     for unit_id, text in pairs:
         for point in split_points(text):
             key = _norm(point)
             if not key:
                 continue
             if key not in merged:
-                merged[key] = (point, [])
+                words = key.split()
+                bucket = by_first.setdefault(words[0], [])
+                twin = None
+                if NEAR_WORDS[0] <= len(words) <= NEAR_WORDS[1]:
+                    mine = frozenset(words)
+                    twin = next((k for k, ws in bucket if _near(ws, mine)), None)
+                    if twin is None:
+                        bucket.append((key, mine))
+                if twin is not None:
+                    key = twin
+                else:
+                    merged[key] = (point, [])
             if unit_id not in merged[key][1]:
                 merged[key][1].append(unit_id)
     return tuple(MergedText(t, tuple(u)) for t, u in merged.values())

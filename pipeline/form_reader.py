@@ -24,6 +24,7 @@ from .forms import (
     ID_SHEET,
     SHEET_GUIDE,
     input_label,
+    text_limit,
 )
 from .funding import form_keys, funding_input
 from .intake import (
@@ -52,6 +53,7 @@ from .rules import (
     read_yes_no,
     required,
     result_written,
+    text_within_limit,
 )
 from .values import clean_text
 from .xlsx_safety import Package, reject
@@ -289,14 +291,17 @@ def read_form(data: bytes, pkg: Package, prov: Provenance, plan: Plan, year: int
     cells.prepare(wanted, {f"ct.{i.id}" for i in inputs if i.kind != "co_khong"} | set(funding_keys))
 
     def text(key: str, fld: str = "value") -> str:
+        limit = text_limit(key, fld)
         plain = cells.plain_text(key, fld)
         if plain is not None:
+            if limit is not None and len(plain) > limit:
+                problems.extend(text_within_limit(cells.cell(key, fld), plain, limit))  # type: ignore[arg-type]
             return plain
         cell = cells.cell(key, fld)
         if cell is None:
             return ""
         value, found = read_text(cell)
-        problems.extend(found)
+        problems.extend(found + text_within_limit(cell, value, limit))
         return value
 
     contact_texts = {}

@@ -39,7 +39,7 @@ from .rules import Problem
 from .workspace import Workspace
 
 __all__ = [
-    "ReportFiles", "build_context", "jinja_filters", "ngay_thang", "phan_tram", "record_json", "render_context",
+    "ReportFiles", "build_context", "excerpt", "jinja_filters", "ngay_thang", "phan_tram", "record_json", "render_context",
     "render_report", "report_date", "run_record", "so_lieu", "so_vn", "summary_workbook", "write_report",
 ]  # fmt: skip
 
@@ -91,6 +91,30 @@ def clean_text(text: str) -> str:
     lines = [re.sub(r"^\s*(?:[-–•+*]|\d+[.)])\s+", "", ln).strip() for ln in text.split("\n")]
     lines = [re.sub(r"\s+", " ", ln).rstrip(" ;,") for ln in lines if ln.strip()]
     return "; ".join(ln.rstrip(".") if i < len(lines) - 1 else ln for i, ln in enumerate(lines))
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+")
+
+
+def excerpt(text: str, limit: int = 240, sentences: int = 2) -> str:
+    """A unit's text for the report's body: its first sentence or two within ``limit`` characters,
+    cut at a sentence boundary (or, when the first sentence alone is longer, at a word boundary,
+    never mid-word), "…" where something was left out. The full text is in the summary workbook."""
+    text = clean_text(text)
+    if len(text) <= limit:
+        return text
+    parts = _SENTENCE_END.split(text)
+    taken = ""
+    for part in parts[:sentences]:
+        candidate = f"{taken} {part}".strip()
+        if len(candidate) > limit:
+            break
+        taken = candidate
+    if not taken:
+        head = text[: limit + 1]
+        cut = head.rfind(" ")
+        taken = head[:cut] if cut > limit // 2 else head[:limit]
+    return taken.rstrip(" ,;:.-–") + "…"
 
 
 def sentence(text: str) -> str:
@@ -260,10 +284,40 @@ def _tasks_intro(summary: Summary) -> str:
     return text + ". Tình hình thực hiện từng nhiệm vụ tại Phụ lục II; kết quả cụ thể như sau:"
 
 
+SECTION_CHARS = 3_000  # sections III–V each: about a page and a half, whatever the units wrote
+POINT_CHARS = (90, 300)  # one quoted point: a sentence or two, shorter when many units are quoted
+POINTS_PER_UNIT = 1  # points of each unit quoted in the body per section (merged points count once)
+FULL_TEXTS = "bảng tổng hợp kèm theo (trang «Ý kiến đơn vị» và «Nhiệm vụ»)"
+
+
 def _points(items: Sequence[MergedText], plan: Plan, empty: str) -> list[str]:
+    """Sections III–V: each unit's point once, shortened; identical points merged with their writers.
+
+    A point is quoted while one of its writers has not yet had ``POINTS_PER_UNIT`` quoted; the rest
+    are counted, and the full texts are in the summary workbook.
+    """
     if not items:
         return [empty]
-    return join_points([f"- {clean_text(m.text).rstrip(' .;:')} ({unit_names(plan, m.units)})" for m in items])
+    quoted: dict[str, int] = {}
+    chosen, left_out, cut = [], 0, False
+    for m in items:
+        if not any(quoted.get(u, 0) < POINTS_PER_UNIT for u in m.units):
+            left_out += 1
+            continue
+        for u in m.units:
+            quoted[u] = quoted.get(u, 0) + 1
+        chosen.append(m)
+    limit = max(POINT_CHARS[0], min(POINT_CHARS[1], SECTION_CHARS // len(chosen)))
+    lines = []
+    for m in chosen:
+        short = excerpt(m.text, limit)
+        cut = cut or short.endswith("…")
+        lines.append(f"- {short.rstrip(' .;:')} ({unit_names(plan, m.units)})")
+    if left_out:
+        lines.append(f"- Các đơn vị còn nêu thêm {left_out} ý khác; toàn văn ý kiến của từng đơn vị tại {FULL_TEXTS}")
+    elif cut:
+        lines.append(f"- Toàn văn ý kiến của từng đơn vị tại {FULL_TEXTS}")
+    return join_points(lines)
 
 
 def _indicators_intro(summary: Summary, comparison: str = "") -> str:

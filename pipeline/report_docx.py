@@ -43,7 +43,7 @@ from .ooxml import stable_package
 from .plan import Plan, Task
 from .report import (
     by_area,
-    clean_text,
+    excerpt,
     is_optional_missing,
     phan_tram,
     sentence,
@@ -88,15 +88,22 @@ def _title(letter: str, text: str) -> str:
 # --------------------------------------------------------------------------- section I
 
 
+LEAD_CHARS, PARTNER_CHARS, APPENDIX_CHARS = 180, 130, 400  # a result quoted in section I / Phụ lục II
+PARTNERS_CHARS = 300  # the partners' lines of one item in section I: three short ones, or fewer long ones
+NAMED_OTHERS = 5  # partners not quoted are named up to this many, else counted
+
+
 def _contribution(plan: Plan, c: Contribution) -> str | None:
     name = plan.unit(c.unit_id).name
-    result, status = clean_text(c.result), _lower_first(c.status.strip())
+    status = _lower_first(c.status.strip())
     if c.role == LEAD:
+        result = excerpt(c.result, LEAD_CHARS)
         if result:
             return f"- {name} (chủ trì{', ' + status if status else ''}): {sentence(result)}"
         if status:
             return f"- {name} (chủ trì): {status}, chưa nêu kết quả cụ thể."
         return f"- {name} (chủ trì): chưa nêu tình trạng và kết quả thực hiện."
+    result = excerpt(c.result, PARTNER_CHARS)
     if result:
         return f"- {name} (phối hợp): {sentence(result)}"
     return f"- {name} (phối hợp): {status}." if status else None
@@ -143,9 +150,16 @@ def task_groups(summary: Summary) -> list[dict[str, Any]]:
                         lines.append(line)
                     elif line:
                         partners.append((c.unit_id, line))
-                lines += [line for _, line in partners[:PARTNERS_IN_BODY]]
-                if len(partners) > PARTNERS_IN_BODY:
-                    others = [u for u, _ in partners[PARTNERS_IN_BODY:]]
+                quoted, used = 0, 0
+                for _, line in partners[:PARTNERS_IN_BODY]:  # a few partners, within the item's budget
+                    if quoted and used + len(line) > PARTNERS_CHARS:
+                        break
+                    lines.append(line)
+                    quoted, used = quoted + 1, used + len(line)
+                others = [u for u, _ in partners[quoted:]]
+                if len(others) > NAMED_OTHERS:
+                    lines.append(f"- Ngoài ra, {len(others)} đơn vị phối hợp khác có báo cáo (xem Phụ lục II).")
+                elif others:
                     lines.append(f"- Ngoài ra, {len(others)} đơn vị phối hợp khác có báo cáo kết quả thực hiện: "
                                  f"{unit_names(plan, others)}.")
                 entries.append({"tieu_de": shorten(item.content), "doan": lines})
@@ -426,7 +440,7 @@ def _task_row(plan: Plan, t: TaskResult, state: dict[str, str], year: int) -> di
     status = task_state(t, year, state)
     if t.active and t.lead_reported:
         lead = next((c for c in t.contributions if c.role == LEAD), None)
-        result = sentence(clean_text(lead.result)) if lead else ""
+        result = sentence(excerpt(lead.result, APPENDIX_CHARS)) if lead else ""
     partners = [c.unit_id for c in t.contributions if c.role != LEAD and (c.result.strip() or c.status)]
     if partners:
         result += ("\n" if result else "") + f"Đơn vị phối hợp có báo cáo: {unit_names(plan, partners)}."

@@ -74,6 +74,7 @@ CODES: dict[str, str] = {
     "trang-thai-khong-hop-le": "tình trạng không thuộc danh sách",
     "thieu-thong-tin": "thiếu người lập, điện thoại hoặc ngày lập",
     "ngay-khong-hop-le": "ngày lập không phải ngày hoặc ngoài kỳ báo cáo",
+    "van-ban-qua-dai": "(cảnh báo) ô chữ dài hơn giới hạn của ô trong biểu mẫu (forms.TEXT_LIMITS)",
     "ngay-ngoai-khoang": "(cảnh báo) ngày lập trước 01/01 năm báo cáo (biểu mẫu cũ?) hoặc sau ngày tệp được lưu (gõ nhầm?)",
     "thieu-ket-qua": "(cảnh báo) nhiệm vụ chủ trì đã/đang thực hiện mà chưa ghi kết quả",
     "so-mo-ho": "(cảnh báo) số viết có thể hiểu hai cách; nói rõ đã đọc thế nào",
@@ -256,6 +257,16 @@ def read_text(cell: Cell) -> tuple[str, list[Problem]]:
     if pending:
         return "", [pending]
     return ("" if cell.error else clean_text(cell.raw)), []
+
+
+def text_within_limit(cell: Cell, text: str, limit: int | None) -> list[Problem]:
+    """(warning) A free-text cell longer than its ``limit`` (the form states it: ``forms.TEXT_LIMITS``)."""
+    if limit is None or len(text) <= limit:
+        return []
+    return [problem("van-ban-qua-dai", cell, f"«{cell.label}»: {format_number(len(text))} ký tự, dài hơn giới hạn "
+                    f"{format_number(limit)} ký tự của ô. Báo cáo chỉ trích một, hai câu đầu; toàn văn được giữ "
+                    "trong bảng tổng hợp. Nên rút gọn, nêu kết quả chính bằng số liệu cụ thể.",
+                    f"tối đa {format_number(limit)} ký tự", WARNING)]  # fmt: skip
 
 
 def required(cell: Cell, text: str) -> list[Problem]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import xlsxwriter
 
 from .aggregate import Summary
-from .intake import LEAD, STATE_LABELS
+from .intake import LATE, LEAD, STATE_LABELS, SUBMITTED
 from .ooxml import stable_package
 from .print_layout import row_height
 from .wording import task_state, verdict_label, verdict_reason
@@ -33,6 +33,8 @@ PERCENT = '0.0"%"'  # values are already 0–100
 FONT = "Times New Roman"
 SIZE = 11
 MAX_TEXT = 32_767  # characters Excel keeps in one cell
+OPINIONS = (("kho_khan", "Khó khăn, vướng mắc"), ("kien_nghi", "Kiến nghị, đề xuất"),
+            ("phuong_huong", "Phương hướng, nhiệm vụ năm sau"))  # fmt: skip
 
 
 class _Formats:
@@ -174,6 +176,17 @@ def build_workbook(summary: Summary, stamp: dt.datetime, history: History | None
     _sheet(wb, fx, "Tình trạng nộp", [("STT", 6), ("Đơn vị", 36), ("Tình trạng", 12), ("Tệp đã dùng", 50),
                                   ("SHA-256 (12 ký tự đầu)", 16), ("Ngày lập", 12), ("Số lỗi", 8),
                                   ("Tệp không dùng", 50)], rows, {1: COUNT, 7: COUNT})  # fmt: skip
+
+    rows = []  # the full texts the report's body quotes a sentence or two of (sections III–V)
+    for s in summary.statuses:
+        sub = s.submission
+        if sub is None or s.state not in (SUBMITTED, LATE):
+            continue
+        for key, label in OPINIONS:
+            if sub.general.get(key, "").strip():
+                rows.append([len(rows) + 1, names.get(s.unit_id, s.unit_id), label, sub.general[key]])
+    _sheet(wb, fx, "Ý kiến đơn vị", [("STT", 6), ("Đơn vị", 34), ("Nội dung", 22), ("Toàn văn", 110)], rows,
+           {1: COUNT})  # fmt: skip
 
     from .history import History as _History
     from .history import with_current

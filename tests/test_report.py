@@ -444,7 +444,8 @@ def test_write_report_refuses_when_no_form_was_accepted(workspace, kh178):
 
 def test_summary_workbook_sheets_and_values(module_summary):
     wb = load_workbook(io.BytesIO(summary_workbook(module_summary)))
-    assert wb.sheetnames == ["Chỉ tiêu", "Tổng số liệu", "Theo đơn vị", "Nhiệm vụ", "Tình trạng nộp", "Lịch sử", "Kinh phí"]
+    assert wb.sheetnames == ["Chỉ tiêu", "Tổng số liệu", "Theo đơn vị", "Nhiệm vụ", "Tình trạng nộp", "Ý kiến đơn vị",
+                             "Lịch sử", "Kinh phí"]
     ws = wb["Chỉ tiêu"]
     assert ws.freeze_panes == "A2" and ws["A1"].font.b
     row = next(r for r in ws.iter_rows(min_row=2) if r[1].value.startswith("Cửa hàng tiện lợi"))
