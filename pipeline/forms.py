@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -429,12 +430,18 @@ def _number_prompt(inp: Input) -> str:
             "Không có thì nhập 0.")  # fmt: skip
 
 
-def _indicator_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
+def baseline_inputs(plan: Plan) -> set[str]:
+    """The base-year figures of the reduction indicators (``giam``): the same every year, asked once."""
+    return {i for ind in plan.indicators if ind.formula == "giam" for i in ind.denominator}
+
+
+def _indicator_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int, known: Mapping[str, float]) -> None:
     _setup(ws, {"A": 14, "B": 6, "C": 50, "D": 11, "E": 13, "F": 26})
     _title(ws, plan, unit, year, "SỐ LIỆU CHỈ TIÊU", "F")
     _header(ws, HEADER_ROW, ["STT", "Nội dung (số liệu cần báo cáo)", "Đơn vị tính", "Số liệu", "Ghi chú"])
     row, number = HEADER_ROW + 1, 0
     rooms: dict[int, int] = {}
+    baselines = baseline_inputs(plan)
     for ind in plan.indicators_in(year):  # only the indicators its phases ask this year
         inputs = [i for i in ind.inputs if unit.id in i.reporters]
         if not inputs:
@@ -452,6 +459,9 @@ def _indicator_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
             label = input_label(plan, ind, inp, year)
             ws[f"A{row}"] = f"ct.{inp.id}"
             _label(ws, f"B{row}", stt)
+            prefilled = known.get(inp.id) if inp.id in baselines else None
+            if prefilled is not None:
+                label += " — đã điền sẵn số đơn vị báo cáo năm trước; chỉ sửa nếu số đó chưa đúng"
             _label(ws, f"C{row}", label)
             _label(ws, f"D{row}", inp.unit_of_measure)
             ref = f"E{row}"
@@ -479,6 +489,8 @@ def _indicator_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
                             prompt=_number_prompt(inp),
                             error=f"Dòng {stt}: chỉ nhập {KIND_LABELS[inp.kind]} ({inp.unit_of_measure}).",
                             error_title="Số liệu không hợp lệ")  # fmt: skip
+            if prefilled is not None:
+                ws[ref] = int(prefilled) if float(prefilled).is_integer() else prefilled
             _input(ws, f"F{row}")
             _text_rule(ws, f"F{row}", f"ct.{inp.id}", "note", "Ghi chú (không bắt buộc)",
                        "Số liệu ước tính đến 30/11.")  # fmt: skip
@@ -593,14 +605,18 @@ def _id_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
     ws.protection.sheet = True
 
 
-def build_form(plan: Plan, unit: Unit, year: int) -> bytes:
-    """The form of ``unit`` for ``year`` as .xlsx bytes (deterministic)."""
+def build_form(plan: Plan, unit: Unit, year: int, known: Mapping[str, float] | None = None) -> bytes:
+    """The form of ``unit`` for ``year`` as .xlsx bytes (deterministic).
+
+    ``known``: the unit's figures of an earlier year (input id → value); the base-year figures of
+    reduction indicators are pre-filled from it (still correctable), so the baseline is asked once.
+    """
     wb = Workbook()
     guide = wb.active
     guide.title = SHEET_GUIDE
     _guide_sheet(guide, plan, unit, year)
     _info_sheet(wb.create_sheet(SHEET_INFO), plan, unit, year)
-    _indicator_sheet(wb.create_sheet(SHEET_INDICATORS), plan, unit, year)
+    _indicator_sheet(wb.create_sheet(SHEET_INDICATORS), plan, unit, year, known or {})
     _task_sheet(wb.create_sheet(SHEET_TASKS), plan, unit, year)
     _id_sheet(wb.create_sheet(ID_SHEET), plan, unit, year)
     wb.active = 1
@@ -611,5 +627,9 @@ def build_form(plan: Plan, unit: Unit, year: int) -> bytes:
 
 def write_forms(ws: Workspace, plan: Plan, year: int) -> list[Path]:
     """Write every unit's form to ``outbox/mau-<year>/`` (all or none); return the paths in plan order."""
+    from .intake import last_year_values
+
     plan.check_year(year)
-    return write_set(ws, ws.forms_dir(year), ((form_filename(u, year), build_form(plan, u, year)) for u in plan.units))
+    known = last_year_values(ws, year)  # each unit's figures in last year's run record, when there is one
+    return write_set(ws, ws.forms_dir(year), ((form_filename(u, year), build_form(plan, u, year, known.get(u.id)))
+                                              for u in plan.units))  # fmt: skip

@@ -74,6 +74,7 @@ CODES: dict[str, str] = {
     "trang-thai-khong-hop-le": "tình trạng không thuộc danh sách",
     "thieu-thong-tin": "thiếu người lập, điện thoại hoặc ngày lập",
     "ngay-khong-hop-le": "ngày lập không phải ngày hoặc ngoài kỳ báo cáo",
+    "goc-thay-doi": "(cảnh báo) số liệu năm gốc khác số đơn vị đã báo cáo năm trước",
     "van-ban-qua-dai": "(cảnh báo) ô chữ dài hơn giới hạn của ô trong biểu mẫu (forms.TEXT_LIMITS)",
     "ngay-ngoai-khoang": "(cảnh báo) ngày lập trước 01/01 năm báo cáo (biểu mẫu cũ?) hoặc sau ngày tệp được lưu (gõ nhầm?)",
     "thieu-ket-qua": "(cảnh báo) nhiệm vụ chủ trì đã/đang thực hiện mà chưa ghi kết quả",
@@ -410,13 +411,34 @@ def reduction_not_up(plan: Plan, form: FormView) -> list[Problem]:
     return out
 
 
+def _baselines(plan: Plan) -> set[str]:
+    return {i for ind in plan.indicators if ind.formula == "giam" for i in ind.denominator}
+
+
+def baseline_unchanged(plan: Plan, form: FormView) -> list[Problem]:
+    """(warning) A reduction's base-year figure differing from the one the unit gave last year."""
+    out = []
+    for input_id in sorted(_baselines(plan) & set(form.last_year)):
+        now, cell, before = form.values.get(input_id), form.cells.get(input_id), form.last_year[input_id]
+        if cell is None or not _is_number(now) or abs(float(now) - float(before)) < 1e-9:  # type: ignore[arg-type]
+            continue
+        out.append(problem("goc-thay-doi", cell, f"«{cell.label}» = {format_number(float(now))}, khác số năm gốc đơn vị "  # type: ignore[arg-type]
+                           f"đã báo cáo năm trước ({format_number(before)}). Số liệu năm gốc không đổi qua các năm: "
+                           "nếu số năm trước đúng thì sửa lại cho giống; nếu năm nay đính chính thì ghi lý do ở cột "
+                           "Ghi chú.", f"bằng số năm trước ({format_number(before)})", WARNING))  # fmt: skip
+    return out
+
+
 JUMP_FACTOR = 10  # a value this many times last year's (or this fraction of it) is worth a second look
 
 
 def jump_from_last_year(plan: Plan, form: FormView) -> list[Problem]:
     """(warning) A number 10× last year's, or a tenth of it, when last year's report is available."""
     out = []
+    baselines = _baselines(plan)  # a changed baseline has its own warning (goc-thay-doi)
     for input_id, before in sorted(form.last_year.items()):
+        if input_id in baselines:
+            continue
         now, cell = form.values.get(input_id), form.cells.get(input_id)
         if cell is None or not _is_number(now) or not _is_number(before):
             continue
@@ -436,7 +458,7 @@ def jump_from_last_year(plan: Plan, form: FormView) -> list[Problem]:
 
 
 FORM_RULES: tuple[Callable[[Plan, FormView], list[Problem]], ...] = (
-    part_not_over_whole, reduction_not_up, jump_from_last_year,
+    part_not_over_whole, reduction_not_up, baseline_unchanged, jump_from_last_year,
 )  # fmt: skip
 
 

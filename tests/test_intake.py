@@ -14,6 +14,7 @@ import io
 import os
 import re
 import unicodedata
+import warnings
 from pathlib import Path
 
 import pytest
@@ -756,3 +757,34 @@ def test_many_files_get_a_progress_bar_and_each_file_is_counted(kh178: Plan, fil
 
 def test_a_few_files_get_no_progress_bar(mixed_inbox: Workspace) -> None:
     assert "Đang đọc các tệp" not in kiem_tra(mixed_inbox).output
+
+
+# --------------------------------------------------------------------------- the baseline, asked once
+
+
+def test_a_base_year_figure_differing_from_last_years_is_a_warning_naming_both(kh178: Plan, ws: Workspace) -> None:
+    _last_year_record(ws, {COMMUNE: {"tui_nhua_cvm_goc": 84.5, "tui_nhua_cvm_nam": 60.0, "tui_nhua_ntm_goc": 121.5}})
+    data = filled_form(kh178, COMMUNE, YEAR, values={"tui_nhua_cvm_goc": 845.0, "tui_nhua_ntm_goc": 121.5})
+    put(ws.inbox, "x.xlsx", data)
+    sub = read_inbox(ws, kh178, YEAR).statuses[UNIT_IDS.index(COMMUNE)].submission
+    assert found(sub) == [("goc-thay-doi", *where(data, "ct.tui_nhua_cvm_goc"))]  # 845 is 10×, but one warning
+    p = sub.problems[0]
+    assert p.severity == WARNING and sub.accepted
+    assert "= 845, khác số năm gốc đơn vị đã báo cáo năm trước (84,5)" in p.message
+
+
+def test_the_form_prefills_the_base_year_figures_from_last_years_record(kh178: Plan, ws: Workspace) -> None:
+    from pipeline.forms import SHEET_INDICATORS, write_forms
+
+    _last_year_record(ws, {COMMUNE: {"tui_nhua_cvm_goc": 84.5, "tui_nhua_cvm_nam": 60.0, "so_cua_hang_tien_loi": 7}})
+    path = next(p for p in write_forms(ws, kh178, YEAR) if COMMUNE in p.name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sheet = load_workbook(path)[SHEET_INDICATORS]
+    rows = {c.value: c.row for (c,) in sheet.iter_rows(min_col=1, max_col=1) if isinstance(c.value, str)}
+    base, now = rows["ct.tui_nhua_cvm_goc"], rows["ct.tui_nhua_cvm_nam"]
+    assert sheet[f"E{base}"].value == 84.5 and sheet[f"E{base}"].protection.locked is False  # still correctable
+    assert sheet[f"C{base}"].value.endswith("— đã điền sẵn số đơn vị báo cáo năm trước; chỉ sửa nếu số đó chưa đúng")
+    assert sheet[f"E{now}"].value is None  # this year's figure is asked afresh
+    assert sheet[f"E{rows['ct.so_cua_hang_tien_loi']}"].value is None
+    assert sheet[f"E{rows['ct.tui_nhua_ntm_goc']}"].value is None  # nothing known: blank
