@@ -297,6 +297,7 @@ def split_points(text: str) -> list[str]:
     return points
 
 
+NOTHING = frozenset({"không", "không có", "chưa có", "không có ý kiến", "không có kiến nghị"})  # "nothing to say"
 NEAR_SAME = 0.85  # share of distinct words two points have in common to count as one point
 NEAR_WORDS = (4, 60)  # near-identical is looked for among points of this many words (longer: identical only)
 
@@ -317,7 +318,7 @@ def merge_texts(pairs: list[tuple[str, str]]) -> tuple[MergedText, ...]:
     for unit_id, text in pairs:
         for point in split_points(text):
             key = _norm(point)
-            if not key:
+            if not key or key in NOTHING:
                 continue
             if key not in merged:
                 words = key.split()

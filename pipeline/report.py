@@ -299,14 +299,16 @@ def _points(items: Sequence[MergedText], plan: Plan, empty: str) -> list[str]:
     if not items:
         return [empty]
     quoted: dict[str, int] = {}
-    chosen, left_out, cut = [], 0, False
-    for m in items:
-        if not any(quoted.get(u, 0) < POINTS_PER_UNIT for u in m.units):
-            left_out += 1
-            continue
-        for u in m.units:
-            quoted[u] = quoted.get(u, 0) + 1
-        chosen.append(m)
+    chosen, left_out, cut = list(items), 0, False
+    if sum(min(len(m.text), POINT_CHARS[1]) for m in items) > SECTION_CHARS:  # too long: one point per unit
+        chosen = []
+        for m in items:
+            if not any(quoted.get(u, 0) < POINTS_PER_UNIT for u in m.units):
+                left_out += 1
+                continue
+            for u in m.units:
+                quoted[u] = quoted.get(u, 0) + 1
+            chosen.append(m)
     limit = max(POINT_CHARS[0], min(POINT_CHARS[1], SECTION_CHARS // len(chosen)))
     lines = []
     for m in chosen:

@@ -594,3 +594,11 @@ def test_late_forms_are_described_by_the_configured_deadline_rule(kh178):
     strict = dataclasses.replace(kh178, deadline_inclusive=False)
     text = " ".join(build_context(aggregate(strict, small_intake(strict)))["tinh_hinh"])
     assert "1 đơn vị gửi từ ngày 05/12/2026 trở đi: UBND xã Bình Thạnh" in text and "sau ngày 05/12" not in text
+
+
+def test_a_unit_saying_there_is_nothing_is_not_quoted_as_a_point(kh178):
+    subs = small_submissions()
+    subs["tnmt"] = dataclasses.replace(subs["tnmt"], general={"kien_nghi": "Không"})
+    proposals = build_context(aggregate(kh178, small_intake(kh178, subs)))["kien_nghi"]
+    assert not any(line.startswith("- Không") for line in proposals)
+    assert proposals[-1] == "- Đề nghị tỉnh hỗ trợ kinh phí xây dựng mô hình (Phòng Kinh tế và Hạ tầng)./."
