@@ -10,9 +10,9 @@ import subprocess
 import pytest
 
 from pipeline.aggregate import aggregate
+from pipeline.forms import TEXT_LIMIT, text_limit
 from pipeline.intake import GENERAL_KEYS, LEAD, PARTNER, TaskReport
 from pipeline.report import excerpt, render_report
-from pipeline.forms import TEXT_LIMIT, text_limit
 from tests.conftest import ROOT, make_submission, small_intake
 
 TEMPLATE = ROOT / "templates" / "bao-cao.docx"
