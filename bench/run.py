@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import math
 import os
 import platform
@@ -146,11 +147,13 @@ def prepare(n: int, out: Path = OUT) -> tuple[Workspace, Plan]:
     root = out / f"n{n}"
     ws = Workspace(root)
     done = root / ".complete"
-    if not done.exists():
+    config = scaled_config(districts)
+    stamp = hashlib.sha256(config.encode()).hexdigest()
+    if not done.exists() or done.read_text() != stamp:  # generated for another plan: again
         shutil.rmtree(root, ignore_errors=True)
         (root / "inbox").mkdir(parents=True)
         shutil.copytree(ROOT / "templates", root / "templates")
-        (root / "config.toml").write_text(scaled_config(districts), encoding="utf-8")
+        (root / "config.toml").write_text(config, encoding="utf-8")
         plan = load_plan(ws.config)
         units = [u.id for u in plan.units]
         jobs = [(ws.config, units[i % len(units)], i) for i in range(n)]
@@ -160,7 +163,7 @@ def prepare(n: int, out: Path = OUT) -> tuple[Workspace, Plan]:
                 path = ws.inbox / f"{i:05d}-{unit_id}.xlsx"
                 path.write_bytes(data)
                 os.utime(path, (mtime, mtime))
-        done.write_text("ok")
+        done.write_text(stamp)
         print(f"  (đã sinh {n} biểu mẫu trong {time.perf_counter() - t0:.0f} s)", file=sys.stderr)
     return ws, load_plan(ws.config)
 
