@@ -13,7 +13,7 @@ from typing import TypeVar
 import click
 
 from . import package_version
-from .errors import BaoCaoError
+from .errors import BaoCaoError, fs_error
 from .plan import Plan
 from .workspace import CONFIG_NAME, GUIDE_NAME, Workspace
 
@@ -475,6 +475,12 @@ def main(argv: list[str] | None = None) -> int:
     except BaoCaoError as e:  # exit code by kind: 1 user's files, 4 file system, 5 another run (errors.py)
         say(f"Lỗi: {e}", err=True)
         return e.exit_code
+    except OSError as e:  # the OS refused where no library call named it (khoi-tao, demo…): one line, exit 4
+        if debug:
+            traceback.print_exc()
+        err = fs_error(e, Path(e.filename) if e.filename else None, reading=None)
+        say(f"Lỗi: {err}", err=True)
+        return err.exit_code
     except KeyboardInterrupt:
         say("Đã dừng theo yêu cầu.", err=True)
         return 130

@@ -71,10 +71,16 @@ def _file_in_the_way(path: Path) -> Path | None:
     return None
 
 
-def fs_error(err: OSError, path: Path, reading: bool = False) -> FileSystemError:
-    """``err`` met while reading or writing ``path``, as one Vietnamese line saying what and where."""
-    verb = "đọc" if reading else "ghi"
-    head = f"Không {verb} được {path}"
+def fs_error(err: OSError, path: Path | None, reading: bool | None = False) -> FileSystemError:
+    """``err`` met while reading or writing ``path``, as one Vietnamese line saying what and where.
+
+    ``reading=None``: not known whether reading or writing; ``path=None``: not known which file
+    (the CLI's last net for OS errors no library call named).
+    """
+    verb = "truy cập" if reading is None else "đọc" if reading else "ghi"
+    head = f"Không {verb} được {path if path is not None else 'tệp'}"
+    if path is None:
+        path = Path(".")
     blocker = _file_in_the_way(path)
     if blocker is not None:
         return FileSystemError(f"{head}: {blocker} là một tệp, không phải thư mục. "
@@ -90,7 +96,7 @@ def fs_error(err: OSError, path: Path, reading: bool = False) -> FileSystemError
         return FileSystemError(f"{head}: đó là một tệp, không phải thư mục. "
                                "Hãy đổi tên hoặc chuyển tệp đó đi rồi chạy lại.")  # fmt: skip
     if isinstance(err, PermissionError):
-        if not reading and not kind:
+        if reading is False and not kind:
             return FileSystemError(f"{head}: không có quyền ghi vào thư mục {Path(path).parent}.")
         return FileSystemError(f"{head}: không có quyền {verb} (hoặc đang bị chương trình khác khóa).")
     if isinstance(err, FileNotFoundError):

@@ -478,6 +478,14 @@ def test_a_config_not_in_utf8_is_a_config_error_exit_1(ws, capsys):
     assert (code, err) == (1, "Lỗi: Lỗi cấu hình tại khóa «config.toml»: tệp không ở mã UTF-8.\n")
 
 
+def test_any_other_refusal_of_the_os_is_one_line_exit_4(tmp_path, capsys):
+    (tmp_path / "ho-so").write_bytes(b"")  # a file where khoi-tao must make a folder's parent
+    code, out, err = run(capsys, "khoi-tao", str(tmp_path / "ho-so" / "bao-cao"))
+    assert (code, out) == (4, "")
+    assert err == (f"Lỗi: Không truy cập được {tmp_path / 'ho-so' / 'bao-cao'}: {tmp_path / 'ho-so'} là một tệp, "
+                   "không phải thư mục. Hãy đổi tên hoặc chuyển tệp đó đi rồi chạy lại.\n")  # fmt: skip
+
+
 def test_unexpected_error_is_kept_for_real_bugs(ws, capsys, monkeypatch):
     def bug(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         raise ZeroDivisionError("division by zero")
