@@ -210,7 +210,8 @@ def tidy(outbox: Path) -> None:
                 _settle(folder)
             for p in folder.iterdir():
                 if p.name.startswith(TEMP_PREFIX) and p.is_file():
-                    p.unlink()
+                    with contextlib.suppress(OSError):  # e.g. held by an antivirus: next time
+                        p.unlink()
     except OSError as err:  # e.g. a file open in Word on Windows while a set-aside copy is put back
         raise fs_error(err, Path(err.filename) if err.filename else folder) from None
 
@@ -224,6 +225,18 @@ def _checkpoint(folder: Path, step: str) -> None:
         sys.stderr.write(f"{STOP_ENV}={folder.name}:{step}\n")
         sys.stderr.flush()
         time.sleep(600)
+
+
+def _sync_dir(folder: Path) -> None:
+    """Best effort: make renames in ``folder`` durable (POSIX; Windows has no directory handles here)."""
+    if not hasattr(os, "O_DIRECTORY"):
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -296,6 +309,7 @@ def _commit(folder: Path, moves: list[tuple[Path, Path]]) -> None:
     except OSError as err:
         journal.unlink(missing_ok=True)
         raise fs_error(err, journal) from None
+    _sync_dir(folder)
     _checkpoint(folder, "journal")
     try:
         for k, e in enumerate((e for e in entries if e["aside"]), start=1):
@@ -308,6 +322,7 @@ def _commit(folder: Path, moves: list[tuple[Path, Path]]) -> None:
         with contextlib.suppress(OSError, ValueError):  # if undoing fails, the next run settles it
             _settle(folder)
         raise
+    _sync_dir(folder)
     _checkpoint(folder, "committed")
     try:
         _settle(folder)  # every file in place: removes the set-aside files and the journal
