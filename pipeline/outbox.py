@@ -44,7 +44,8 @@ LOCK_NAME = ".baocao.lock"
 JOURNAL_NAME = ".baocao-dang-ghi.json"
 TEMP_PREFIX = ".tmp-"
 LOCK_WAIT = 3.0  # seconds a second run waits for the first one before it says it is busy
-OUR_FOLDERS = re.compile(r"(?:mau|phan-hoi|bao-cao)-\d{4}")  # outbox/ subfolders this program writes
+# outbox/ subfolders this program writes: mau-2026, phan-hoi-2026, bao-cao-2026, nhac-nop-2026, so-ket-2021-2025…
+OUR_FOLDERS = re.compile(r"[a-z]+(?:-[a-z]+)*-\d{4}(?:-\d{4})?")
 STOP_ENV = "BAOCAO_TEST_STOP_AT"  # tests: "<folder>:<step>" makes the run stop there, to be killed
 
 _thread_lock = threading.RLock()
@@ -204,10 +205,12 @@ def tidy(outbox: Path) -> None:
     folders = [outbox]
     folder = outbox
     try:
-        folders += sorted(p for p in outbox.iterdir() if OUR_FOLDERS.fullmatch(p.name) and p.is_dir())
-        for folder in folders:
+        subfolders = sorted(p for p in outbox.iterdir() if p.is_dir())
+        for folder in [outbox, *subfolders]:  # a journal is ours wherever it is
             if (folder / JOURNAL_NAME).exists():
                 _settle(folder)
+        folders += [p for p in subfolders if OUR_FOLDERS.fullmatch(p.name)]
+        for folder in folders:
             for p in folder.iterdir():
                 if p.name.startswith(TEMP_PREFIX) and p.is_file():
                     with contextlib.suppress(OSError):  # e.g. held by an antivirus: next time
