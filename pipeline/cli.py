@@ -248,6 +248,10 @@ def _check(ctx: click.Context, plan: Plan, year: int):  # noqa: ANN202
     result = read_inbox(ws, plan, year, progress=progress)
     feedback = write_feedback(ws, plan, result)
     say(describe_intake(plan, result, feedback, ws.inbox))
+    if ctx.obj.get("debug"):
+        for _prov, problem in result.rejected:
+            if problem.detail:
+                say(f"[--debug] {problem.file}:\n{problem.detail}", err=True)
     return result
 
 

@@ -1,19 +1,17 @@
 """One checked workbook → the unit's Submission: identification, cells by key, the rules.
 
-The package was checked by ``xlsx_safety`` before this module sees it. Values come from
-python-calamine (from memory, never from disk); only the facts calamine does not expose —
-a cell's percent format, a formula with no cached value, an error value — are read from the
-sheet XML, and only for the input cells that need them.
+The package was checked by ``xlsx_safety`` before this module sees it. Values and the facts
+the rules need (percent format, formula, cached value, error value, a number that is not a
+finite number) come from one bounded pass over each sheet's XML (``sheet_cells``), limited to
+the area the form's layout can use: nothing a file declares ever sizes a grid.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from io import BytesIO
-
-from python_calamine import CalamineWorkbook
 
 from .forms import (
     COLUMNS,
@@ -40,12 +38,15 @@ from .intake import (
 )
 from .plan import Plan
 from .rules import (
+    ERROR,
     WARNING,
     Cell,
     FormView,
     Problem,
     check_form,
     date_window,
+    formula_used,
+    outside_formula,
     read_date,
     read_number,
     read_status,
@@ -55,7 +56,8 @@ from .rules import (
     result_written,
     text_within_limit,
 )
-from .values import clean_text
+from .sheet_cells import Area, CellXml, SheetCells, column_letters, read_sheet, shared_strings
+from .values import clean_text, format_number
 from .xlsx_safety import Package, reject
 
 ID_SEARCH_ROWS = 15  # the visible code sits in B3; look a little further in case rows were inserted
@@ -76,9 +78,9 @@ def _int(value: object) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return int(value) if value == int(value) else None
+        return int(value) if math.isfinite(value) and value == int(value) and abs(value) < 1e9 else None
     text = clean_text(value).lstrip("v")
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isdigit() and len(text) < 9 else None
 
 
 def _column(letter: str) -> int:
@@ -88,16 +90,41 @@ def _column(letter: str) -> int:
     return n - 1
 
 
-class Grids:
-    """The sheets' cell values (rows from A1), and the visible form codes found on them."""
+AREA_COLS = 26  # A–Z: the forms use A–H; a note typed a few columns to the right is still read
+AREA_MIN_ROWS = 1_000
 
-    def __init__(self, wb: CalamineWorkbook) -> None:
-        self.names: list[str] = list(wb.sheet_names)
+
+def layout_area(plan: Plan) -> Area:
+    """The area any form of ``plan`` can use: its longest sheet's rows many times over, columns A–Z.
+
+    Rows are found by key, so inserted rows are fine; a cell far beyond (``XFD1048576``) is not.
+    """
+    items = sum(len(t.items) for t in plan.tasks)
+    inputs = sum(len(i.inputs) for i in plan.indicators)
+    return Area(AREA_MIN_ROWS + 4 * (items + inputs + len(plan.indicators)), AREA_COLS)
+
+
+class Grids:
+    """The sheets' cell values (rows from A1, within the form's area), and the visible form codes."""
+
+    def __init__(self, pkg: Package, area: Area, file: str) -> None:
+        parts = pkg.sheet_parts()
+        self.names: list[str] = list(parts)
         self.rows: dict[str, list[list[object]]] = {}
+        self.sheets: dict[str, SheetCells] = {}
+        strings = shared_strings(pkg)
+        percent, dates = pkg.percent_styles(), pkg.date_styles()
         for name in self.names:
             if name == SHEET_GUIDE and len(self.names) > 2:
                 continue  # instructions only: no keys, no inputs
-            self.rows[name] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            if parts[name] not in pkg.parts:
+                raise reject("tep-hong", f"Tệp Excel bị hỏng: thiếu nội dung của trang «{name}» "
+                             f"({parts[name]}). Hãy mở tệp bằng Excel, lưu lại rồi gửi lại, hoặc đề nghị đơn vị gửi "
+                             "lại tệp.", file)  # fmt: skip
+            sheet = read_sheet(pkg, parts[name], area, strings, percent, dates, name, file)
+            self.sheets[name] = sheet
+            self.rows[name] = sheet.rows
+        self.percent = percent
         self.codes: dict[str, tuple[str, Identity]] = {}  # sheet → (cell, identity shown there)
         for name in self.rows:
             if name == ID_SHEET:
@@ -106,7 +133,7 @@ class Grids:
                 hit = next(((c, m) for c, v in enumerate(row) if isinstance(v, str) and (m := ID_PATTERN.search(v))), None)
                 if hit:
                     c, m = hit
-                    ref = f"{_letters(c)}{r + 1}"
+                    ref = f"{column_letters(c + 1)}{r + 1}"
                     self.codes[name] = (ref, Identity(m[1], m[2], int(m[3]), int(m[4]), source=f"{name}!{ref}"))
                     break
 
@@ -114,14 +141,31 @@ class Grids:
         cells = self.rows[sheet][row] if row < len(self.rows[sheet]) else []
         return cells[col] if col < len(cells) else ""
 
-
-def _letters(col: int) -> str:
-    out = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
+    def problems(self, file: str) -> list[Problem]:
+        """Cells beyond the form's area (warning, ignored), cells written twice and numbers in ``_id``
+        that are not finite numbers (errors)."""
+        out = []
+        for name, sheet in self.sheets.items():
+            if sheet.outside_count:
+                first = sheet.outside[0]
+                more = f" và {format_number(sheet.outside_count - 1)} ô khác" if sheet.outside_count > 1 else ""
+                out.append(Problem("o-ngoai-vung", f"Trang «{name}» có dữ liệu ở ô {first}{more}, ở ngoài vùng của biểu "
+                                   "mẫu: chương trình bỏ qua các ô này. Nếu số liệu nằm ở đó, hãy chép vào đúng ô nền "
+                                   "vàng của biểu mẫu rồi gửi lại.", WARNING, file, name, first, "",
+                                   "dữ liệu trong vùng của biểu mẫu"))  # fmt: skip
+            for ref in dict.fromkeys(sheet.twice):
+                out.append(Problem("o-trung", f"Ô {ref} của trang «{name}» được ghi hai lần trong tệp với hai giá trị; "
+                                   "không biết giá trị nào đúng nên không dùng tệp này. Tệp có thể đã bị chương trình "
+                                   "khác sửa: hãy mở bằng Excel, kiểm tra ô này, lưu lại rồi gửi lại.", ERROR, file,
+                                   name, ref, "", "mỗi ô một giá trị"))  # fmt: skip
+            if name == ID_SHEET:
+                for ref, facts in sheet.facts.items():
+                    if facts.invalid:
+                        out.append(Problem("so-khong-hop-le", f"Mã biểu mẫu ẩn (trang «{ID_SHEET}», ô {ref}) chứa "
+                                           f"«{facts.invalid}», không phải là số hợp lệ: biểu mẫu đã bị sửa. Hãy điền "
+                                           "lại vào biểu mẫu gốc đã phát cho đơn vị.", ERROR, file, name, ref,
+                                           facts.invalid, "số hữu hạn"))  # fmt: skip
+        return out
 
 
 def identify(grids: Grids, file: str) -> Identity:
@@ -196,24 +240,10 @@ class FormCells:
                         "hãy kiểm tra.", WARNING, file, name, f"A{r + 1}", key))  # fmt: skip
                     continue
                 self.rows[key] = (name, r)
-        self._facts: dict[str, dict] = {}
+        self.formula_notes: dict[tuple[str, str], Problem] = {}  # one warning per formula cell read
 
-    def prepare(self, wanted: list[tuple[str, str]], numeric: set[str]) -> None:
-        """Read the XML facts of the cells that need them, one pass per sheet."""
-        percent = self.pkg.percent_styles()
-        refs: dict[str, set[str]] = {}
-        for key, fld in wanted:
-            if key not in self.rows:
-                continue
-            sheet, r = self.rows[key]
-            style_needed = percent and fld == "value" and key in numeric
-            if not style_needed and not self.pkg.has_formulas_or_errors(sheet):
-                continue
-            col = COLUMNS[key.split(".", 1)[0]][fld]
-            if style_needed or self.grids.value(sheet, r, _column(col)) == "":
-                refs.setdefault(sheet, set()).add(f"{col}{r + 1}")
-        for sheet, wanted_refs in refs.items():
-            self._facts[sheet] = self.pkg.cells(sheet, wanted_refs)
+    def _facts(self, sheet: str, ref: str) -> CellXml | None:
+        return self.grids.sheets[sheet].facts.get(ref)
 
     def plain_text(self, key: str, fld: str) -> str | None:
         """Fast path for a text cell with nothing special about it (else None: use ``cell``)."""
@@ -221,7 +251,7 @@ class FormCells:
             return ""
         sheet, r = self.rows[key]
         col = COLUMNS[key.split(".", 1)[0]][fld]
-        if f"{col}{r + 1}" in self._facts.get(sheet, ()):
+        if self._facts(sheet, f"{col}{r + 1}") is not None:
             return None
         return clean_text(self.grids.value(sheet, r, _column(col)))
 
@@ -232,12 +262,15 @@ class FormCells:
         col = COLUMNS[key.split(".", 1)[0]][fld]
         ref = f"{col}{r + 1}"
         raw = self.grids.value(sheet, r, _column(col))
-        facts = self._facts.get(sheet, {}).get(ref)
+        facts = self._facts(sheet, ref)
         if facts is None:
             return Cell(self.file, sheet, ref, raw, self.labels.get(key, key))
-        return Cell(self.file, sheet, ref, raw, self.labels.get(key, key),
-                    percent=facts.style in self.pkg.percent_styles(),
-                    formula_pending=facts.formula and not facts.cached, error=facts.error)  # fmt: skip
+        cell = Cell(self.file, sheet, ref, raw, self.labels.get(key, key),
+                    percent=facts.style in self.grids.percent, formula_pending=facts.has_formula and not facts.cached,
+                    error=facts.error, formula=facts.formula, invalid=facts.invalid)  # fmt: skip
+        if facts.has_formula and facts.cached and not outside_formula(facts.formula):
+            self.formula_notes.setdefault((sheet, ref), formula_used(cell))
+        return cell
 
 
 def _missing(key: str, label: str, file: str) -> Problem:
@@ -250,13 +283,7 @@ def read_form(data: bytes, pkg: Package, prov: Provenance, plan: Plan, year: int
               history: Mapping[str, Mapping[str, float]] | None = None) -> Submission:  # fmt: skip
     """Identify and read a checked package; raise ``Rejected`` when it is not this year's form."""
     file = prov.path
-    try:
-        wb = CalamineWorkbook.from_filelike(BytesIO(data))
-        grids = Grids(wb)
-    except Exception as err:  # noqa: BLE001 — any reader failure on a damaged file is "tep-hong"
-        raise reject("tep-hong", f"Tệp Excel bị hỏng, không đọc được nội dung ({type(err).__name__}). "
-                     "Hãy mở thử bằng Excel; nếu mở được thì lưu lại và gửi lại, nếu không thì đề nghị đơn vị gửi lại.",
-                     file) from None  # fmt: skip
+    grids = Grids(pkg, layout_area(plan), file)
     ident = identify(grids, file)
     check_identity(ident, plan, year, file)
     labels = needed_keys(plan, ident.unit_id, year)
@@ -277,6 +304,7 @@ def read_form(data: bytes, pkg: Package, prov: Provenance, plan: Plan, year: int
                                 WARNING, file, value=f"v{ident.version}", expected=f"v{plan.template_version}"))  # fmt: skip
     problems += [_missing(k, labels[k], file) for k in absent]
     problems += cells.duplicates
+    problems += grids.problems(file)
     for sheet, (ref, shown) in grids.codes.items():
         if (shown.plan_id, shown.unit_id, shown.year) != (ident.plan_id, ident.unit_id, ident.year):
             problems.append(Problem("ma-khong-khop", f"Trang «{sheet}» mang mã biểu mẫu của "
@@ -287,8 +315,6 @@ def read_form(data: bytes, pkg: Package, prov: Provenance, plan: Plan, year: int
                                     expected=f"{ident.plan_id}/{ident.unit_id}/{ident.year}"))  # fmt: skip
 
     inputs = plan.inputs_for(ident.unit_id, year)
-    wanted = [(k, f) for k in labels for f in COLUMNS[k.split(".", 1)[0]]]
-    cells.prepare(wanted, {f"ct.{i.id}" for i in inputs if i.kind != "co_khong"} | set(funding_keys))
 
     def text(key: str, fld: str = "value") -> str:
         limit = text_limit(key, fld)
@@ -363,6 +389,7 @@ def read_form(data: bytes, pkg: Package, prov: Provenance, plan: Plan, year: int
 
     last_year = (history or {}).get(ident.unit_id, {})
     problems += check_form(plan, FormView(ident.unit_id, values, value_cells, last_year))
+    problems += cells.formula_notes.values()
     order = {name: i for i, name in enumerate(grids.names)}
     problems.sort(key=lambda p: (order.get(p.sheet, -1), _row_col(p.cell)))
     return Submission(

@@ -21,7 +21,6 @@ import stat
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -202,13 +201,40 @@ def read_data(data: bytes, rel: str, plan: Plan, year: int, modified: dt.datetim
         log.warning("%s: %r", rel, err)
         return FileResult(prov, rejection=_file_problem("tep-hong", "Tệp có cấu trúc bất thường, không đọc được. "
                                                         "Hãy đề nghị đơn vị gửi lại biểu mẫu gốc.", rel))  # fmt: skip
+    except Exception as err:  # noqa: BLE001 — the last guard: one file never stops the run
+        return FileResult(prov, rejection=read_failure(rel, err))
+
+
+def read_failure(rel: str, err: BaseException | None) -> Problem:
+    """``loi-doc``: reading ``rel`` failed in a way no check foresaw (``err``), or, with ``err`` None,
+    the process reading it died. The traceback goes to the log, --debug and the run record only."""
+    import traceback
+
+    if err is None:
+        what = "chương trình đọc tệp bị dừng đột ngột khi đọc tệp này"
+        detail = "the child process reading this file died (native crash)"
+    else:
+        what = f"lỗi bất thường khi đọc tệp ({type(err).__name__})"
+        detail = "".join(traceback.format_exception(err)).strip()
+    log.warning("%s: %s", rel, detail)
+    problem = _file_problem("loi-doc", f"Không đọc được tệp: {what}; các tệp khác vẫn được đọc bình thường. Hãy mở "
+                            "tệp bằng Excel, lưu lại rồi gửi lại; nếu vẫn lỗi, hãy gửi tệp này cho người bảo trì "
+                            "chương trình.", rel)  # fmt: skip
+    return replace(problem, detail=detail)
 
 
 def read_file(path: Path, rel: str, plan: Plan, year: int, history: History | None = None) -> FileResult:
-    """Read one inbox file read-only (bytes read once; sha256 of those bytes). Pure, picklable."""
+    """Read one inbox file read-only (bytes read once; sha256 of those bytes). Pure, picklable; never raises."""
+    rel = nfc(rel)
+    try:
+        return _read_file(path, rel, plan, year, history)
+    except Exception as err:  # noqa: BLE001 — the last guard: one file never stops the run
+        return FileResult(_unread(rel), rejection=read_failure(rel, err))
+
+
+def _read_file(path: Path, rel: str, plan: Plan, year: int, history: History | None) -> FileResult:
     from .xlsx_safety import MAX_FILE_BYTES
 
-    rel = nfc(rel)
     empty = _unread(rel)
     if is_skipped_name(rel.rsplit("/", 1)[-1]):
         return FileResult(empty)
@@ -382,16 +408,7 @@ def read_inbox(
         workers = 1 if total < POOL_FROM else max(1, min(os.cpu_count() or 1, MAX_WORKERS))
     results: list[FileResult] = []
     if workers > 1 and total > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            chunk = max(1, total // (workers * 8))
-            mapped = pool.map(read_file, [f[0] for f in files], [f[1] for f in files], repeat(plan), repeat(year),
-                              repeat(history), chunksize=chunk)  # fmt: skip
-            for i, res in enumerate(mapped, 1):
-                results.append(res)
-                if progress:
-                    progress(i, total)
+        results = _read_pooled(files, plan, year, history, workers, progress)
     else:
         for i, (path, rel) in enumerate(files, 1):
             results.append(read_file(path, rel, plan, year, history))
@@ -406,6 +423,73 @@ def read_inbox(
     rejected.sort(key=lambda r: r[0].path)
     statuses = [unit_status(plan, u.id, by_unit.get(u.id, []), year) for u in plan.units]
     return IntakeResult(year, statuses, rejected, indicator_history(ws, plan, year))
+
+
+def _read_chunk(files: list[tuple[Path, str]], plan: Plan, year: int, history: History) -> list[FileResult]:
+    return [read_file(path, rel, plan, year, history) for path, rel in files]
+
+
+def _read_pooled(files: list[tuple[Path, str]], plan: Plan, year: int, history: History, workers: int,
+                 progress: Callable[[int, int], None] | None) -> list[FileResult]:  # fmt: skip
+    """Read in a process pool. When a worker dies (a native crash in a library), the files it had
+    not returned are read again one by one, each in a child process: the file that kills its child
+    is rejected (``loi-doc``) and every other file is read."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    total = len(files)
+    results: list[FileResult | None] = [None] * total
+    size = max(1, total // (workers * 8))
+    chunks = [range(i, min(i + size, total)) for i in range(0, total, size)]
+    done = 0
+    futures = []
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(_read_chunk, [files[i] for i in c], plan, year, history) for c in chunks]
+            for c, fut in zip(chunks, futures, strict=True):
+                for i, res in zip(c, fut.result(), strict=True):
+                    results[i] = res
+                done += len(c)
+                if progress:
+                    progress(done, total)
+    except BrokenProcessPool:
+        log.warning("a worker reading the inbox died; reading its files one by one")
+        for c, fut in zip(chunks, futures, strict=False):
+            if fut.done() and not fut.cancelled() and fut.exception() is None and results[c[0]] is None:
+                for i, res in zip(c, fut.result(), strict=True):
+                    results[i] = res
+    left = [i for i, r in enumerate(results) if r is None]
+    for i, res in zip(left, _read_isolated([files[i] for i in left], plan, year, history), strict=True):
+        results[i] = res
+        done += 1
+        if progress:
+            progress(min(done, total), total)
+    return [r for r in results if r is not None]
+
+
+def _read_isolated(files: list[tuple[Path, str]], plan: Plan, year: int, history: History) -> list[FileResult]:
+    """Each file read in a child process, one at a time; a child that dies names its file."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    out = []
+    pool: ProcessPoolExecutor | None = None
+    try:
+        for path, rel in files:
+            if pool is None:
+                pool = ProcessPoolExecutor(max_workers=1)
+            try:
+                out.append(pool.submit(read_file, path, rel, plan, year, history).result())
+            except Exception as err:  # noqa: BLE001 — BrokenProcessPool: the child died on this file
+                from concurrent.futures.process import BrokenProcessPool
+
+                crashed = isinstance(err, BrokenProcessPool)
+                out.append(FileResult(_unread(nfc(rel)), rejection=read_failure(nfc(rel), None if crashed else err)))
+                pool.shutdown(wait=True, cancel_futures=True)
+                pool = None
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
+    return out
 
 
 def inputs_frame(plan: Plan, result: IntakeResult) -> pandas.DataFrame:

@@ -480,8 +480,11 @@ def _file(p: Provenance) -> dict[str, Any]:
 
 
 def _problem(p: Problem) -> dict[str, str]:
-    return {"code": p.code, "severity": p.severity, "file": p.file, "sheet": p.sheet, "cell": p.cell,
-            "value": p.value, "expected": p.expected, "message": p.message}  # fmt: skip
+    out = {"code": p.code, "severity": p.severity, "file": p.file, "sheet": p.sheet, "cell": p.cell,
+           "value": p.value, "expected": p.expected, "message": p.message}  # fmt: skip
+    if p.detail:
+        out["detail"] = p.detail  # a traceback, for the maintainer
+    return out
 
 
 def _json_value(v: float | bool | None) -> float | bool | None:

@@ -13,6 +13,8 @@ look across cells (a part larger than its whole…). A new rule is one function 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -42,7 +44,7 @@ LARGE_VALUE = 1_000_000
 CODES: dict[str, str] = {
     # the file as a whole (IntakeResult.rejected)
     "tep-rong": "tệp rỗng (0 byte)",
-    "tep-qua-lon": "tệp lớn hơn giới hạn (25 MB), không đọc",
+    "tep-qua-lon": "tệp (25 MB) hoặc một thành phần XML của tệp (16 MB) lớn hơn giới hạn, không đọc",
     "khong-phai-excel": "nội dung không phải Excel (văn bản, byte ngẫu nhiên) dù tên là .xlsx",
     "xls-cu": "định dạng Excel 97–2003 (.xls): cần lưu lại thành .xlsx",
     "co-mat-khau": "tệp được đặt mật khẩu (mã hóa): cần gỡ mật khẩu",
@@ -58,10 +60,16 @@ CODES: dict[str, str] = {
     "sai-don-vi": "mã đơn vị không có trong config",
     "phien-ban-moi": "biểu mẫu mới hơn cấu hình: cần cập nhật config/chương trình",
     "phien-ban-cu": "biểu mẫu phiên bản cũ (lỗi nếu thiếu dòng cần đọc, cảnh báo nếu đủ)",
+    "loi-doc": "lỗi bất thường khi đọc tệp (kể cả chương trình đọc bị dừng đột ngột): bỏ qua tệp, đọc tiếp các tệp khác",
     # cells of a form (Submission.problems)
     "thieu-dong": "không tìm thấy dòng (mã ở cột A) cần đọc",
     "ma-khong-khop": "mã biểu mẫu hiện trên một trang khác mã ẩn của tệp",
     "khoa-trung": "(cảnh báo) một mã dòng xuất hiện nhiều lần, dùng dòng đầu",
+    "o-ngoai-vung": "(cảnh báo) có dữ liệu ở ô ngoài vùng của biểu mẫu (ví dụ XFD1048576): bỏ qua các ô đó",
+    "o-trung": "một ô được ghi hai lần trong tệp (tệp bị chương trình khác sửa)",
+    "so-khong-hop-le": "giá trị không phải số hợp lệ: NaN, vô cực, số tràn (1e999) hoặc lớn quá 10^15",
+    "cong-thuc": "(cảnh báo) ô nhập có công thức: dùng kết quả đã lưu, nêu công thức",
+    "cong-thuc-ngoai": "ô nhập có công thức DDE, liên kết tệp khác hoặc hàm web (WEBSERVICE…): không dùng",
     "cong-thuc-chua-tinh": "công thức chưa có giá trị đã tính",
     "nhap-phan-tram": "nhập tỷ lệ % thay cho số liệu gốc",
     "khong-phai-so": "chữ hoặc giá trị không phải số ở ô số liệu",
@@ -98,6 +106,7 @@ class Problem:
     cell: str = ""  # "E12"
     value: str = ""  # the value found, as text
     expected: str = ""  # what is expected, Vietnamese
+    detail: str = ""  # technical detail (a traceback) for --debug and the run record; never shown to the clerk
 
     @property
     def is_error(self) -> bool:
@@ -125,6 +134,8 @@ class Cell:
     percent: bool = False  # %-formatted (style → numFmt 9/10 or a custom format with "%")
     formula_pending: bool = False  # a formula with no cached value
     error: str = ""  # "#DIV/0!" when the cell holds an error value
+    formula: str = ""  # the formula's text when the cell holds one ("SUM(E7:E9)")
+    invalid: str = ""  # a number literal in the file that is not a finite number: "NaN", "INF", "1e999"
 
     @property
     def blank(self) -> bool:
@@ -150,11 +161,56 @@ def problem(code: str, cell: Cell, message: str, expected: str = "", severity: s
 
 
 def _pending(cell: Cell) -> Problem | None:
+    """The problem that stops a cell's value from being used at all: a formula reaching outside the
+    form, a formula with no saved result, a number literal that is not a finite number."""
+    if cell.formula and (why := outside_formula(cell.formula)):
+        return problem("cong-thuc-ngoai", cell, f"«{cell.label}»: ô có công thức «={_short(cell.formula)}» {why}; "
+                       "chương trình không chạy công thức này và không dùng giá trị của ô. Hãy xóa công thức, nhập "
+                       "trực tiếp số liệu rồi gửi lại.", "số liệu nhập trực tiếp")  # fmt: skip
+    if cell.invalid:
+        return _invalid(cell, cell.invalid)
     if not cell.formula_pending:
         return None
     return problem("cong-thuc-chua-tinh", cell, f"«{cell.label}»: ô chứa công thức nhưng chưa có kết quả đã tính "
                    "(tệp được lưu bởi chương trình không tự tính công thức). Hãy mở tệp bằng Excel hoặc LibreOffice "
                    "rồi lưu lại, hoặc xóa công thức và nhập trực tiếp số liệu.", "giá trị đã tính")  # fmt: skip
+
+
+def _invalid(cell: Cell, shown: str) -> Problem:
+    return problem("so-khong-hop-le", cell, f"«{cell.label}»: «{shown}» không phải là số hợp lệ (không xác định, vô "
+                   f"cực hoặc lớn quá {format_number(MAX_NUMBER)}). Hãy nhập lại số liệu đúng; không có thì nhập 0.",
+                   "số hữu hạn")  # fmt: skip
+
+
+MAX_NUMBER = 1e15  # Excel keeps 15 significant digits; no count or quantity of a form comes near
+_DDE = re.compile(r"\|")
+_LINK = re.compile(r"\[\d+\]|\[[^\]]*\.(?:xl\w*|ods|csv)\]|\b(?:https?|ftp|file)://|\\\\", re.IGNORECASE)
+_WEB = re.compile(r"\b(?:WEBSERVICE|FILTERXML|ENCODEURL|RTD|CALL|REGISTER\.ID|EXEC|IMPORT(?:XML|DATA|HTML|RANGE|FEED)"
+                  r"|HYPERLINK)\s*\(", re.IGNORECASE)  # fmt: skip
+_STRING_LITERAL = re.compile(r'"[^"]*"')
+
+
+def outside_formula(formula: str) -> str:
+    """Why ``formula`` reaches outside the form (Vietnamese, for the message), or "" when it does not."""
+    bare = _STRING_LITERAL.sub('""', formula)
+    if _DDE.search(bare):
+        return "gọi chương trình khác (DDE)"
+    if _LINK.search(bare):
+        return "lấy dữ liệu từ tệp khác (liên kết ngoài)"
+    if _WEB.search(bare):
+        return "lấy dữ liệu từ Internet hoặc chương trình khác (hàm web)"
+    return ""
+
+
+def _short(formula: str) -> str:
+    return formula if len(formula) <= 120 else formula[:117] + "…"
+
+
+def formula_used(cell: Cell) -> Problem:
+    """(warning) An input cell holding a formula: its saved result is used; say which formula."""
+    return problem("cong-thuc", cell, f"«{cell.label}»: ô có công thức «={_short(cell.formula)}»; chương trình dùng kết "
+                   f"quả đã lưu trong tệp («{cell.shown()}»). Nên nhập trực tiếp số liệu thay cho công thức: kết quả "
+                   "có thể khác khi tệp được mở ở máy khác.", "số liệu nhập trực tiếp", WARNING)  # fmt: skip
 
 
 # --------------------------------------------------------------------------- cell rules
@@ -199,6 +255,8 @@ def read_number(cell: Cell, inp: Input, year: int) -> tuple[float | int | None, 
         return None, [problem("khong-phai-so", cell, f"«{cell.label}»: ô đang chứa «{cell.shown()}» (ngày tháng hoặc "
                               f"đúng/sai), không phải số. Cần: {expected}. Hãy xóa định dạng của ô và nhập lại con số.",
                               expected)]  # fmt: skip
+    if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+        return None, [_invalid(cell, cell.shown())]
     if value < 0:
         out.append(problem("so-am", cell, f"«{cell.label}»: số âm ({format_number(value)}) không hợp lệ. Cần: "
                            f"{expected}. Hãy nhập lại số liệu đúng; không có thì nhập 0.", expected))  # fmt: skip
@@ -271,7 +329,7 @@ def text_within_limit(cell: Cell, text: str, limit: int | None) -> list[Problem]
 
 
 def required(cell: Cell, text: str) -> list[Problem]:
-    if text or cell.formula_pending:
+    if text or cell.formula_pending or cell.invalid or (cell.formula and outside_formula(cell.formula)):
         return []
     return [problem("thieu-thong-tin", cell, f"Chưa ghi «{cell.label}». Hãy ghi đầy đủ người lập, số điện thoại và "
                     "ngày lập để đơn vị tổng hợp liên hệ khi cần.", cell.label)]  # fmt: skip

@@ -25,6 +25,7 @@ MAX_FILE_BYTES = 25 * 1024 * 1024  # a filled form is ~10–60 KB
 MAX_ENTRIES = 2_000
 MAX_PART_BYTES = 64 * 1024 * 1024  # one part, decompressed
 MAX_TOTAL_BYTES = 128 * 1024 * 1024  # all parts, decompressed
+MAX_XML_BYTES = 16 * 1024 * 1024  # one XML part (a sheet, the shared strings), decompressed
 MAX_RATIO = 200  # declared decompressed/compressed, for parts over RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
 
@@ -111,7 +112,7 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, name: str) -> bytes:
     broken = reject("tep-hong", f"Tệp bị hỏng (thành phần «{info.filename}» không đọc được), có thể do tải về hoặc "
                     "sao chép chưa xong. Hãy đề nghị đơn vị gửi lại tệp.", name)  # fmt: skip
     off = info.header_offset
-    if data[off : off + 4] != b"PK\x03\x04":
+    if data[off : off + 4] != b"PK\x03\x04" or len(data) < off + 30:
         raise broken
     n, m = struct.unpack("<HH", data[off + 26 : off + 30])
     start = off + 30 + n + m
@@ -140,11 +141,47 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, name: str) -> bytes:
 
 
 def _as_text(part: bytes) -> str:
+    """An XML part as text, by the XML rules of encoding detection; never raises.
+
+    Only parts known to be XML (by content type or extension, ``_is_xml``) come here: a binary
+    part (printer settings, an EMF picture) is never decoded, whatever its first bytes are.
+    """
+    if part.startswith(b"\xef\xbb\xbf"):
+        return part[3:].decode("utf-8", errors="replace")
     if part.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return part.decode("utf-16")
-    if len(part) >= 2 and (part[0] == 0 or part[1] == 0):
-        return part.decode("utf-16-be" if part[0] == 0 else "utf-16-le")
-    return part.decode("utf-8-sig", errors="replace")
+        return part.decode("utf-16", errors="replace")
+    if part.startswith(b"<\x00"):  # UTF-16 without a byte order mark
+        return part.decode("utf-16-le", errors="replace")
+    if part.startswith(b"\x00<"):
+        return part.decode("utf-16-be", errors="replace")
+    return part.decode("utf-8", errors="replace")
+
+
+_XML_EXTENSIONS = (".xml", ".rels", ".vml")
+_TYPES_DEFAULT = re.compile(rb"<(?:\w+:)?Default\b([^>]*)>")
+_TYPES_OVERRIDE = re.compile(rb"<(?:\w+:)?Override\b([^>]*)>")
+
+
+def _content_types(body: bytes) -> tuple[dict[str, str], dict[str, str]]:
+    """[Content_Types].xml → (extension → type, part name → type), lower-case keys."""
+    text = _as_text(body)
+    defaults, overrides = {}, {}
+    for m in _TYPES_DEFAULT.finditer(text.encode("utf-8", errors="replace")):
+        a = _attrs(m[1].decode("utf-8", errors="replace"))
+        defaults["." + a.get("Extension", "").lower()] = a.get("ContentType", "")
+    for m in _TYPES_OVERRIDE.finditer(text.encode("utf-8", errors="replace")):
+        a = _attrs(m[1].decode("utf-8", errors="replace"))
+        overrides[a.get("PartName", "").lstrip("/").lower()] = a.get("ContentType", "")
+    return defaults, overrides
+
+
+def _is_xml(name: str, types: tuple[dict[str, str], dict[str, str]]) -> bool:
+    """Whether a part is text (XML) — by its declared content type, else by its extension."""
+    defaults, overrides = types
+    ctype = overrides.get(name.lower()) or defaults.get(_ext(name), "")
+    if ctype:
+        return ctype.lower().endswith("xml")
+    return _ext(name) in _XML_EXTENSIONS or name == "[Content_Types].xml"
 
 
 def open_package(data: bytes, name: str) -> Package:
@@ -152,7 +189,7 @@ def open_package(data: bytes, name: str) -> Package:
     try:
         zf = zipfile.ZipFile(BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, struct.error):
+    except Exception:  # noqa: BLE001 — BadZipFile, NotImplementedError ("zip file version 17.5"), …
         raise reject("tep-hong", "Tệp Excel bị hỏng hoặc không trọn vẹn (có thể tải về hoặc sao chép chưa xong). "
                      "Hãy đề nghị đơn vị gửi lại tệp.", name) from None  # fmt: skip
     names = {i.filename for i in infos}
@@ -185,11 +222,24 @@ def open_package(data: bytes, name: str) -> Package:
         ):
             why = f"thành phần «{info.filename}» bung ra {info.file_size / 2**20:.0f} MB, gấp {ratio:.0f} lần"
             raise reject("zip-bom", bomb.format(why=why), name)
+    for info in infos:
+        if not info.filename.strip("/") or "\x00" in info.filename:
+            raise reject("tep-hong", "Tệp Excel bị hỏng: có thành phần không tên trong gói nén. "
+                         "Hãy mở tệp bằng Excel, lưu lại rồi gửi lại, hoặc đề nghị đơn vị gửi lại tệp.", name)  # fmt: skip
+    types: tuple[dict[str, str], dict[str, str]] = ({}, {})
+    if "[Content_Types].xml" in names:
+        types = _content_types(_inflate(data, zf.getinfo("[Content_Types].xml"), name))
     parts: dict[str, bytes] = {}
     for info in infos:
-        if info.is_dir():
+        if info.filename.endswith("/"):
             continue
         body = _inflate(data, info, name)
+        if not _is_xml(info.filename, types):
+            continue  # binary (printer settings, pictures): checked (size, CRC) but never decoded
+        if info.file_size > MAX_XML_BYTES:
+            raise reject("tep-qua-lon", f"Thành phần «{info.filename}» của tệp lớn {info.file_size / 2**20:.0f} MB, "
+                         f"quá giới hạn {MAX_XML_BYTES // 2**20} MB của một biểu mẫu (biểu mẫu đã điền chỉ vài chục KB); "
+                         "không đọc. Hãy đề nghị đơn vị gửi lại đúng biểu mẫu.", name)  # fmt: skip
         text = body
         if body[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(body) >= 2 and 0 in body[:2]):
             text = _as_text(body).encode("utf-8", errors="replace")
@@ -197,17 +247,8 @@ def open_package(data: bytes, name: str) -> Package:
             raise reject("xml-nguy-hiem", f"Thành phần «{info.filename}» của tệp chứa khai báo DOCTYPE/ENTITY — "
                          "không có trong tệp Excel thật và có thể là tệp độc hại; không mở tệp này. "
                          "Hãy đề nghị đơn vị gửi lại biểu mẫu gốc.", name)  # fmt: skip
-        if info.filename.endswith((".xml", ".rels")):
-            parts[info.filename] = body
+        parts[info.filename] = body
     return Package(parts)
-
-
-@dataclass(frozen=True)
-class CellXml:
-    style: int = 0
-    formula: bool = False
-    cached: bool = True  # a <v> value is present
-    error: str = ""  # "#DIV/0!" for an error cell (t="e")
 
 
 def _attrs(text: str) -> dict[str, str]:
@@ -219,12 +260,9 @@ _REL = re.compile(r"<(?:\w+:)?Relationship\b([^>]*)/?>")
 _XFS = re.compile(r"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
 _XF = re.compile(r"<(?:\w+:)?xf\b([^>]*?)/?>")
 _NUMFMT = re.compile(r"<(?:\w+:)?numFmt\b([^>]*?)/?>")
-_CELL = re.compile(r"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
-_FORMULA = re.compile(r"<(?:\w+:)?f[\s>/]")
-_FORMULA_B = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_VALUE = re.compile(r"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
-_REF = re.compile(r'\br\s*=\s*["\']([A-Z]{1,3}[0-9]{1,7})["\']')
 _PERCENT_BUILTIN = {9, 10}
+_DATE_BUILTIN = {*range(14, 23), *range(27, 37), 45, 46, 47, *range(50, 59)}
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
 
 
 @dataclass
@@ -233,7 +271,8 @@ class Package:
     _text: dict[str, str] = field(default_factory=dict)
     _sheets: dict[str, str] | None = None
     _percent: frozenset[int] | None = None
-    _formulas: dict[str, bool] = field(default_factory=dict)
+    _dates: frozenset[int] | None = None
+    _rels: dict[str, tuple[str, str]] | None = None
 
     def text(self, part: str) -> str:
         if part not in self._text:
@@ -255,68 +294,75 @@ class Package:
         m = re.search(r"<(?:\w+:)?workbookPr\b([^>]*)", self.text("xl/workbook.xml"))
         return bool(m) and _attrs(m[1]).get("date1904", "0").lower() in ("1", "true")
 
-    def sheet_parts(self) -> dict[str, str]:
-        """Sheet name → zip part name, via workbook.xml and its relationships."""
-        if self._sheets is None:
-            rels = {}
+    def workbook_rels(self) -> dict[str, tuple[str, str]]:
+        """Relationship id → (type's last word, part name) of xl/workbook.xml."""
+        if self._rels is None:
+            self._rels = {}
             for m in _REL.finditer(self.text("xl/_rels/workbook.xml.rels")):
                 a = _attrs(m[1])
                 target = a.get("Target", "")
                 target = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-                rels[a.get("Id", "")] = str(PurePosixPath(target))
+                self._rels[a.get("Id", "")] = (a.get("Type", "").rsplit("/", 1)[-1], str(PurePosixPath(target)))
+        return self._rels
+
+    def sheet_parts(self) -> dict[str, str]:
+        """Sheet name → zip part name, via workbook.xml and its relationships."""
+        if self._sheets is None:
+            rels = self.workbook_rels()
             self._sheets = {}
             for m in _SHEET.finditer(self.text("xl/workbook.xml")):
                 a = _attrs(m[1])
                 if "name" in a and a.get("id") in rels:
-                    self._sheets[a["name"]] = rels[a["id"]]
+                    self._sheets[a["name"]] = rels[a["id"]][1]
         return self._sheets
+
+    def shared_strings_part(self) -> str:
+        for kind, part in self.workbook_rels().values():
+            if kind == "sharedStrings":
+                return part
+        return "xl/sharedStrings.xml"
+
+    def external_links(self) -> list[str]:
+        """Parts that link this workbook to other files (xl/externalLinks/…)."""
+        return sorted(p for p in self.parts if p.startswith("xl/externalLinks/") and p.endswith(".xml"))
 
     def percent_styles(self) -> frozenset[int]:
         """Indexes of cellXfs whose number format shows a percent (built-in 9, 10 or a custom "%")."""
         if self._percent is None:
-            raw = self.parts.get("xl/styles.xml", b"")
-            if b"%" not in raw and not re.search(rb"numFmtId=[\"'](?:9|10)[\"']", raw) and raw[:1] == b"<":
-                self._percent = frozenset()  # fast path: no percent format anywhere
-                return self._percent
-            text = self.text("xl/styles.xml")
-            custom = {}
-            for m in _NUMFMT.finditer(text):
-                a = _attrs(m[1])
-                if a.get("numFmtId", "").isdigit():
-                    custom[int(a["numFmtId"])] = a.get("formatCode", "")
-            found = set()
-            xfs = _XFS.search(text)
-            for i, m in enumerate(_XF.finditer(xfs[1] if xfs else "")):
-                fid = _attrs(m[1]).get("numFmtId", "0")
-                fid_n = int(fid) if fid.isdigit() else 0
-                if fid_n in _PERCENT_BUILTIN or "%" in custom.get(fid_n, ""):
-                    found.add(i)
-            self._percent = frozenset(found)
+            self._number_styles()
+        assert self._percent is not None
         return self._percent
 
-    def has_formulas_or_errors(self, sheet: str) -> bool:
-        """Whether blank-looking cells of ``sheet`` may hide a formula or an error value."""
-        if sheet not in self._formulas:
-            part = self.sheet_parts().get(sheet, "")
-            body = self.parts.get(part, b"")
-            if body[:2] in (b"\xff\xfe", b"\xfe\xff") or 0 in body[:2]:
-                body = self.text(part).encode("utf-8")
-            self._formulas[sheet] = bool(_FORMULA_B.search(body)) or b't="e"' in body or b"t='e'" in body
-        return self._formulas[sheet]
+    def date_styles(self) -> frozenset[int]:
+        """Indexes of cellXfs whose number format shows a date or a time."""
+        if self._dates is None:
+            self._number_styles()
+        assert self._dates is not None
+        return self._dates
 
-    def cells(self, sheet: str, refs: set[str]) -> dict[str, CellXml]:
-        """Style, formula and error facts of the cells ``refs`` of ``sheet`` (others skipped)."""
-        out: dict[str, CellXml] = {}
-        if not refs:
-            return out
-        for m in _CELL.finditer(self.text(self.sheet_parts().get(sheet, ""))):
-            r = _REF.search(m[1])
-            if r is None or r[1] not in refs:
-                continue
-            a, ref = _attrs(m[1]), r[1]
-            body = m[2] or ""
-            v = _VALUE.search(body)
-            style = int(a["s"]) if a.get("s", "").isdigit() else 0
-            error = html.unescape(v[1]) if a.get("t") == "e" and v else ""
-            out[ref] = CellXml(style, bool(_FORMULA.search(body)), v is not None and v[1] != "", error)
-        return out
+    def _number_styles(self) -> None:
+        text = self.text("xl/styles.xml")
+        custom = {}
+        for m in _NUMFMT.finditer(text):
+            a = _attrs(m[1])
+            if a.get("numFmtId", "").isdigit() and len(a["numFmtId"]) < 9:
+                custom[int(a["numFmtId"])] = a.get("formatCode", "")
+        percent, dates = set(), set()
+        xfs = _XFS.search(text)
+        for i, m in enumerate(_XF.finditer(xfs[1] if xfs else "")):
+            fid = _attrs(m[1]).get("numFmtId", "0")
+            fid_n = int(fid) if fid.isdigit() and len(fid) < 9 else 0
+            code = custom.get(fid_n, "")
+            if fid_n in _PERCENT_BUILTIN or "%" in code:
+                percent.add(i)
+            if fid_n in _DATE_BUILTIN or (fid_n not in _PERCENT_BUILTIN and _is_date_format(code)):
+                dates.add(i)
+        self._percent, self._dates = frozenset(percent), frozenset(dates)
+
+
+def _is_date_format(code: str) -> bool:
+    """A custom number format that shows a date or time: d, m, y, h or s outside quotes and brackets."""
+    if not code or code.lower() == "general":
+        return False
+    bare = _FORMAT_LITERALS.sub("", code.split(";", 1)[0]).lower()
+    return any(ch in bare for ch in "dmyhs")

@@ -223,10 +223,12 @@ def test_85_typed_in_a_percent_formatted_cell_is_flagged_as_a_percent(
     assert sub.problems[0].value == shown
 
 
-def test_formula_with_a_cached_value_reads_the_value(kh178: Plan, commune: bytes) -> None:
+def test_formula_with_a_cached_value_reads_the_value_with_a_warning_naming_it(kh178: Plan, commune: bytes) -> None:
     sheet, ref = where(commune, "ct.so_cua_hang_tien_loi")
     sub = submission(kh178, set_cached_formula(commune, sheet, ref, "SUM(20,20)", 40))
-    assert sub.values["so_cua_hang_tien_loi"] == 40 and sub.problems == ()
+    assert sub.values["so_cua_hang_tien_loi"] == 40 and sub.accepted
+    assert found(sub) == [("cong-thuc", sheet, ref)]
+    assert "«=SUM(20,20)»" in sub.problems[0].message and sub.problems[0].value == "40"
 
 
 def test_formula_without_a_cached_value_is_named_not_read_as_zero(kh178: Plan, commune: bytes) -> None:

@@ -1,0 +1,246 @@
+"""Cell values straight from a checked package's sheet XML, bounded by the form's area.
+
+No library sizes anything from what a file declares: the ``<dimension>`` tag is ignored, and
+one linear pass over each sheet's tags keeps only the cells inside the area the form's layout
+can use (``Area``). A cell beyond it (``XFD1048576``) is counted and named, never stored, so
+reading costs the same whatever the file claims. The same pass gives what the rules need
+beyond the value: a formula and its text, a missing cached value, an error value, a percent
+style, a number literal that is not a finite number (``NaN``, ``INF``, ``1e999``), and a cell
+written twice. Values are the types python-calamine gave: str, float, bool, date, datetime.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+
+from .values import format_number
+from .xlsx_safety import Package, reject
+
+MAX_CELLS = 100_000  # per sheet; a filled form has a few hundred
+MAX_MAGNITUDE = 1e15  # beyond Excel's 15 significant digits: no count or quantity of a form is this large
+# a <row …> start tag, or a whole <c>: its body cannot run past the next cell (atomic, no backtracking)
+_ROW_OR_CELL = re.compile(
+    r"<(?:\w+:)?row\b([^<>]*)>"
+    r"|<(?:\w+:)?c\b([^<>]*?)(?:/>|>((?:[^<]++|<(?!/?(?:\w+:)?(?:c|row)[\s>/]))*+)(?:</(?:\w+:)?c>|(?=<)|$))"
+)  # fmt: skip
+_R = re.compile(r'\br\s*=\s*["\']([^"\']*)["\']')
+_T_ATTR = re.compile(r'\bt\s*=\s*["\']([^"\']*)["\']')
+_S_ATTR = re.compile(r'\bs\s*=\s*["\'](\d+)["\']')
+_V = re.compile(r"<(?:\w+:)?v(?:\s[^>]*)?>([^<]*)</(?:\w+:)?v>")
+_F = re.compile(r"<(?:\w+:)?f\b([^>]*?)(?:/>|>([^<]*)</(?:\w+:)?f>)")
+_ATTR = re.compile(r'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+_REF = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
+_SI = re.compile(r"<(?:\w+:)?si\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?si>)", re.S)
+_RPH = re.compile(r"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
+_T = re.compile(r"<(?:\w+:)?t\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?t>)", re.S)
+
+
+@dataclass(frozen=True)
+class Area:
+    """The rows and columns (1-based, inclusive) a form's layout can use; nothing beyond is read."""
+
+    rows: int
+    cols: int
+
+
+@dataclass(frozen=True)
+class CellXml:
+    style: int = 0
+    formula: str = ""  # the formula's text ("SUM(E7:E9)"), "" when the cell has none
+    cached: bool = True  # a <v> value is present
+    error: str = ""  # "#DIV/0!" for an error cell (t="e")
+    invalid: str = ""  # a number literal that is not a finite number of a sensible size: "NaN", "1e999"
+
+    @property
+    def has_formula(self) -> bool:
+        return bool(self.formula)
+
+
+@dataclass
+class SheetCells:
+    rows: list[list[object]]  # values from A1, dense only within the area ("" when blank)
+    facts: dict[str, CellXml] = field(default_factory=dict)  # ref → facts, for cells with anything special
+    outside: list[str] = field(default_factory=list)  # the first few references beyond the area
+    outside_count: int = 0
+    twice: list[str] = field(default_factory=list)  # references written more than once
+
+
+def column_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def column_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _attrs(text: str) -> dict[str, str]:
+    return {m[1].rsplit(":", 1)[-1]: m[2] if m[2] is not None else m[3] for m in _ATTR.finditer(text)}
+
+
+_ENTITY = re.compile(r"&(#[xX][0-9a-fA-F]{1,8}|#[0-9]{1,10}|amp|lt|gt|quot|apos);")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def _entity(m: re.Match[str]) -> str:
+    name = m[1]
+    if name[0] != "#":
+        return _NAMED[name]
+    code = int(name[2:], 16) if name[1] in "xX" else int(name[1:])
+    return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+
+
+def _unescape(text: str) -> str:
+    """XML character references and the five XML entities (nothing else: XML has no &nbsp;)."""
+    return _ENTITY.sub(_entity, text) if "&" in text else text
+
+
+def rich_text(xml: str) -> str:
+    """The text of an ``<si>`` or ``<is>`` body: its ``<t>`` runs, without phonetic runs."""
+    if "<" not in xml:
+        return ""
+    if "rPh" in xml:
+        xml = _RPH.sub("", xml)
+    return "".join(_unescape(m[1] or "") for m in _T.finditer(xml))
+
+
+def shared_strings(pkg: Package) -> list[str]:
+    part = pkg.shared_strings_part()
+    if not part or part not in pkg.parts:
+        return []
+    return [rich_text(m[1] or "") for m in _SI.finditer(pkg.text(part))]
+
+
+_EPOCH = dt.datetime(1899, 12, 30)
+_EPOCH_1904 = dt.datetime(1904, 1, 1)
+
+
+def serial_to_date(serial: float, date1904: bool) -> dt.date | dt.datetime | float:
+    """An Excel date serial as calamine gives it: a date when whole, else a datetime."""
+    if not 0 <= serial < 2958466:
+        return serial
+    moment = (_EPOCH_1904 if date1904 else _EPOCH) + dt.timedelta(milliseconds=round(serial * 86_400_000))
+    return moment.date() if moment.time() == dt.time() else moment
+
+
+def read_sheet(pkg: Package, part: str, area: Area, strings: list[str], percent: frozenset[int],
+               dates: frozenset[int], sheet: str, file: str) -> SheetCells:  # fmt: skip
+    """One linear pass over the rows and cells of a sheet part; ``Rejected`` only for a shared
+    string that does not exist. Cells outside ``area`` are counted, never stored."""
+    text = pkg.text(part)
+    start = text.find("sheetData")
+    values: dict[tuple[int, int], object] = {}
+    out = SheetCells([])
+    if start < 0:
+        return out
+    end = text.find("sheetData", start + 9)
+    cells = text.count("<c ") + text.count("<c>") + text.count(":c ")
+    if cells > MAX_CELLS:
+        raise reject("tep-qua-lon", f"Trang «{sheet}» có khoảng {format_number(cells)} ô, quá nhiều so với một biểu "
+                     f"mẫu (tối đa {format_number(MAX_CELLS)} ô); không đọc tệp này. Có thể đã "
+                     "gửi nhầm tệp hoặc tệp bị chương trình khác sửa: hãy đề nghị đơn vị gửi lại đúng biểu mẫu.",
+                     file)  # fmt: skip
+    date1904 = pkg.date1904
+    shared_formulas: dict[str, str] = {}
+    row_no, col_no = 0, 0
+    for m in _ROW_OR_CELL.finditer(text, start, end if end > 0 else len(text)):
+        if m[1] is not None:  # <row …>
+            r = _R.search(m[1])
+            row_no = int(r[1]) if r and len(r[1]) <= 9 else row_no + 1
+            col_no = 0
+            continue
+        attrs = m[2]
+        r = _R.search(attrs)
+        hit = _REF.fullmatch(r[1]) if r else None
+        if hit:
+            col_no, row = column_number(hit[1]), int(hit[2])
+        else:
+            col_no, row = col_no + 1, row_no
+        if not (1 <= row <= area.rows and 1 <= col_no <= area.cols):
+            out.outside_count += 1
+            if len(out.outside) < 3:
+                out.outside.append(r[1][:20] if r else f"{column_letters(min(col_no, 16384))}{row}")
+            continue
+        _finish(attrs, m[3], (row, col_no), values, out, strings, percent, dates, date1904, shared_formulas, sheet, file)
+    if values:
+        n_rows = max(r for r, _ in values)
+        n_cols = max(c for _, c in values)
+        out.rows = [[""] * n_cols for _ in range(n_rows)]
+        for (r, c), v in values.items():
+            out.rows[r - 1][c - 1] = v
+    return out
+
+
+def _finish(attrs: str, body: str | None, ref: tuple[int, int], values: dict[tuple[int, int], object],
+            out: SheetCells, strings: list[str], percent: frozenset[int], dates: frozenset[int], date1904: bool,
+            shared_formulas: dict[str, str], sheet: str, file: str) -> None:  # fmt: skip
+    name = f"{column_letters(ref[1])}{ref[0]}"
+    if ref in values:
+        out.twice.append(name)
+    t = _T_ATTR.search(attrs)
+    kind = t[1] if t else "n"
+    s = _S_ATTR.search(attrs)
+    style = int(s[1]) if s and len(s[1]) < 9 else 0
+    body = body or ""
+    vm = _V.search(body) if "v" in body else None
+    raw_v = vm[1] if vm else None
+    v = _unescape(raw_v) if raw_v is not None else None
+    formula = ""
+    fm = _F.search(body) if "f" in body else None
+    if fm:
+        formula = _unescape(fm[2] or "").strip()
+        fa = _attrs(fm[1])
+        si = fa.get("si", "")
+        if fa.get("t") == "shared" and si:
+            if formula:
+                shared_formulas.setdefault(si, formula)
+            else:
+                formula = shared_formulas.get(si, "")
+        formula = formula or "(công thức)"
+    value: object = ""
+    error = invalid = ""
+    if kind == "s":
+        idx = (v or "").strip()
+        if idx:
+            if not idx.isdigit() or int(idx) >= len(strings):
+                raise reject("tep-hong", f"Tệp Excel bị hỏng: ô {name} của trang «{sheet}» trỏ tới chuỗi chữ không có "
+                             "trong tệp. Hãy mở tệp bằng Excel, lưu lại rồi gửi lại, hoặc đề nghị đơn vị gửi lại tệp.",
+                             file)  # fmt: skip
+            value = strings[int(idx)]
+    elif kind == "inlineStr":
+        value = rich_text(body)
+    elif kind == "str":
+        value = v or ""
+    elif kind == "b":
+        value = (v or "").strip().lower() in ("1", "true") if v not in (None, "") else ""
+    elif kind == "e":
+        error = (v or "").strip()[:50] or "#N/A"
+    elif kind == "d":
+        try:
+            value = dt.datetime.fromisoformat((v or "").strip())
+        except ValueError:
+            value = v or ""
+    elif v is not None and v.strip():
+        literal = v.strip()
+        try:
+            number = float(literal)
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number) or abs(number) > MAX_MAGNITUDE:
+            invalid = literal[:40]
+            value = invalid
+        else:
+            value = serial_to_date(number, date1904) if style in dates else number
+    values[ref] = value
+    cached = raw_v is not None and raw_v != ""
+    if formula or error or invalid or style in percent:
+        out.facts[name] = CellXml(style, formula, cached, error, invalid)
