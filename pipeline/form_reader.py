@@ -80,7 +80,7 @@ def _int(value: object) -> int | None:
     if isinstance(value, int | float):
         return int(value) if math.isfinite(value) and value == int(value) and abs(value) < 1e9 else None
     text = clean_text(value).lstrip("v")
-    return int(text) if text.isdigit() and len(text) < 9 else None
+    return int(text) if text.isdecimal() and len(text) < 9 else None
 
 
 def _column(letter: str) -> int:

@@ -155,7 +155,7 @@ def read_sheet(pkg: Package, part: str, area: Area, strings: list[str], percent:
     for m in _ROW_OR_CELL.finditer(text, start, end if end > 0 else len(text)):
         if m[1] is not None:  # <row …>
             r = _R.search(m[1])
-            row_no = int(r[1]) if r and len(r[1]) <= 9 else row_no + 1
+            row_no = int(r[1]) if r and r[1].isdecimal() and len(r[1]) <= 9 else row_no + 1
             col_no = 0
             continue
         attrs = m[2]
@@ -211,7 +211,7 @@ def _finish(attrs: str, body: str | None, ref: tuple[int, int], values: dict[tup
     if kind == "s":
         idx = (v or "").strip()
         if idx:
-            if not idx.isdigit() or int(idx) >= len(strings):
+            if not idx.isdecimal() or int(idx) >= len(strings):
                 raise reject("tep-hong", f"Tệp Excel bị hỏng: ô {name} của trang «{sheet}» trỏ tới chuỗi chữ không có "
                              "trong tệp. Hãy mở tệp bằng Excel, lưu lại rồi gửi lại, hoặc đề nghị đơn vị gửi lại tệp.",
                              file)  # fmt: skip

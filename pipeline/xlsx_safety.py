@@ -345,13 +345,13 @@ class Package:
         custom = {}
         for m in _NUMFMT.finditer(text):
             a = _attrs(m[1])
-            if a.get("numFmtId", "").isdigit() and len(a["numFmtId"]) < 9:
+            if a.get("numFmtId", "").isdecimal() and len(a["numFmtId"]) < 9:
                 custom[int(a["numFmtId"])] = a.get("formatCode", "")
         percent, dates = set(), set()
         xfs = _XFS.search(text)
         for i, m in enumerate(_XF.finditer(xfs[1] if xfs else "")):
             fid = _attrs(m[1]).get("numFmtId", "0")
-            fid_n = int(fid) if fid.isdigit() and len(fid) < 9 else 0
+            fid_n = int(fid) if fid.isdecimal() and len(fid) < 9 else 0
             code = custom.get(fid_n, "")
             if fid_n in _PERCENT_BUILTIN or "%" in code:
                 percent.add(i)
