@@ -220,25 +220,21 @@ def _year_of(value: object) -> int | None:
     text = clean_text(value).lower().replace("năm", "").strip()
     if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
         text = str(int(value))
-    return int(text) if text.isdigit() and len(text) == 4 else None
+    return int(text) if text.isdecimal() and len(text) == 4 else None
 
 
 def read_history_workbook(data: bytes, rel: str, plan: Plan) -> tuple[_Typed, list[Problem]]:
     """Read one history workbook; raise ``xlsx_safety.Rejected`` when it is not one (hostile, not ours)."""
-    from io import BytesIO
-
-    from python_calamine import CalamineWorkbook
-
-    from .form_reader import Grids
+    from .form_reader import AREA_COLS, AREA_MIN_ROWS, Grids
+    from .sheet_cells import Area
     from .xlsx_safety import open_package, reject, sniff
 
     sniff(data, rel)
     pkg = open_package(data, rel)
-    try:
-        grids = Grids(CalamineWorkbook.from_filelike(BytesIO(data)))
-    except Exception as err:  # noqa: BLE001 — any reader failure on a damaged file is "tep-hong"
-        raise reject("tep-hong", f"Tệp Excel bị hỏng, không đọc được ({type(err).__name__}). Hãy mở bằng Excel, lưu "
-                     "lại rồi chép lại vào lich-su/.", rel) from None  # fmt: skip
+    inputs = plan.all_inputs()
+    rows = AREA_MIN_ROWS + 2 * sum(len(i.reporters) + 1 for i in inputs.values())
+    cols = max(AREA_COLS, FIRST_YEAR_COL + 2 * (plan.end_year - plan.baseline_year + 1))
+    grids = Grids(pkg, Area(rows, cols), rel)  # bounded: a far cell is never sized into a grid
     ident = {clean_text(r[0]): r[1] for r in grids.rows.get(ID_SHEET, []) if len(r) >= 2}
     if clean_text(ident.get("loai")) != HISTORY_KIND:
         raise reject("khong-phai-bieu-mau", "Tệp này không phải sổ số liệu lịch sử của chương trình (không có mã ẩn "
@@ -246,7 +242,6 @@ def read_history_workbook(data: bytes, rel: str, plan: Plan) -> tuple[_Typed, li
     if clean_text(ident.get("ke_hoach")) != plan.id:
         raise reject("sai-ke-hoach", f"Sổ lịch sử của kế hoạch «{clean_text(ident.get('ke_hoach'))}», không phải kế "
                      f"hoạch {plan.id} đang dùng.", rel)  # fmt: skip
-    inputs = plan.all_inputs()
     typed = _Typed({}, {})
     problems: list[Problem] = []
     for sheet in (SHEET_TOTALS, SHEET_UNITS):
@@ -273,9 +268,7 @@ def read_history_workbook(data: bytes, rel: str, plan: Plan) -> tuple[_Typed, li
             for c, y in years.items():
                 if plan.start_year <= y <= plan.end_year and grids.value(sheet, r, c) not in ("", None):
                     wanted.append((r, c, y, unit_id, input_id))
-        facts = {}
-        if pkg.percent_styles() or pkg.has_formulas_or_errors(sheet):
-            facts = pkg.cells(sheet, {f"{_col(c + 1)}{r + 1}" for r, c, *_ in wanted})
+        facts = grids.sheets[sheet].facts
         for r, c, y, unit_id, input_id in wanted:
             inp = inputs[input_id]
             ref = f"{_col(c + 1)}{r + 1}"
@@ -283,7 +276,8 @@ def read_history_workbook(data: bytes, rel: str, plan: Plan) -> tuple[_Typed, li
             f = facts.get(ref)
             cell = Cell(rel, sheet, ref, grids.value(sheet, r, c), f"{inp.label} — {who}, năm {y}",
                         percent=bool(f and f.style in pkg.percent_styles()),
-                        formula_pending=bool(f and f.formula and not f.cached), error=f.error if f else "")  # fmt: skip
+                        formula_pending=bool(f and f.formula and not f.cached), error=f.error if f else "",
+                        formula=f.formula if f else "", invalid=f.invalid if f else "")  # fmt: skip
             if cell.blank:
                 continue
             value, found = read_yes_no(cell, y) if inp.kind == "co_khong" else read_number(cell, inp, y)

@@ -6,9 +6,11 @@ Nothing in inbox/ is ever written, renamed or touched: each file is opened read-
 once (the sha256 comes from those same bytes) and parsed from memory. The type comes from the
 magic bytes and the package is checked for hostile content before any parser sees it
 (``xlsx_safety``); the form is identified by its hidden ``_id`` sheet (or the visible code in
-B3), never by the file name; cells are found by the key in hidden column A and read with
-python-calamine; every value is re-validated (``rules``). ``read_file`` is pure and picklable
-so a process pool can map it.
+B3), never by the file name; cells are found by the key in hidden column A and read by one
+bounded pass over the sheet XML (``sheet_cells``); every value is re-validated (``rules``).
+``read_file`` is pure and picklable so a process pool can map it, and never raises: whatever a
+file holds ends as a submission or a named rejection (the last guard: ``loi-doc``), and a pool
+worker that dies has its files read again one by one, so one file never stops the run.
 """
 
 from __future__ import annotations

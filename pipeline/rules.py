@@ -124,7 +124,7 @@ class Problem:
 
 @dataclass(frozen=True)
 class Cell:
-    """One input cell as read: the raw value (calamine) plus the package facts about it."""
+    """One input cell as read: the raw value (``sheet_cells``) plus the package facts about it."""
 
     file: str
     sheet: str

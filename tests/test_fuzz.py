@@ -27,12 +27,13 @@ from tests.mutations import mutants
 YEAR = 2026
 SEED = 20261201
 CASES = 300
-REAL_EXCEL = Path("/work/shared/real-excel")
+REAL_EXCEL = Path(__file__).resolve().parent / "data" / "real-excel"
 
 
 def seeds(plan: Plan) -> list[bytes]:
     forms = [filled_form(plan, u, YEAR) for u in ("ktht", "xa-an-binh", "tnmt")]
-    real = [p.read_bytes() for p in sorted(REAL_EXCEL.glob("*.xlsx"))] if REAL_EXCEL.is_dir() else []
+    real = [p.read_bytes() for p in sorted(REAL_EXCEL.glob("*.xlsx"))]
+    assert len(real) == 2
     return forms * 3 + real  # mostly forms: their mutants reach the rules, not only the zip checks
 
 

@@ -39,9 +39,7 @@ from tests.filling import (
 
 YEAR = 2026
 MB = 1 << 20
-REAL_EXCEL = Path("/work/shared/real-excel")
-if not REAL_EXCEL.is_dir():  # a checkout elsewhere keeps a copy next to the tests
-    REAL_EXCEL = Path(__file__).resolve().parent / "data" / "real-excel"
+REAL_EXCEL = Path(__file__).resolve().parent / "data" / "real-excel"  # saved by Microsoft Excel (calamine, MIT)
 INPUT = "so_cuoc_tuyen_truyen"  # every unit reports it, in sheet «Chỉ tiêu»
 SHEET = "Chỉ tiêu"
 
@@ -463,6 +461,34 @@ def test_unexpected_error_while_reading_is_a_named_loi_doc_rejection(kh178: Plan
     assert res.submission is None and (res.rejection.code, res.rejection.file) == ("loi-doc", "bat-ngo.xlsx")
     assert "KeyError" in res.rejection.message and "Traceback" not in res.rejection.message
     assert "Traceback" in res.rejection.detail and "bất ngờ" in res.rejection.detail
+
+
+def test_traceback_of_loi_doc_shows_only_with_debug_and_in_the_run_record(
+    kh178: Plan, forms: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pipeline.form_reader
+
+    real = pipeline.form_reader.read_form
+
+    def broken_for_one(data: bytes, pkg: object, prov: object, *args: object, **kwargs: object) -> object:
+        if prov.path == "bat-ngo.xlsx":
+            raise KeyError("bất ngờ")
+        return real(data, pkg, prov, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline.form_reader, "read_form", broken_for_one)
+    ws = init_workspace(tmp_path / "ws")
+    (ws.inbox / "bat-ngo.xlsx").write_bytes(forms["ktht"])
+    (ws.inbox / "tnmt.xlsx").write_bytes(forms["tnmt"])
+    assert main(["-C", str(ws.root), "kiem-tra", "--nam", str(YEAR)]) == 0
+    plain = capsys.readouterr()
+    assert "bat-ngo.xlsx" in plain.out and "Traceback" not in plain.out + plain.err
+    assert main(["--debug", "-C", str(ws.root), "bao-cao", "--nam", str(YEAR)]) == 0
+    debug = capsys.readouterr()
+    assert "[--debug] bat-ngo.xlsx:" in debug.err and "KeyError: 'bất ngờ'" in debug.err
+    record = json.loads(ws.run_record(YEAR).read_text(encoding="utf-8"))
+    (entry,) = record["rejected_files"]
+    assert entry["problem"]["code"] == "loi-doc" and "Traceback" in entry["problem"]["detail"]
+    assert {u["unit"]: u["state"] for u in record["units"]}["tnmt"] == SUBMITTED
 
 
 def _abort_on_boom(data: bytes, rel: str, *args: object, **kwargs: object) -> FileResult:
