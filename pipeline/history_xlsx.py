@@ -234,7 +234,7 @@ def read_history_workbook(data: bytes, rel: str, plan: Plan) -> tuple[_Typed, li
     inputs = plan.all_inputs()
     rows = AREA_MIN_ROWS + 2 * sum(len(i.reporters) + 1 for i in inputs.values())
     cols = max(AREA_COLS, FIRST_YEAR_COL + 2 * (plan.end_year - plan.baseline_year + 1))
-    grids = Grids(pkg, Area(rows, cols), rel)  # bounded: a far cell is never sized into a grid
+    grids = Grids(pkg, Area(rows, cols, max(50_000, rows * (cols - FIRST_YEAR_COL + 4))), rel)  # bounded: a far cell is never sized into a grid
     ident = {clean_text(r[0]): r[1] for r in grids.rows.get(ID_SHEET, []) if len(r) >= 2}
     if clean_text(ident.get("loai")) != HISTORY_KIND:
         raise reject("khong-phai-bieu-mau", "Tệp này không phải sổ số liệu lịch sử của chương trình (không có mã ẩn "

@@ -44,7 +44,7 @@ LARGE_VALUE = 1_000_000
 CODES: dict[str, str] = {
     # the file as a whole (IntakeResult.rejected)
     "tep-rong": "tệp rỗng (0 byte)",
-    "tep-qua-lon": "tệp (25 MB) hoặc một thành phần XML của tệp (16 MB) lớn hơn giới hạn, không đọc",
+    "tep-qua-lon": "tệp (25 MB), một thành phần XML (8 MB) hoặc một trang (50.000 ô) vượt giới hạn, không đọc",
     "khong-phai-excel": "nội dung không phải Excel (văn bản, byte ngẫu nhiên) dù tên là .xlsx",
     "xls-cu": "định dạng Excel 97–2003 (.xls): cần lưu lại thành .xlsx",
     "co-mat-khau": "tệp được đặt mật khẩu (mã hóa): cần gỡ mật khẩu",

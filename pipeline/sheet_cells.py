@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from .values import format_number
 from .xlsx_safety import Package, reject
 
-MAX_CELLS = 100_000  # per sheet; a filled form has a few hundred
 MAX_MAGNITUDE = 1e15  # beyond Excel's 15 significant digits: no count or quantity of a form is this large
 # a <row …> start tag, or a whole <c>: its body cannot run past the next cell (atomic, no backtracking)
 _ROW_OR_CELL = re.compile(
@@ -44,6 +43,7 @@ class Area:
 
     rows: int
     cols: int
+    max_cells: int = 50_000  # <c> elements in one sheet part, inside the area or not; beyond: rejected
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def shared_strings(pkg: Package) -> list[str]:
     part = pkg.shared_strings_part()
     if not part or part not in pkg.parts:
         return []
-    return [rich_text(m[1] or "") for m in _SI.finditer(pkg.text(part))]
+    return [rich_text(m[1] or "") for m in _SI.finditer(pkg.decode(part))]
 
 
 _EPOCH = dt.datetime(1899, 12, 30)
@@ -136,7 +136,7 @@ def read_sheet(pkg: Package, part: str, area: Area, strings: list[str], percent:
                dates: frozenset[int], sheet: str, file: str) -> SheetCells:  # fmt: skip
     """One linear pass over the rows and cells of a sheet part; ``Rejected`` only for a shared
     string that does not exist. Cells outside ``area`` are counted, never stored."""
-    text = pkg.text(part)
+    text = pkg.decode(part)
     start = text.find("sheetData")
     values: dict[tuple[int, int], object] = {}
     out = SheetCells([])
@@ -144,9 +144,9 @@ def read_sheet(pkg: Package, part: str, area: Area, strings: list[str], percent:
         return out
     end = text.find("sheetData", start + 9)
     cells = text.count("<c ") + text.count("<c>") + text.count(":c ")
-    if cells > MAX_CELLS:
+    if cells > area.max_cells:
         raise reject("tep-qua-lon", f"Trang «{sheet}» có khoảng {format_number(cells)} ô, quá nhiều so với một biểu "
-                     f"mẫu (tối đa {format_number(MAX_CELLS)} ô); không đọc tệp này. Có thể đã "
+                     f"mẫu (tối đa {format_number(area.max_cells)} ô); không đọc tệp này. Có thể đã "
                      "gửi nhầm tệp hoặc tệp bị chương trình khác sửa: hãy đề nghị đơn vị gửi lại đúng biểu mẫu.",
                      file)  # fmt: skip
     date1904 = pkg.date1904

@@ -25,7 +25,8 @@ MAX_FILE_BYTES = 25 * 1024 * 1024  # a filled form is ~10–60 KB
 MAX_ENTRIES = 2_000
 MAX_PART_BYTES = 64 * 1024 * 1024  # one part, decompressed
 MAX_TOTAL_BYTES = 128 * 1024 * 1024  # all parts, decompressed
-MAX_XML_BYTES = 16 * 1024 * 1024  # one XML part (a sheet, the shared strings), decompressed
+MAX_XML_BYTES = 8 * 1024 * 1024  # one XML part (a sheet, the shared strings), decompressed; a form's is ~50 KB
+MAX_XML_TOTAL = 24 * 1024 * 1024  # all XML parts kept in memory while reading
 MAX_RATIO = 200  # declared decompressed/compressed, for parts over RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
 
@@ -230,13 +231,15 @@ def open_package(data: bytes, name: str) -> Package:
     if "[Content_Types].xml" in names:
         types = _content_types(_inflate(data, zf.getinfo("[Content_Types].xml"), name))
     parts: dict[str, bytes] = {}
+    kept = 0
     for info in infos:
         if info.filename.endswith("/"):
             continue
         body = _inflate(data, info, name)
         if not _is_xml(info.filename, types):
             continue  # binary (printer settings, pictures): checked (size, CRC) but never decoded
-        if info.file_size > MAX_XML_BYTES:
+        kept += info.file_size
+        if info.file_size > MAX_XML_BYTES or kept > MAX_XML_TOTAL:
             raise reject("tep-qua-lon", f"Thành phần «{info.filename}» của tệp lớn {info.file_size / 2**20:.0f} MB, "
                          f"quá giới hạn {MAX_XML_BYTES // 2**20} MB của một biểu mẫu (biểu mẫu đã điền chỉ vài chục KB); "
                          "không đọc. Hãy đề nghị đơn vị gửi lại đúng biểu mẫu.", name)  # fmt: skip
@@ -278,6 +281,10 @@ class Package:
         if part not in self._text:
             self._text[part] = _as_text(self.parts.get(part, b""))
         return self._text[part]
+
+    def decode(self, part: str) -> str:
+        """A large part (a sheet, the shared strings) as text, not kept: read once, then freed."""
+        return self._text[part] if part in self._text else _as_text(self.parts.get(part, b""))
 
     def application(self) -> str:
         """"Microsoft Excel 16.0300", "LibreOffice/7.6…", "… Openpyxl 3.1.5" from docProps/app.xml."""
