@@ -112,7 +112,7 @@ class Grids:
         self.names: list[str] = list(parts)
         self.rows: dict[str, list[list[object]]] = {}
         self.sheets: dict[str, SheetCells] = {}
-        strings = shared_strings(pkg)
+        strings = shared_strings(pkg, file, area.max_cells)
         percent, dates = pkg.percent_styles(), pkg.date_styles()
         for name in self.names:
             if name == SHEET_GUIDE and len(self.names) > 2:

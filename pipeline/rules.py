@@ -184,14 +184,19 @@ def _invalid(cell: Cell, shown: str) -> Problem:
 
 MAX_NUMBER = 1e15  # Excel keeps 15 significant digits; no count or quantity of a form comes near
 _DDE = re.compile(r"\|")
-_LINK = re.compile(r"\[\d+\]|\[[^\]]*\.(?:xl\w*|ods|csv)\]|\b(?:https?|ftp|file)://|\\\\", re.IGNORECASE)
+_LINK = re.compile(r"\[\d++\]|\[[^\]\[]*+(?<=\.xls|xlsx|xlsm|xlsb|\.ods|\.csv)\]|\b(?:https?|ftp|file)://|\\\\", re.IGNORECASE)
 _WEB = re.compile(r"\b(?:WEBSERVICE|FILTERXML|ENCODEURL|RTD|CALL|REGISTER\.ID|EXEC|IMPORT(?:XML|DATA|HTML|RANGE|FEED)"
                   r"|HYPERLINK)\s*\(", re.IGNORECASE)  # fmt: skip
 _STRING_LITERAL = re.compile(r'"[^"]*"')
 
 
+MAX_FORMULA = 8192  # characters: Excel's own limit
+
+
 def outside_formula(formula: str) -> str:
     """Why ``formula`` reaches outside the form (Vietnamese, for the message), or "" when it does not."""
+    if len(formula) > MAX_FORMULA:
+        return f"dài bất thường (hơn {format_number(MAX_FORMULA)} ký tự, giới hạn của Excel)"
     bare = _STRING_LITERAL.sub('""', formula)
     if _DDE.search(bare):
         return "gọi chương trình khác (DDE)"

@@ -6,7 +6,8 @@ can use (``Area``). A cell beyond it (``XFD1048576``) is counted and named, neve
 reading costs the same whatever the file claims. The same pass gives what the rules need
 beyond the value: a formula and its text, a missing cached value, an error value, a percent
 style, a number literal that is not a finite number (``NaN``, ``INF``, ``1e999``), and a cell
-written twice. Values are the types python-calamine gave: str, float, bool, date, datetime.
+written twice. Values have the types the rules expect (python-calamine, used before, gave the
+same): str, float, bool, date (a date-formatted whole number), datetime; "" when blank.
 """
 
 from __future__ import annotations
@@ -30,11 +31,12 @@ _T_ATTR = re.compile(r'\bt\s*=\s*["\']([^"\']*)["\']')
 _S_ATTR = re.compile(r'\bs\s*=\s*["\'](\d+)["\']')
 _V = re.compile(r"<(?:\w+:)?v(?:\s[^>]*)?>([^<]*)</(?:\w+:)?v>")
 _F = re.compile(r"<(?:\w+:)?f\b([^>]*?)(?:/>|>([^<]*)</(?:\w+:)?f>)")
-_ATTR = re.compile(r'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+_ATTR = re.compile(r'(?<![\w:.-])([\w:.-]++)\s*+=\s*+(?:"([^"]*+)"|\'([^\']*+)\')')
 _REF = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
-_SI = re.compile(r"<(?:\w+:)?si\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?si>)", re.S)
-_RPH = re.compile(r"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
-_T = re.compile(r"<(?:\w+:)?t\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?t>)", re.S)
+# linear like _ROW_OR_CELL: a body never runs past the next element of its own kind
+_SI = re.compile(r"<(?:\w+:)?si\b[^<>]*?(?:/>|>((?:[^<]++|<(?!/?(?:\w+:)?si[\s>/]))*+))")
+_RPH = re.compile(r"<(?:\w+:)?rPh\b[^<>]*?(?:/>|>(?:[^<]++|<(?!/?(?:\w+:)?rPh[\s>/]))*+(?:</(?:\w+:)?rPh>)?)")
+_T = re.compile(r"<(?:\w+:)?t\b[^<>]*?(?:/>|>([^<]*+)(?:</(?:\w+:)?t>)?)")
 
 
 @dataclass(frozen=True)
@@ -113,11 +115,18 @@ def rich_text(xml: str) -> str:
     return "".join(_unescape(m[1] or "") for m in _T.finditer(xml))
 
 
-def shared_strings(pkg: Package) -> list[str]:
+def shared_strings(pkg: Package, file: str, limit: int = 50_000) -> list[str]:
+    """The workbook's shared strings; ``Rejected`` when there are more than ``limit`` (a form has hundreds)."""
     part = pkg.shared_strings_part()
     if not part or part not in pkg.parts:
         return []
-    return [rich_text(m[1] or "") for m in _SI.finditer(pkg.decode(part))]
+    text = pkg.decode(part)
+    count = text.count("<si>") + text.count("<si ") + text.count(":si>") + text.count(":si ")
+    if count > limit:
+        raise reject("tep-qua-lon", f"Tệp có khoảng {format_number(count)} chuỗi chữ dùng chung, quá nhiều so với một "
+                     f"biểu mẫu (tối đa {format_number(limit)}); không đọc tệp này. Có thể đã gửi nhầm tệp hoặc tệp "
+                     "bị chương trình khác sửa: hãy đề nghị đơn vị gửi lại đúng biểu mẫu.", file)  # fmt: skip
+    return [rich_text(m[1] or "") for m in _SI.finditer(text)]
 
 
 _EPOCH = dt.datetime(1899, 12, 30)

@@ -25,7 +25,7 @@ _INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS))
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE_CHARS}]")
 _MINUS = "-\u2212\u2012\u2013"  # hyphen-minus, minus sign, figure dash, en dash
 _GROUPED_SPACES = re.compile(r"\d{1,3}(?: \d{3})+(?:[.,]\d+)?")
-_DIGITS_SEPS = re.compile(r"[\d.,]*\d[\d.,]*")
+_DIGITS_SEPS = re.compile(r"(?=[.,]*+\d)[\d.,]++")  # digits and separators, at least one digit (linear)
 
 
 @dataclass(frozen=True)

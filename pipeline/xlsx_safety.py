@@ -34,7 +34,9 @@ OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".xltx", ".xltm")
 _DANGEROUS = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-_ATTR = re.compile(r'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+# every pattern here is linear in its input: no nested or overlapping quantifiers (possessive where
+# a run could be tried again from each position), as a hostile part can be megabytes of one word
+_ATTR = re.compile(r'(?<![\w:.-])([\w:.-]++)\s*+=\s*+(?:"([^"]*+)"|\'([^\']*+)\')')
 
 
 class Rejected(Exception):
@@ -260,7 +262,7 @@ def _attrs(text: str) -> dict[str, str]:
 
 _SHEET = re.compile(r"<(?:\w+:)?sheet\b([^>]*)/?>")
 _REL = re.compile(r"<(?:\w+:)?Relationship\b([^>]*)/?>")
-_XFS = re.compile(r"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
+_XFS = re.compile(r"<(?:\w+:)?cellXfs\b[^<>]*+>((?:[^<]++|<(?!/?(?:\w+:)?cellXfs\b))*+)")
 _XF = re.compile(r"<(?:\w+:)?xf\b([^>]*?)/?>")
 _NUMFMT = re.compile(r"<(?:\w+:)?numFmt\b([^>]*?)/?>")
 _PERCENT_BUILTIN = {9, 10}

@@ -277,6 +277,40 @@ def test_the_largest_sheet_allowed_is_read_within_100_mb_and_about_a_second(kh17
     assert seconds < 3 and read_measured(kh178, data, "lon.xlsx")[2] < 100 * MB
 
 
+SST_TYPE = ('<Override PartName="/xl/sharedStrings.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>')
+SST = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+PATHOLOGICAL = {  # case → (build from (form, ref), expected outcome); each took seconds to minutes before
+    # found by tools/fuzz_reader.py: a 40 000-character word in [Content_Types].xml, 57 s in the attribute regex
+    "long-word-in-an-xml-tag": (lambda d, r: add_parts(d, {}, '<Default Extension="qq" ContentType="x" '
+                                                          + "Đ" * 40_000 + "/>"), []),
+    "shared-strings-never-closed": (lambda d, r: add_parts(d, {"xl/sharedStrings.xml": SST + b"<si><t>x" * 40_000},
+                                                           SST_TYPE), []),
+    "too-many-shared-strings": (lambda d, r: add_parts(d, {"xl/sharedStrings.xml": SST + b"<si><t>x</t></si>" * 60_000},
+                                                       SST_TYPE), "tep-qua-lon"),
+    "digits-then-a-letter-in-a-number-cell": (lambda d, r: set_cell(d, SHEET, r, f'<c r="{r}" t="inlineStr"><is><t>'
+                                                                    + "1" * 32_000 + "x</t></is></c>"), ["khong-phai-so"]),
+    "formula-of-brackets": (lambda d, r: set_cached_formula(d, SHEET, r, "[" * 100_000, 3), ["cong-thuc-ngoai"]),
+    "cell-styles-never-closed": (lambda d, r: rewrite_part(d, "xl/styles.xml", lambda t: t.replace(
+        "<cellXfs", "<cellXfs>" * 50_000 + "<cellXfs", 1)), []),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", PATHOLOGICAL)
+def test_input_that_made_a_pattern_quadratic_is_read_in_linear_time(kh178: Plan, forms: dict, ref: str,
+                                                                    case: str) -> None:  # fmt: skip
+    build, expected = PATHOLOGICAL[case]
+    data = build(forms["ktht"], ref)
+    start = time.perf_counter()
+    res = read_data(data, "x.xlsx", kh178, YEAR)
+    seconds = time.perf_counter() - start
+    if isinstance(expected, str):
+        assert res.submission is None and res.rejection.code == expected
+    else:
+        assert [p.code for p in res.submission.problems] == expected
+    assert seconds < 2
+
+
 # --------------------------------------------------------------------------- numbers that are not finite
 
 NON_FINITE = ["NaN", "INF", "-inf", "1e999"]
