@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from .values import format_number
-from .xlsx_safety import Package, reject
+from .xlsx_safety import Package, reject, xml_safe
 
 MAX_MAGNITUDE = 1e15  # beyond Excel's 15 significant digits: no count or quantity of a form is this large
 # a <row …> start tag, or a whole <c>: its body cannot run past the next cell (atomic, no backtracking)
@@ -102,8 +102,9 @@ def _entity(m: re.Match[str]) -> str:
 
 
 def _unescape(text: str) -> str:
-    """XML character references and the five XML entities (nothing else: XML has no &nbsp;)."""
-    return _ENTITY.sub(_entity, text) if "&" in text else text
+    """XML character references and the five XML entities (nothing else: XML has no &nbsp;), and no
+    character XML cannot hold (``xml_safe``)."""
+    return xml_safe(_ENTITY.sub(_entity, text) if "&" in text else text)
 
 
 def rich_text(xml: str) -> str:

@@ -256,8 +256,18 @@ def open_package(data: bytes, name: str) -> Package:
     return Package(parts)
 
 
+_NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot hold (control characters, lone surrogates): a file's
+    text goes on into the feedback workbook, the summary and the report, whose writers refuse them."""
+    return _NOT_XML_CHAR.sub("", text) if _NOT_XML_CHAR.search(text) else text
+
+
 def _attrs(text: str) -> dict[str, str]:
-    return {m[1].rsplit(":", 1)[-1]: html.unescape(m[2] if m[2] is not None else m[3]) for m in _ATTR.finditer(text)}
+    return {m[1].rsplit(":", 1)[-1]: xml_safe(html.unescape(m[2] if m[2] is not None else m[3]))
+            for m in _ATTR.finditer(text)}  # fmt: skip
 
 
 _SHEET = re.compile(r"<(?:\w+:)?sheet\b([^>]*)/?>")
@@ -296,7 +306,7 @@ class Package:
         name = html.unescape(app[1]).strip() if app else ""
         if ver and name and ver[1].strip() not in name:
             name = f"{name} {html.unescape(ver[1]).strip()}"
-        return name[:200]
+        return xml_safe(name[:200])
 
     @property
     def date1904(self) -> bool:

@@ -26,7 +26,7 @@ ODD_REFS = ["XFD1048576", "XFD30000", "AAA100000", "A1048577", "A0", "ZZZZ1", "a
 ODD_TYPES = ["s", "str", "inlineStr", "b", "e", "d", "n", "x", ""]
 ODD_FORMULAS = ["cmd|' /C calc'!A0", "[1]Sheet1!A1", 'WEBSERVICE("http://x")', 'FILTERXML("<a/>","//a")',
                 "SUM(A1:A3)", "1/0", "RTD(\"x\",,\"y\")", "'C:\\[a.xlsx]S'!A1", "A1" * 500]  # fmt: skip
-ODD_TEXT = ["\x00", "\ufffd", "&amp;", "&#xD800;", "&#1114112;", "&lol;", "]]>", "<![CDATA[x]]>", "<?pi x?>", "<!-- c -->",
+ODD_TEXT = ["\x00", "\x01", "&#1;", "&#x1F;", "\ufffd", "&amp;", "&#xD800;", "&#1114112;", "&lol;", "]]>", "<![CDATA[x]]>", "<?pi x?>", "<!-- c -->",
             "_x000D_", "\u202e", "Đ" * 40000]  # fmt: skip
 _ELEMENT = re.compile(rb"<([A-Za-z_][\w.:-]*)\b[^<>]*?(?:/>|>[^<]*</\1>)")
 _ATTR_VALUE = re.compile(rb'(\b[\w:]+)="([^"]*)"')

@@ -430,6 +430,19 @@ def test_external_link_to_another_workbook_is_an_error(kh178: Plan, forms: dict,
     assert "liên kết ngoài" in res.submission.problems[0].message and "[1]Sheet1!A1" in res.submission.problems[0].message
 
 
+def test_control_characters_in_cells_never_reach_the_writers(kh178: Plan, forms: dict, ref: str, tmp_path: Path) -> None:
+    """XML 1.0 cannot hold U+0001 or U+0000: typed as a reference or raw, they stopped kiem-tra (found while
+    fuzzing this issue: openpyxl refused the feedback workbook)."""
+    data = set_cell(forms[BASE], SHEET, ref, f'<c r="{ref}" t="inlineStr"><is><t>5&#1;x\x00</t></is></c>')
+    res = read_data(data, "ky-tu.xlsx", kh178, YEAR)
+    assert [(p.code, p.value) for p in res.submission.problems] == [("khong-phai-so", "5x")]
+    ws = init_workspace(tmp_path / "ws")
+    (ws.inbox / "ky-tu.xlsx").write_bytes(data)
+    (ws.inbox / "tot.xlsx").write_bytes(forms["xa-an-binh"])
+    assert main(["-C", str(ws.root), "kiem-tra", "--nam", str(YEAR)]) == 0
+    assert main(["-C", str(ws.root), "bao-cao", "--nam", str(YEAR)]) == 0
+
+
 # --------------------------------------------------------------------------- all of them in one run
 
 

@@ -9,7 +9,8 @@ pictures), and the real Excel workbooks of tests/data/real-excel. Mutants come f
 tests/mutations.py (the CI fuzz test uses the same mutator for 300 cases). Each case is read by
 ``intake.read_data`` in a child process; a finding is: an exception out of the reader, a
 ``loi-doc`` (the last guard caught something nobody foresaw), a case over 1 s, the child's
-memory growing over 100 MB, or the child dying (native crash). Findings are written to
+memory growing over 100 MB, or the child dying (native crash); and each batch of 50 mutants is
+then put in an inbox for ``kiem-tra`` and ``bao-cao``, which must exit 0 or 1. Findings are written to
 ``bench/out/fuzz/`` (the mutant .xlsx and a line in findings.jsonl); the last line printed
 is the result to copy into the README.
 """
@@ -85,6 +86,26 @@ def read_cases(cases: list[tuple[int, bytes]]) -> list[tuple[int, str, float, fl
     return out
 
 
+def run_commands(cases: list[tuple[int, bytes]]) -> list[int]:
+    """In the child: ``kiem-tra`` then ``bao-cao`` over a folder of the cases; their exit codes."""
+    import contextlib
+    import io
+    import tempfile
+
+    from pipeline.cli import main as baocao
+    from pipeline.workspace import init_workspace
+
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = init_workspace(Path(tmp) / "ws")
+        for i, data in cases:
+            (ws.inbox / f"fuzz-{i}.xlsx").write_bytes(data)
+        codes = []
+        for command in ("kiem-tra", "bao-cao"):
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                codes.append(baocao(["-C", str(ws.root), command, "--nam", str(YEAR)]))
+        return codes
+
+
 def _finding(kind: str, i: int, data: bytes, note: str, found: list[dict]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256(data).hexdigest()[:12]
@@ -135,6 +156,14 @@ def campaign(minutes: float, seed: int, batch_size: int = 50) -> None:
                     _finding("crash", i, data, "the child process died", found)
                     pool = ProcessPoolExecutor(max_workers=1)
         _judge(results, batch, found, outcomes)
+        try:
+            codes = pool.submit(run_commands, list(batch.items())).result()
+        except BrokenProcessPool:
+            codes = [-1]
+            pool = ProcessPoolExecutor(max_workers=1)
+        if any(c not in (0, 1) for c in codes):  # 3: "Lỗi không mong đợi"; -1: the child died
+            for i, data in batch.items():
+                _finding("lenh", i, data, f"kiem-tra/bao-cao over its batch exited {codes}", found)
         if cases % 1000 == 0:
             print(f"{cases} cases, {len(found)} findings, {dict(sorted(outcomes.items()))}", flush=True)
     pool.shutdown()
