@@ -154,7 +154,7 @@ class Grids:
                                    "vàng của biểu mẫu rồi gửi lại.", WARNING, file, name, first, "",
                                    "dữ liệu trong vùng của biểu mẫu"))  # fmt: skip
             for ref in dict.fromkeys(sheet.twice):
-                out.append(Problem("o-trung", f"Ô {ref} của trang «{name}» được ghi hai lần trong tệp với hai giá trị; "
+                out.append(Problem("o-trung", f"Ô {ref} của trang «{name}» được ghi hai lần trong tệp; "
                                    "không biết giá trị nào đúng nên không dùng tệp này. Tệp có thể đã bị chương trình "
                                    "khác sửa: hãy mở bằng Excel, kiểm tra ô này, lưu lại rồi gửi lại.", ERROR, file,
                                    name, ref, "", "mỗi ô một giá trị"))  # fmt: skip
