@@ -107,13 +107,37 @@ def year_option(text: str = "Năm báo cáo (mặc định: năm hiện tại)."
     return click.option("--nam", "year", type=YearType(), default=None, help=text)
 
 
+class DateType(click.ParamType):
+    name = "NGÀY/THÁNG/NĂM"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.datetime.strptime(str(value).strip(), "%d/%m/%Y").date()
+        except ValueError:
+            self.fail(f"«{value}» không phải ngày dạng ngày/tháng/năm (ví dụ 08/12/2026).", param, ctx)
+
+
 def _ws(ctx: click.Context) -> Workspace:
     return ctx.obj["ws"]
 
 
-def _plan_and_year(ctx: click.Context, year: int | None) -> tuple[Plan, int]:
+def _plan_and_year(ctx: click.Context, year: int | None, period: str | None = None,
+                   deadline: dt.date | None = None) -> tuple[Plan, int]:  # fmt: skip
+    """The plan and the report's year; with ``--ky``/``--han-nop``, the plan of that ad-hoc period."""
     plan = _ws(ctx).load_plan()
-    return plan, plan.check_year(year if year is not None else dt.date.today().year)
+    year = plan.check_year(year if year is not None else dt.date.today().year)
+    return plan.for_period(year, period, deadline), year
+
+
+def period_options(func: F) -> F:
+    """``--ky "6 tháng đầu năm" --han-nop 15/06/2027``: an ad-hoc report, given together."""
+    func = click.option("--han-nop", "period_deadline", type=DateType(), default=None,
+                        help="Hạn nộp của kỳ đột xuất, dạng ngày/tháng/năm (đi cùng --ky).")(func)  # fmt: skip
+    return click.option("--ky", "period", default=None, metavar="TÊN_KỲ",
+                        help="Báo cáo đột xuất theo yêu cầu, ví dụ --ky \"6 tháng đầu năm\" (đi cùng --han-nop); "
+                             "biểu mẫu và báo cáo ở thư mục riêng. Mặc định: báo cáo năm.")(func)  # fmt: skip
 
 
 def say(text: str = "", err: bool = False) -> None:
@@ -206,8 +230,9 @@ def ke_hoach(ctx: click.Context, year: int | None) -> None:
 
 @cli.command("tao-mau", context_settings=CONTEXT)
 @year_option()
+@period_options
 @click.pass_context
-def tao_mau(ctx: click.Context, year: int | None) -> None:
+def tao_mau(ctx: click.Context, year: int | None, period: str | None, period_deadline: dt.date | None) -> None:
     """Tạo biểu mẫu Excel cho từng đơn vị (outbox/mau-<năm>/).
 
     Cùng kế hoạch, cùng năm thì tệp giống hệt từng byte.
@@ -215,10 +240,10 @@ def tao_mau(ctx: click.Context, year: int | None) -> None:
     from .forms import write_forms
     from .outbox import workspace_lock
 
-    plan, year = _plan_and_year(ctx, year)
+    plan, year = _plan_and_year(ctx, year, period, period_deadline)
     with workspace_lock(_ws(ctx)):
         paths = write_forms(_ws(ctx), plan, year)
-    say(f"Đã tạo {len(paths)} biểu mẫu năm {year} trong {paths[0].parent}:")
+    say(f"Đã tạo {len(paths)} biểu mẫu {plan.period_name(year)} trong {paths[0].parent}:")
     for p in paths:
         say(f"  {p.name}")
     say(f"Gửi mỗi đơn vị tệp của mình; hạn nộp lại: {plan.deadline(year):%d/%m/%Y}.")
@@ -257,9 +282,11 @@ def _check(ctx: click.Context, plan: Plan, year: int):  # noqa: ANN202
 
 @cli.command("kiem-tra", context_settings=CONTEXT)
 @year_option()
+@period_options
 @click.option("--strict", is_flag=True, help="Trả mã lỗi khác 0 nếu còn đơn vị chưa nộp hoặc có lỗi.")
 @click.pass_context
-def kiem_tra(ctx: click.Context, year: int | None, strict: bool) -> None:
+def kiem_tra(ctx: click.Context, year: int | None, period: str | None, period_deadline: dt.date | None,
+             strict: bool) -> None:  # fmt: skip
     """Kiểm tra inbox/: ai đã nộp, nộp muộn, có lỗi, chưa nộp.
 
     Đọc mọi tệp trong inbox/, in mọi lỗi (tệp, trang, ô, cách sửa) và ghi tệp phản hồi
@@ -268,7 +295,7 @@ def kiem_tra(ctx: click.Context, year: int | None, strict: bool) -> None:
     from .intake import LATE, SUBMITTED
     from .outbox import workspace_lock
 
-    plan, year = _plan_and_year(ctx, year)
+    plan, year = _plan_and_year(ctx, year, period, period_deadline)
     with workspace_lock(_ws(ctx)):
         result = _check(ctx, plan, year)
     accepted = [s for s in result.statuses if s.state in (SUBMITTED, LATE)]
@@ -280,20 +307,9 @@ def kiem_tra(ctx: click.Context, year: int | None, strict: bool) -> None:
         ctx.exit(1)
 
 
-class DateType(click.ParamType):
-    name = "NGÀY/THÁNG/NĂM"
-
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.datetime.strptime(str(value).strip(), "%d/%m/%Y").date()
-        except ValueError:
-            self.fail(f"«{value}» không phải ngày dạng ngày/tháng/năm (ví dụ 08/12/2026).", param, ctx)
-
-
 @cli.command("bao-cao", context_settings=CONTEXT)
 @year_option()
+@period_options
 @click.option("--ghi-de", "overwrite", is_flag=True, help="Ghi đè báo cáo đã có (mặc định: tạo tệp mới đánh số).")
 @click.option("--ngay-bao-cao", "report_date", type=DateType(), default=None,
               help="Ngày ghi trên báo cáo, dạng DD/MM/YYYY (mặc định: ngày muộn hơn giữa hạn nộp và ngày lập "
@@ -301,7 +317,8 @@ class DateType(click.ParamType):
 @click.option("--theo", "request", default="", metavar="VĂN_BẢN",
               help="Văn bản yêu cầu báo cáo, đưa vào câu mở đầu, ví dụ \"Công văn số 123/SCT-QLCN ngày 02/6/2027\".")
 @click.pass_context
-def bao_cao(ctx: click.Context, year: int | None, overwrite: bool, report_date: dt.date | None, request: str) -> None:
+def bao_cao(ctx: click.Context, year: int | None, period: str | None, period_deadline: dt.date | None,
+            overwrite: bool, report_date: dt.date | None, request: str) -> None:  # fmt: skip
     """Lệnh chính: kiểm tra, tổng hợp và lập báo cáo Word (outbox/).
 
     Kiểm tra inbox/ như kiem-tra, tổng hợp số liệu, rồi ghi báo cáo Word, bảng tổng hợp
@@ -309,7 +326,7 @@ def bao_cao(ctx: click.Context, year: int | None, overwrite: bool, report_date: 
     """
     from .outbox import workspace_lock
 
-    plan, year = _plan_and_year(ctx, year)
+    plan, year = _plan_and_year(ctx, year, period, period_deadline)
     if request.strip():
         plan = dataclasses.replace(plan, request=request.strip())
     with workspace_lock(_ws(ctx)):  # one run at a time: the numbered set is reserved under the lock
@@ -319,10 +336,12 @@ def bao_cao(ctx: click.Context, year: int | None, overwrite: bool, report_date: 
 
 @cli.command("nhac-nop", context_settings=CONTEXT)
 @year_option()
+@period_options
 @click.option("--han-moi", "deadline", type=DateType(), default=None,
               help="Hạn gửi ghi trong công văn, dạng ngày/tháng/năm (mặc định: hạn nộp của kỳ báo cáo).")  # fmt: skip
 @click.pass_context
-def nhac_nop(ctx: click.Context, year: int | None, deadline: dt.date | None) -> None:
+def nhac_nop(ctx: click.Context, year: int | None, period: str | None, period_deadline: dt.date | None,
+             deadline: dt.date | None) -> None:  # fmt: skip
     """Soạn công văn đôn đốc đơn vị chưa gửi hoặc còn lỗi (outbox/).
 
     Đọc inbox/ như kiem-tra, ghi tệp phản hồi cho đơn vị có lỗi, soạn công văn (thể thức
@@ -333,7 +352,7 @@ def nhac_nop(ctx: click.Context, year: int | None, deadline: dt.date | None) -> 
     from .outbox import workspace_lock
     from .reminder import build_reminder, paste_text, write_reminder
 
-    plan, year = _plan_and_year(ctx, year)
+    plan, year = _plan_and_year(ctx, year, period, period_deadline)
     ws = _ws(ctx)
     if not ws.inbox.is_dir():
         raise BaoCaoError(f"Không có thư mục inbox/ trong {ws.root}: hãy tạo và chép các tệp đơn vị gửi vào đó.")
@@ -342,12 +361,12 @@ def nhac_nop(ctx: click.Context, year: int | None, deadline: dt.date | None) -> 
         write_feedback(ws, plan, result)
         reminder = build_reminder(plan, result, deadline)
         if not reminder.units:
-            say(f"Mọi đơn vị phải báo cáo đã gửi báo cáo hợp lệ năm {year}: không cần đôn đốc.")
+            say(f"Mọi đơn vị phải báo cáo đã gửi báo cáo hợp lệ {plan.period_name(year)}: không cần đôn đốc.")
             return
         path = write_reminder(ws, plan, reminder)
     say(f"Đã soạn công văn đôn đốc {len(reminder.units)} đơn vị: {path}")
     say("Mở bằng Word, ghi số, ngày rồi trình ký; gửi kèm tệp phản hồi cho đơn vị có lỗi "
-        f"({ws.feedback_dir(year)}).")  # fmt: skip
+        f"({ws.feedback_dir(plan.tag(year))}).")  # fmt: skip
     say("")
     say("Nội dung để dán vào tin nhắn:")
     say(paste_text(plan, reminder))

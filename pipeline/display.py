@@ -123,7 +123,7 @@ def describe_tasks(plan: Plan, year: int) -> list[str]:
 
 def describe_intake(plan: Plan, result: IntakeResult, feedback: list[Path], inbox: Path) -> str:
     year = result.year
-    out = [f"KIỂM TRA HỒ SƠ NĂM {year} — thư mục {inbox} — hạn nộp {plan.deadline(year):%d/%m/%Y}", ""]
+    out = [f"KIỂM TRA HỒ SƠ {plan.period_name(year).upper()} — thư mục {inbox} — hạn nộp {plan.deadline(year):%d/%m/%Y}", ""]
     optional = {u.id for u in plan.units if not u.required}
     rows = [
         (str(i), plan.unit(st.unit_id).name + (" *" if st.unit_id in optional else ""), _state_label(st),

@@ -42,7 +42,7 @@ def feedback_workbook(plan: Plan, unit: Unit, sub: Submission, year: int) -> byt
     errors = sum(1 for p in sub.problems if p.is_error)
     warnings = len(sub.problems) - errors
     lines = [
-        (f"PHẢN HỒI BIỂU MẪU BÁO CÁO NĂM {year} — {unit.name.upper()}", Font(name=FONT, size=14, bold=True)),
+        (f"PHẢN HỒI BIỂU MẪU BÁO CÁO {plan.period_name(year).upper()} — {unit.name.upper()}", Font(name=FONT, size=14, bold=True)),
         (f"Tệp đã nhận: «{sub.provenance.path}» (lưu lúc {sub.provenance.modified:%d/%m/%Y %H:%M}). "
          f"Kế hoạch số {plan.number}.", Font(name=FONT, size=12)),
         (f"Biểu mẫu có {errors} lỗi phải sửa" + (f" và {warnings} cảnh báo cần xem lại" if warnings else "")
@@ -100,4 +100,4 @@ def write_feedback(ws: Workspace, plan: Plan, result: IntakeResult) -> list[Path
         for st in result.statuses
         if st.state == HAS_ERRORS and st.submission is not None
     )
-    return write_set(ws, ws.feedback_dir(result.year), items)
+    return write_set(ws, ws.feedback_dir(plan.tag(result.year)), items)

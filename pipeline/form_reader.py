@@ -72,6 +72,8 @@ class Identity:
     version: int
     unit_name: str = ""
     source: str = ""  # "_id" or "Chỉ tiêu!B3"
+    period: str = ""  # an ad-hoc period's slug; "" a yearly form (and every form made before periods)
+    period_name: str = ""  # "6 tháng đầu năm 2027" (from ``_id``)
 
 
 def _int(value: object) -> int | None:
@@ -134,7 +136,8 @@ class Grids:
                 if hit:
                     c, m = hit
                     ref = f"{column_letters(c + 1)}{r + 1}"
-                    self.codes[name] = (ref, Identity(m[1], m[2], int(m[3]), int(m[4]), source=f"{name}!{ref}"))
+                    self.codes[name] = (ref, Identity(m[1], m[2], int(m[3]), int(m[4]), source=f"{name}!{ref}",
+                                                      period=m[5] or ""))  # fmt: skip
                     break
 
     def value(self, sheet: str, row: int, col: int) -> object:
@@ -176,7 +179,8 @@ def identify(grids: Grids, file: str) -> Identity:
             year, version = _int(kv.get("nam")), _int(kv.get("phien_ban"))
             plan_id, unit_id = clean_text(kv.get("ke_hoach")), clean_text(kv.get("don_vi"))
             if year and version is not None and plan_id and unit_id:
-                return Identity(plan_id, unit_id, year, version, clean_text(kv.get("ten_don_vi")), ID_SHEET)
+                return Identity(plan_id, unit_id, year, version, clean_text(kv.get("ten_don_vi")), ID_SHEET,
+                                clean_text(kv.get("ky")), clean_text(kv.get("ten_ky")))  # fmt: skip
     for name in grids.names:
         if name in grids.codes:
             return grids.codes[name][1]
@@ -193,6 +197,15 @@ def check_identity(ident: Identity, plan: Plan, year: int, file: str) -> None:
     if ident.year != year:
         raise reject("sai-nam", f"Biểu mẫu của năm {ident.year}, không phải năm {year} đang tổng hợp (đơn vị {who}). "
                      f"Hãy đề nghị đơn vị điền biểu mẫu năm {year} rồi gửi lại.", file)  # fmt: skip
+    wanted = plan.period.slug if plan.period is not None else ""
+    if ident.period != wanted:
+        if ident.period:
+            theirs = f"kỳ «{ident.period_name or ident.period}»"
+        else:
+            theirs = f"báo cáo năm {ident.year}"
+        ours = f"kỳ «{plan.period_name(year)}»" if plan.period is not None else f"báo cáo năm {year}"
+        raise reject("sai-ky", f"Biểu mẫu {theirs}, không phải biểu mẫu {ours} đang tổng hợp (đơn vị {who}). "
+                     f"Hãy đề nghị đơn vị điền biểu mẫu {ours} rồi gửi lại.", file)  # fmt: skip
     if not plan.has_unit(ident.unit_id):
         raise reject("sai-don-vi", f"Mã đơn vị «{ident.unit_id}» ({ident.unit_name or 'không rõ tên'}) không có trong "
                      "danh sách đơn vị của config.toml. Hãy kiểm tra: đơn vị mới thì thêm vào [[don_vi]] và tạo lại "

@@ -4,7 +4,8 @@ Layout contract shared with intake (``intake.py`` reads what this writes):
 
 * a very hidden sheet ``_id`` holds key/value rows (``ID_FIELDS``) identifying plan, unit,
   year and template version; every visible data sheet repeats it in cell B3 as
-  ``Mã biểu mẫu: <plan>/<unit>/<year>/v<version>`` (``ID_PATTERN``);
+  ``Mã biểu mẫu: <plan>/<unit>/<year>/v<version>`` (``ID_PATTERN``); an ad-hoc period's form
+  adds ``/<period slug>`` there and the rows ``PERIOD_FIELDS`` to ``_id``;
 * on every data sheet, hidden column A holds a key per input row (``lh.*`` contact,
   ``chung.*`` general text, ``ct.<input id>`` indicator inputs, ``nv.<task item id>`` tasks);
   the input cells of that row sit in the fixed columns of ``COLUMNS``. Rows are found by key,
@@ -46,7 +47,8 @@ from .workspace import Workspace
 FORM_KIND = "baocao-bieu-mau"
 ID_SHEET = "_id"
 ID_FIELDS = ("loai", "ke_hoach", "don_vi", "nam", "phien_ban", "ten_don_vi")
-ID_PATTERN = re.compile(r"Mã biểu mẫu:\s*([A-Za-z0-9._-]+)/([a-z0-9-]+)/(\d{4})/v(\d+)")
+PERIOD_FIELDS = ("ky", "ten_ky")  # an ad-hoc period's form only: its slug and name (none: a yearly form)
+ID_PATTERN = re.compile(r"Mã biểu mẫu:\s*([A-Za-z0-9._-]+)/([a-z0-9-]+)/(\d{4})/v(\d+)(?:/([a-z0-9-]+))?")
 ID_CELL = "B3"
 
 SHEET_GUIDE = "Hướng dẫn"
@@ -120,11 +122,17 @@ ROOM = {"text": 6, "task": 5, "note": 2}
 PROMPT_TITLE_MAX, PROMPT_MAX, ERROR_MAX = 32, 255, 225
 
 
+def form_code(plan: Plan, unit: Unit, year: int) -> str:
+    """``plan/unit/year/vN``, and ``/<period slug>`` for an ad-hoc period's form."""
+    period = f"/{plan.period.slug}" if plan.period is not None else ""
+    return f"{plan.id}/{unit.id}/{year}/v{plan.template_version}{period}"
+
+
 def form_id(plan: Plan, unit: Unit, year: int) -> str:
-    return f"Mã biểu mẫu: {plan.id}/{unit.id}/{year}/v{plan.template_version}"
+    return f"Mã biểu mẫu: {form_code(plan, unit, year)}"
 
 
-def form_filename(unit: Unit, year: int) -> str:
+def form_filename(unit: Unit, year: int | str) -> str:
     safe = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "-", unit.name).strip(" .")
     return f"{unit.id} - {safe} - {year}.xlsx"
 
@@ -178,7 +186,7 @@ def _print_setup(ws: Worksheet, plan: Plan, unit: Unit, year: int, last_col: str
     if title_rows:
         ws.print_title_rows = title_rows
     ws.print_area = f"A1:{last_col}{ws.max_row}"
-    code = f"{plan.id}/{unit.id}/{year}/v{plan.template_version}"
+    code = form_code(plan, unit, year)
     for part, text in ((ws.oddFooter.left, code), (ws.oddFooter.right, "Trang &P/&N")):
         part.text = text
         part.font = f"{FONT},Regular"
@@ -205,7 +213,8 @@ def _setup(ws: Worksheet, widths: dict[str, float], landscape: bool | None = Non
 def _title(ws: Worksheet, plan: Plan, unit: Unit, year: int, title: str, last_col: str) -> None:
     ws["B1"] = title
     ws["B1"].font = _font(True, 14)
-    ws["B2"] = f"Đơn vị: {unit.name} — Năm báo cáo: {year} — Hạn nộp: {plan.deadline(year):%d/%m/%Y}"
+    when = f"Năm báo cáo: {year}" if plan.period is None else f"Kỳ báo cáo: {plan.period.name}"
+    ws["B2"] = f"Đơn vị: {unit.name} — {when} — Hạn nộp: {plan.deadline(year):%d/%m/%Y}"
     ws["B2"].font = _font(False, SIZE, italic=True)
     ws[ID_CELL] = form_id(plan, unit, year)
     ws[ID_CELL].font = _font(False, 9, color="808080")
@@ -304,7 +313,7 @@ def _guide_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
               f"một nhiệm vụ tối đa {format_number(TEXT_LIMITS['nv.difficulties'])} ký tự; ghi chú của một số "
               f"liệu tối đa {format_number(TEXT_LIMITS['ct.note'])} ký tự")  # fmt: skip
     lines: list[tuple[str, bool]] = [
-        (f"BIỂU MẪU BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH SỐ {plan.number} — NĂM {year}", True),
+        (f"BIỂU MẪU BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH SỐ {plan.number} — {plan.period_name(year).upper()}", True),
         (plan.title, False),
         ("", False),
         (f"Đơn vị báo cáo: {unit.name}", True),
@@ -359,7 +368,7 @@ def _info_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
     identity = [
         ("Đơn vị báo cáo", unit.name),
         ("Mã đơn vị", unit.id),
-        ("Kỳ báo cáo", f"Năm {year}"),
+        ("Kỳ báo cáo", plan.period_title(year)),
         ("Hạn nộp", f"{plan.deadline(year):%d/%m/%Y}"),
         ("Nơi nhận biểu mẫu", plan.unit(plan.drafting_unit).name),
     ]
@@ -597,8 +606,12 @@ def _task_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
 
 
 def _id_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
-    values = (FORM_KIND, plan.id, unit.id, year, plan.template_version, unit.name)
-    for i, (key, value) in enumerate(zip(ID_FIELDS, values, strict=True), start=1):
+    values: tuple[object, ...] = (FORM_KIND, plan.id, unit.id, year, plan.template_version, unit.name)
+    fields = ID_FIELDS
+    if plan.period is not None:  # a yearly form has no period rows (and so the same bytes as before)
+        values += (plan.period.slug, plan.period.name)
+        fields += PERIOD_FIELDS
+    for i, (key, value) in enumerate(zip(fields, values, strict=True), start=1):
         ws.cell(row=i, column=1, value=key)
         ws.cell(row=i, column=2, value=value)
     ws.sheet_state = "veryHidden"
@@ -621,7 +634,7 @@ def build_form(plan: Plan, unit: Unit, year: int, known: Mapping[str, float] | N
     _id_sheet(wb.create_sheet(ID_SHEET), plan, unit, year)
     wb.active = 1
     wb.security.lockStructure = True
-    data = workbook_bytes(wb, dt.datetime(year, 1, 1), f"Biểu mẫu báo cáo {plan.number} năm {year} — {unit.name}")
+    data = workbook_bytes(wb, dt.datetime(year, 1, 1), f"Biểu mẫu báo cáo {plan.number} {plan.period_name(year)} — {unit.name}")
     return rows_may_grow(data)
 
 
@@ -631,5 +644,6 @@ def write_forms(ws: Workspace, plan: Plan, year: int) -> list[Path]:
 
     plan.check_year(year)
     known = last_year_values(ws, year)  # each unit's figures in last year's run record, when there is one
-    return write_set(ws, ws.forms_dir(year), ((form_filename(u, year), build_form(plan, u, year, known.get(u.id)))
-                                              for u in plan.units))  # fmt: skip
+    tag = plan.tag(year)
+    return write_set(ws, ws.forms_dir(tag), ((form_filename(u, tag), build_form(plan, u, year, known.get(u.id)))
+                                             for u in plan.units))  # fmt: skip

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, fs_error
+from .errors import BaoCaoError, ConfigError, fs_error
 
 INPUT_KINDS = ("so_nguyen", "so_thap_phan", "co_khong")
 FORMULAS = ("ti_le", "giam", "ti_le_co", "tong", "dem")
@@ -164,6 +165,32 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class Period:
+    """An ad-hoc reporting period (``--ky "6 tháng đầu năm" --han-nop 15/06/2027``) within ``year``.
+
+    The yearly report has none (``Plan.period is None``); its names, folders and bytes are the
+    year's alone. Made by ``Plan.for_period``, the one place a period is created.
+    """
+
+    year: int
+    label: str  # "6 tháng đầu năm"
+    deadline: dt.date
+    slug: str  # "6-thang-dau-nam": folder names, the form's hidden identification
+
+    @property
+    def name(self) -> str:
+        """"6 tháng đầu năm 2027"; a label already naming the year is kept as it is."""
+        return self.label if str(self.year) in self.label else f"{self.label} {self.year}"
+
+
+def period_slug(label: str) -> str:
+    """ASCII folder-safe form of a label: "6 tháng đầu năm" → "6-thang-dau-nam"."""
+    plain = unicodedata.normalize("NFKD", label.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:60].strip("-")
+
+
+@dataclass(frozen=True)
 class Plan:
     id: str
     number: str  # "178/KH-UBND"
@@ -191,6 +218,7 @@ class Plan:
     liaison: Liaison | None = None  # [lien_he]: who units call about their form (reminder letters)
     addressee: str = ""  # [bao_cao] kinh_gui: the report's "Kính gửi" line, when it carries one
     request: str = ""  # --theo: the letter asking for this report ("Công văn số 123/SCT-QLCN ngày …")
+    period: Period | None = None  # --ky/--han-nop: an ad-hoc report; None: the yearly one
 
     @cached_property
     def _unit_index(self) -> dict[str, Unit]:
@@ -209,7 +237,36 @@ class Plan:
         return unit_id in self._unit_index
 
     def deadline(self, year: int) -> dt.date:
+        if self.period is not None:
+            return self.period.deadline
         return dt.date(year, self.deadline_month, self.deadline_day)
+
+    def period_name(self, year: int) -> str:
+        """What is reported on: "năm 2027", or an ad-hoc period's "6 tháng đầu năm 2027"."""
+        return self.period.name if self.period is not None else f"năm {year}"
+
+    def period_title(self, year: int) -> str:
+        """``period_name`` starting a sentence: "Năm 2027", "6 tháng đầu năm 2027"."""
+        name = self.period_name(year)
+        return name[:1].upper() + name[1:]
+
+    def tag(self, year: int) -> str:
+        """The run's part of folder and file names: "2027", or "2027-6-thang-dau-nam"."""
+        return f"{year}-{self.period.slug}" if self.period is not None else str(year)
+
+    def for_period(self, year: int, label: str | None, deadline: dt.date | None) -> Plan:
+        """This plan reporting on an ad-hoc period of ``year`` (both options given), or the year's
+        (neither); ``BaoCaoError`` (one line) when only one is given or the label is empty."""
+        if label is None and deadline is None:
+            return self
+        if label is None or deadline is None:
+            raise BaoCaoError("Báo cáo đột xuất cần cả --ky \"TÊN KỲ\" và --han-nop NGÀY/THÁNG/NĂM, "
+                              "ví dụ --ky \"6 tháng đầu năm\" --han-nop 15/06/2027.")  # fmt: skip
+        label = " ".join(label.split())
+        slug = period_slug(label)
+        if not slug:
+            raise BaoCaoError("Tên kỳ báo cáo (--ky) trống: hãy ghi tên kỳ, ví dụ --ky \"6 tháng đầu năm\".")
+        return replace(self, period=Period(year, label, deadline, slug))
 
     def is_late(self, made: dt.date, year: int) -> bool:
         """Made after the deadline (or on it, when ``han_nop_tinh_ca_ngay = false``)."""

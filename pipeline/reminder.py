@@ -67,14 +67,17 @@ def reminder_context(plan: Plan, reminder: Reminder) -> dict[str, Any]:
     names = {u.id: u.name for u in plan.units}
     year, deadline = reminder.year, reminder.deadline
     drafting = plan.unit(plan.drafting_unit).name
-    subject = f"V/v đôn đốc gửi báo cáo kết quả thực hiện Kế hoạch số {plan.number} năm {year}"
+    period = plan.period_name(year)
+    subject = f"V/v đôn đốc gửi báo cáo kết quả thực hiện Kế hoạch số {plan.number} {period}"
+    when = (f"định kỳ hằng năm (trước ngày {plan.deadline(year):%d/%m})" if plan.period is None
+            else f"báo cáo {period} (trước ngày {plan.deadline(year):%d/%m/%Y})")  # fmt: skip
     body = [
         f"Thực hiện Kế hoạch số {plan.number} ngày {plan.issued} của {issuer.full_name} về việc "
-        f"{_lower_first(plan.title)}, định kỳ hằng năm (trước ngày {plan.deadline(year):%d/%m}) các đơn vị báo "
+        f"{_lower_first(plan.title)}, {when} các đơn vị báo "
         f"cáo kết quả thực hiện về {issuer.full_name} (qua {drafting}) để tổng hợp, báo cáo {issuer.recipient}."
     ]
     if reminder.missing:
-        body.append(f"Đến nay, {len(reminder.missing)} đơn vị chưa gửi báo cáo kết quả thực hiện năm {year}: "
+        body.append(f"Đến nay, {len(reminder.missing)} đơn vị chưa gửi báo cáo kết quả thực hiện {period}: "
                     + ", ".join(names[u] for u in reminder.missing) + ".")  # fmt: skip
     if reminder.with_errors:
         body.append(f"{len(reminder.with_errors)} đơn vị đã gửi báo cáo nhưng biểu mẫu còn lỗi phải sửa (chi tiết "
@@ -108,7 +111,7 @@ def reminder_context(plan: Plan, reminder: Reminder) -> dict[str, Any]:
 def paste_text(plan: Plan, reminder: Reminder) -> str:
     """The same list as plain text, ready to paste into a message."""
     names = {u.id: u.name for u in plan.units}
-    out = [f"Đề nghị các đơn vị sau gửi báo cáo kết quả thực hiện Kế hoạch số {plan.number} năm {reminder.year} "
+    out = [f"Đề nghị các đơn vị sau gửi báo cáo kết quả thực hiện Kế hoạch số {plan.number} {plan.period_name(reminder.year)} "
            f"trước ngày {reminder.deadline:%d/%m/%Y}:"]  # fmt: skip
     out += [f"- {names[u]}: chưa gửi báo cáo;" for u in reminder.missing]
     out += [f"- {names[u]}: biểu mẫu còn {n} lỗi, sửa theo tệp phản hồi {f} rồi gửi lại;" for u, n, f in reminder.with_errors]
@@ -132,5 +135,6 @@ def write_reminder(ws: Workspace, plan: Plan, reminder: Reminder) -> Path:
     if not template.is_file():
         raise WorkspaceError(f"Không tìm thấy mẫu công văn {template}. Chép lại tệp templates/{TEMPLATE_NAME} từ "
                              "bản cài đặt.")  # fmt: skip
-    path = ws.outbox / f"nhac-nop-{reminder.year}" / f"nhac-nop-{reminder.year}.docx"
+    tag = plan.tag(reminder.year)
+    path = ws.outbox / f"nhac-nop-{tag}" / f"nhac-nop-{tag}.docx"
     return write_file(ws, path, render_reminder(template, plan, reminder))

@@ -267,7 +267,7 @@ def _tasks_intro(summary: Summary) -> str:
     for t in active:
         key = t.status.strip().lower() if t.lead_reported and t.status.strip() else ("" if t.lead_reported else "-")
         counts[key] = counts.get(key, 0) + 1
-    text = f"Năm {year}, Kế hoạch có {len(active)} nội dung nhiệm vụ trong thời gian thực hiện"
+    text = f"{summary.plan.period_title(year)}, Kế hoạch có {len(active)} nội dung nhiệm vụ trong thời gian thực hiện"
     outside = [f"{len(ended)} nhiệm vụ đã hết thời gian thực hiện"] if ended else []
     outside += [f"{len(future)} nhiệm vụ chưa đến thời gian thực hiện"] if future else []
     if outside:
@@ -324,7 +324,7 @@ def _points(items: Sequence[MergedText], plan: Plan, empty: str) -> list[str]:
 
 def _indicators_intro(summary: Summary, comparison: str = "") -> str:
     year, plan = summary.year, summary.plan
-    text = (f"Kết quả thực hiện các chỉ tiêu năm {year} được tính từ số liệu gốc của các đơn vị đã gửi báo "
+    text = (f"Kết quả thực hiện các chỉ tiêu {plan.period_name(year)} được tính từ số liệu gốc của các đơn vị đã gửi báo "
             "cáo hợp lệ (tỷ lệ bằng tổng tử số chia tổng mẫu số của các đơn vị, không lấy bình quân các tỷ "
             "lệ); số liệu của từng đơn vị tại Phụ lục I.")  # fmt: skip
     text += comparison + " "
@@ -336,13 +336,13 @@ def _indicators_intro(summary: Summary, comparison: str = "") -> str:
     if outside:
         periods = sorted({ind.period for ind in outside})
         text += (f"{len(outside)} chỉ tiêu khác của Kế hoạch thuộc giai đoạn {'; '.join(periods)}, "
-                 f"không đánh giá năm {year}. ")  # fmt: skip
+                 f"không đánh giá {plan.period_name(year)}. ")  # fmt: skip
     return text + "Kết quả cụ thể như sau:"
 
 
 def opening(plan: Plan, year: int) -> str:
     """The opening sentence; with ``--theo`` it answers the letter that asked for the report."""
-    text = f"{plan.issuer.full_name} báo cáo kết quả thực hiện năm {year} như sau:"
+    text = f"{plan.issuer.full_name} báo cáo kết quả thực hiện {plan.period_name(year)} như sau:"
     request = plan.request.strip().rstrip(" .;,")
     if not request:
         return text
@@ -360,9 +360,9 @@ def funding_paragraphs(summary: Summary) -> list[str]:
     """The "Kinh phí thực hiện" paragraphs: totals by source, next year's estimate, who reported."""
     f, year = summary.funding, summary.year
     if f is None or not f.units:
-        return [f"Năm {year}, chưa có đơn vị nào báo cáo kinh phí thực hiện Kế hoạch."]
+        return [f"{summary.plan.period_title(year)}, chưa có đơn vị nào báo cáo kinh phí thực hiện Kế hoạch."]
     out = [
-        f"Theo báo cáo của {len(f.units)}/{f.expected} đơn vị, kinh phí thực hiện Kế hoạch năm {year} là "
+        f"Theo báo cáo của {len(f.units)}/{f.expected} đơn vị, kinh phí thực hiện Kế hoạch {summary.plan.period_name(year)} là "
         f"{so_lieu(f.total)} triệu đồng, trong đó ngân sách nhà nước {so_lieu(f.state_budget)} triệu đồng, "
         f"nguồn huy động hợp pháp khác {so_lieu(f.other_sources)} triệu đồng."
     ]
@@ -399,12 +399,15 @@ def build_context(summary: Summary, history: History | None = None) -> dict[str,
     bases = [b if b.lower().startswith("căn cứ") else f"Căn cứ {b}" for b in plan.bases]
     return {
         "nam": str(year),
+        "ky": plan.period_name(year),  # "năm 2027", or an ad-hoc period's "6 tháng đầu năm 2027"
+        "ky_hoa": plan.period_name(year).upper(),
         "nam_sau": str(year + 1),
         "co_quan_cap_tren": issuer.parent_line,
         "co_quan_ten": issuer.name_line,
         "so_hieu": f"Số:{NUMBER_BLANK}/BC-{issuer.code}",
         "ngay_thang": ngay_thang(issuer.place, report_date(summary)),
-        "trich_yeu": f"Kết quả thực hiện Kế hoạch số {plan.number} ngày {plan.issued} về {plan.field} năm {year}",
+        "trich_yeu": f"Kết quả thực hiện Kế hoạch số {plan.number} ngày {plan.issued} về {plan.field} "
+                     f"{plan.period_name(year)}",
         "kinh_gui": f"Kính gửi: {plan.addressee.rstrip(' .')}." if plan.addressee else "",
         "can_cu": join_points([b.rstrip(" ;.") for b in bases]),
         "mo_dau": opening(plan, year),
@@ -417,10 +420,10 @@ def build_context(summary: Summary, history: History | None = None) -> dict[str,
         "chi_tieu_cot_so_sanh": compare_head,
         "chi_tieu": indicator_rows,
         "chi_tieu_tong_ket": indicator_closing,
-        "bieu_do": docx_parts.bar_chart(chart, year) if chart else None,
-        "bieu_do_tieu_de": f"Biểu đồ: Kết quả các chỉ tiêu tính theo tỷ lệ năm {year} so với mục tiêu",
+        "bieu_do": docx_parts.bar_chart(chart, year, plan.period_name(year)) if chart else None,
+        "bieu_do_tieu_de": f"Biểu đồ: Kết quả các chỉ tiêu tính theo tỷ lệ {plan.period_name(year)} so với mục tiêu",
         "bieu_do_thay_the": (
-            f"Năm {year} chưa có chỉ tiêu tính theo tỷ lệ nào đủ số liệu để tính kết quả, "
+            f"{plan.period_title(year)} chưa có chỉ tiêu tính theo tỷ lệ nào đủ số liệu để tính kết quả, "
             "nên báo cáo không kèm biểu đồ so sánh với mục tiêu."
         ),
         "kho_khan": _points(summary.difficulties, plan, "Các đơn vị không phản ánh khó khăn, vướng mắc."),
@@ -548,6 +551,8 @@ def run_record(
             {"file": Path(template).name, "sha256": _sha256(Path(template).read_bytes())} if template else None
         ),
         "year": summary.year,
+        **({"period": {"label": plan.period.label, "name": plan.period.name, "slug": plan.period.slug,
+                       "deadline": plan.period.deadline.isoformat()}} if plan.period is not None else {}),
         "report_date": report_date(summary).isoformat(),
         "units": units,
         "rejected_files": [{"file": _file(p), "problem": _problem(pr)} for p, pr in rejected],
@@ -598,7 +603,7 @@ def write_report(
     year = summary.year
     if not any(s.state in (SUBMITTED, LATE) for s in summary.statuses):
         raise BaoCaoError(
-            f"Chưa có biểu mẫu hợp lệ nào trong inbox/ — không thể lập báo cáo năm {year}. "
+            f"Chưa có biểu mẫu hợp lệ nào trong inbox/ — không thể lập báo cáo {summary.plan.period_name(year)}. "
             "Chạy `baocao kiem-tra` để xem chi tiết."
         )
     template = ws.report_template
@@ -606,8 +611,9 @@ def write_report(
     docx = render_report(template, summary, history)
     xlsx = summary_workbook(summary, history)
     record = run_record(summary, ws.config, rejected, template)
-    folder = ws.report_dir(year)
-    names = [f"bao-cao-{year}.docx", f"tong-hop-{year}.xlsx", ws.run_record(year).name]
+    tag = summary.plan.tag(year)  # an ad-hoc period's own folder and names, never the year's
+    folder = ws.report_dir(tag)
+    names = [f"bao-cao-{tag}.docx", f"tong-hop-{tag}.xlsx", ws.run_record(tag).name]
     with workspace_lock(ws):
         docx_path, xlsx_path, record_path = [folder / n for n in names] if overwrite else free_names(folder, names)
         record["outputs"] = {"docx": {"file": docx_path.name, "sha256": _sha256(docx)},

@@ -243,7 +243,7 @@ def indicator_table(summary: Summary) -> tuple[list[dict[str, str]], str]:
     parts = [p.replace("không đủ số liệu", "chưa đủ số liệu để đánh giá")
              .replace("không có chỉ tiêu định lượng", "chỉ thống kê số lượng, không có mục tiêu định lượng")
              for p in parts]  # fmt: skip
-    closing = f"Trong {len(summary.indicators)} chỉ tiêu của Kế hoạch đánh giá năm {year}: " + ", ".join(parts) + "."
+    closing = f"Trong {len(summary.indicators)} chỉ tiêu của Kế hoạch đánh giá {plan.period_name(year)}: " + ", ".join(parts) + "."
     short = [(str(i), r) for i, r in enumerate(summary.indicators, 1) if r.status in SHORTFALLS]
     if short:
         kinds = " hoặc ".join(_lower_first(ASSESSMENT_LABELS[s]) for s in SHORTFALLS
@@ -267,7 +267,7 @@ def chart_rows(summary: Summary) -> tuple[tuple[str, float, float | None, bool],
 
 
 @functools.lru_cache(maxsize=16)
-def bar_chart(rows: tuple[tuple[str, float, float | None, bool], ...], year: int) -> bytes:
+def bar_chart(rows: tuple[tuple[str, float, float | None, bool], ...], year: int, period: str = "") -> bytes:
     """Horizontal bars, result vs target per percent indicator, as a metadata-free PNG."""
     import matplotlib
 
@@ -298,7 +298,7 @@ def bar_chart(rows: tuple[tuple[str, float, float | None, bool], ...], year: int
             ax.spines[side].set_visible(False)
         from matplotlib.patches import Patch
 
-        legend = [Patch(facecolor="#3a3a3a", label=f"Kết quả năm {year}"),
+        legend = [Patch(facecolor="#3a3a3a", label=f"Kết quả {period or f'năm {year}'}"),
                   Patch(facecolor="#bdbdbd", edgecolor="#7a7a7a", label=f"Mức cần đạt năm {year}")]  # fmt: skip
         if any(weak for *_, weak in rows):
             legend.append(Patch(facecolor="white", edgecolor="#3a3a3a", hatch="////",

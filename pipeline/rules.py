@@ -56,6 +56,7 @@ CODES: dict[str, str] = {
     "lien-ket-ngoai": "liên kết (symlink) trỏ ra ngoài inbox/: không theo",
     "khong-doc-duoc": "hệ điều hành không cho đọc tệp (quyền, tệp bị khóa, vừa bị xóa)",
     "sai-nam": "biểu mẫu của năm khác",
+    "sai-ky": "biểu mẫu của kỳ báo cáo khác (báo cáo năm / báo cáo đột xuất --ky)",
     "sai-ke-hoach": "biểu mẫu của kế hoạch khác",
     "sai-don-vi": "mã đơn vị không có trong config",
     "phien-ban-moi": "biểu mẫu mới hơn cấu hình: cần cập nhật config/chương trình",

@@ -105,7 +105,7 @@ def build_workbook(summary: Summary, stamp: dt.datetime, history: History | None
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
     wb.set_properties({"author": "baocao", "created": stamp,
-                       "title": f"Tổng hợp kết quả thực hiện Kế hoạch số {plan.number} năm {summary.year}"})  # fmt: skip
+                       "title": f"Tổng hợp kết quả thực hiện Kế hoạch số {plan.number} {plan.period_name(summary.year)}"})  # fmt: skip
     fx = _Formats(wb)
 
     rows = []
@@ -124,7 +124,7 @@ def build_workbook(summary: Summary, stamp: dt.datetime, history: History | None
         fmt = PERCENT if r.indicator.is_percent else DECIMAL
         percent_cells[(i, 3)] = percent_cells[(i, 5)] = percent_cells[(i, 6)] = fmt
     _sheet(wb, fx, "Chỉ tiêu", [("STT", 5), ("Chỉ tiêu", 55), ("Mục tiêu", 10), ("Năm mốc", 8),
-                                 (f"Mức cần đạt năm {year}", 11), (f"Kết quả năm {year}", 11), ("Đơn vị tính", 10),
+                                 (f"Mức cần đạt năm {year}", 11), (f"Kết quả {summary.plan.period_name(year)}", 11), ("Đơn vị tính", 10),
                                  ("Đánh giá", 14), ("Diễn giải", 40), ("Số đơn vị đã báo cáo", 10),
                                  ("Số đơn vị phải báo cáo", 10), ("Cách tính", 36)],
                 rows, {1: COUNT, 4: "0", 10: COUNT, 11: COUNT}, percent_cells)  # fmt: skip

@@ -48,18 +48,19 @@ class Workspace:
     def history_workbook(self, year: int) -> Path:
         return self.outbox / f"lich-su-{year}.xlsx"
 
-    def forms_dir(self, year: int) -> Path:
-        return self.outbox / f"mau-{year}"
+    # ``tag`` is the year, or ``Plan.tag`` ("2027-6-thang-dau-nam") for an ad-hoc period's own folders.
+    def forms_dir(self, tag: int | str) -> Path:
+        return self.outbox / f"mau-{tag}"
 
-    def feedback_dir(self, year: int) -> Path:
-        return self.outbox / f"phan-hoi-{year}"
+    def feedback_dir(self, tag: int | str) -> Path:
+        return self.outbox / f"phan-hoi-{tag}"
 
-    def report_dir(self, year: int) -> Path:
-        return self.outbox / f"bao-cao-{year}"
+    def report_dir(self, tag: int | str) -> Path:
+        return self.outbox / f"bao-cao-{tag}"
 
-    def run_record(self, year: int) -> Path:
-        """The run record (nhật ký) of ``bao-cao`` for ``year``; numbered copies sit beside it."""
-        return self.report_dir(year) / f"nhat-ky-{year}.json"
+    def run_record(self, tag: int | str) -> Path:
+        """The run record (nhật ký) of ``bao-cao`` for ``tag``; numbered copies sit beside it."""
+        return self.report_dir(tag) / f"nhat-ky-{tag}.json"
 
     def load_plan(self) -> Plan:
         if not self.root.is_dir():

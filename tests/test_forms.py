@@ -135,7 +135,7 @@ def test_hidden_identification_in_a_very_hidden_sheet_and_a_visible_cell(plan, f
     assert values["nam"] == 2026 and values["phien_ban"] == 2
     for sheet in (SHEET_INFO, SHEET_INDICATORS, SHEET_TASKS):
         m = ID_PATTERN.search(wb[sheet][ID_CELL].value)
-        assert m.groups() == ("KH178-2021", "xa-tan-nghia", "2026", "2")
+        assert m.groups() == ("KH178-2021", "xa-tan-nghia", "2026", "2", None)  # None: a yearly form, no period
     assert wb.security.lockStructure is True
 
 

@@ -397,7 +397,7 @@ def build() -> bytes:
     para(doc, "{{ chi_tieu_mo_dau }}", "BC Nội dung")
     # the comparison column (last year, change) comes from a {%tc for %} loop: none without history
     t = table(doc, [12, 57, 20, 20, 6, 26, 6, 18], grid=True, caption=f"{EVEN_COLUMNS}:2")  # 165 mm in all
-    row(t, ["STT", "Chỉ tiêu", "Mục tiêu (năm mốc)", "Kết quả năm {{ nam }}", "{%tc for cot in chi_tieu_cot_so_sanh %}",
+    row(t, ["STT", "Chỉ tiêu", "Mục tiêu (năm mốc)", "Kết quả {{ ky }}", "{%tc for cot in chi_tieu_cot_so_sanh %}",
             "{{ cot }}", "{%tc endfor %}", "Đánh giá"], "BC Bảng tiêu đề", header=True)  # fmt: skip
     loop_row(t, "{%tr for ct in chi_tieu %}")
     row(t, ["{{ ct.stt }}", "{{ ct.noi_dung }}", "{{ ct.muc_tieu }}", "{{ ct.ket_qua }}", "{%tc for v in ct.so_sanh %}",
@@ -448,7 +448,7 @@ def build() -> bytes:
 
     # Phụ lục I: one table per indicator; its value columns come from a {%tc for %} loop.
     new_landscape_section(doc)
-    appendix_heading(doc, "I", "SỐ LIỆU CÁC CHỈ TIÊU THEO TỪNG ĐƠN VỊ NĂM {{ nam }}")
+    appendix_heading(doc, "I", "SỐ LIỆU CÁC CHỈ TIÊU THEO TỪNG ĐƠN VỊ {{ ky_hoa }}")
     loop_para(doc, "{%p for pl in phu_luc_1 %}", "BC Tên bảng")
     para(doc, "{{ pl.tieu_de }}", "BC Tên bảng")
     para(doc, "{{ pl.mo_ta }}", "BC Ghi chú bảng")
@@ -465,7 +465,7 @@ def build() -> bytes:
 
     # Phụ lục II: every task of the plan's appendix, grouped.
     new_landscape_section(doc)
-    appendix_heading(doc, "II", "TÌNH HÌNH THỰC HIỆN CÁC NHIỆM VỤ NĂM {{ nam }}")
+    appendix_heading(doc, "II", "TÌNH HÌNH THỰC HIỆN CÁC NHIỆM VỤ {{ ky_hoa }}")
     # the plan's own columns (STT, content, lead, partners, period, note) and the year's state and result
     t = table(doc, [12, 62, 30, 34, 20, 24, WIDE_W - 206, 24], grid=True)
     row(t, ["STT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian", "Tình trạng",
@@ -480,7 +480,7 @@ def build() -> bytes:
 
     # Phụ lục III: submission state of every unit.
     new_landscape_section(doc)
-    appendix_heading(doc, "III", "TÌNH HÌNH GỬI BÁO CÁO CỦA CÁC ĐƠN VỊ NĂM {{ nam }}")
+    appendix_heading(doc, "III", "TÌNH HÌNH GỬI BÁO CÁO CỦA CÁC ĐƠN VỊ {{ ky_hoa }}")
     t = table(doc, [14, 74, 26, 72, 24, WIDE_W - 210], grid=True)
     row(t, ["STT", "Đơn vị", "Tình trạng", "Tệp đã dùng", "Ngày lập", "Ghi chú"], T, header=True)
     loop_row(t, "{%tr for dv in phu_luc_3 %}")
