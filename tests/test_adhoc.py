@@ -76,6 +76,9 @@ def test_adhoc_run_rejects_a_yearly_form_by_name_and_reports_under_the_label(kh1
     assert ("Thực hiện Công văn số 123/SCT-QLCN ngày 02/6/2027 của Sở Công Thương tỉnh Đồng Tháp, Ủy ban nhân dân "
             "huyện Cao Lãnh báo cáo kết quả thực hiện 6 tháng đầu năm 2027 như sau:") in texts
     assert any(t.startswith("6 tháng đầu năm 2027, Kế hoạch có ") for t in texts)
+    assert "SỐ LIỆU CÁC CHỈ TIÊU THEO TỪNG ĐƠN VỊ 6 THÁNG ĐẦU NĂM 2027" in texts
+    assert "Cao Lãnh, ngày 15 tháng 6 năm 2027" in [p.text for t in Document(io.BytesIO(
+        (folder / "bao-cao-2027-6-thang-dau-nam.docx").read_bytes())).tables for c in t._cells for p in c.paragraphs]
     assert not any("năm 2027, Kế hoạch" in t and not t.startswith("6 tháng") for t in texts)
     record = json.loads((folder / "nhat-ky-2027-6-thang-dau-nam.json").read_text(encoding="utf-8"))
     assert record["period"] == {"label": "6 tháng đầu năm", "name": "6 tháng đầu năm 2027",
