@@ -228,8 +228,8 @@ def aggregate_indicator(
     reported = tuple(s.unit_id for s in subs)
     totals = []
     for inp in ind.inputs:
-        answers = [s.values.get(inp.id) for s in subs if inp.id in s.values and s.unit_id in inp.reporters]
-        answers = [a for a in answers if a is not None]
+        given = [s.values.get(inp.id) for s in subs if inp.id in s.values and s.unit_id in inp.reporters]
+        answers = [a for a in given if a is not None]
         total = float(sum(1 for a in answers if a is True)) if inp.kind == "co_khong" else float(sum(answers))
         totals.append(InputTotal(inp, total if answers else None, len(answers)))
     by_unit = tuple((s.unit_id, {i.id: s.values.get(i.id) for i in ind.inputs}) for s in subs)

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
@@ -34,7 +34,7 @@ class VietnameseFormatter(click.HelpFormatter):
     def write_text(self, text: str) -> None:
         super().write_text(text.replace("-", NB_HYPHEN))
 
-    def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+    def write_dl(self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
         super().write_dl([(term, text.replace("-", NB_HYPHEN)) for term, text in rows], col_max, col_spacing)
 
     def getvalue(self) -> str:
@@ -249,7 +249,7 @@ def tao_mau(ctx: click.Context, year: int | None, period: str | None, period_dea
     say(f"Gửi mỗi đơn vị tệp của mình; hạn nộp lại: {plan.deadline(year):%d/%m/%Y}.")
 
 
-def _check(ctx: click.Context, plan: Plan, year: int):  # noqa: ANN202
+def _check(ctx: click.Context, plan: Plan, year: int):
     from .display import describe_intake
     from .feedback import write_feedback
     from .intake import read_inbox
@@ -372,7 +372,7 @@ def nhac_nop(ctx: click.Context, year: int | None, period: str | None, period_de
     say(paste_text(plan, reminder))
 
 
-def _report(ctx: click.Context, plan: Plan, result, overwrite: bool, report_date: dt.date | None = None):  # noqa: ANN001, ANN202
+def _report(ctx: click.Context, plan: Plan, result, overwrite: bool, report_date: dt.date | None = None):
     from .aggregate import aggregate
     from .display import describe_report, history_issues
     from .history import load_history

@@ -153,6 +153,8 @@ def describe_intake(plan: Plan, result: IntakeResult, feedback: list[Path], inbo
         out += ["", "Lỗi và cảnh báo trong biểu mẫu:"]
         for st in with_problems:
             sub = st.submission
+            if sub is None:
+                continue
             out.append(f"  {sub.provenance.path} — {plan.unit(st.unit_id).name}")
             for p in sub.problems:
                 where = ", ".join(x for x in (f"trang «{p.sheet}»" if p.sheet else "", f"ô {p.cell}" if p.cell else "") if x)

@@ -232,9 +232,9 @@ def read_history_workbook(data: bytes, rel: str, plan: Plan) -> tuple[_Typed, li
     sniff(data, rel)
     pkg = open_package(data, rel)
     inputs = plan.all_inputs()
-    rows = AREA_MIN_ROWS + 2 * sum(len(i.reporters) + 1 for i in inputs.values())
+    n_rows = AREA_MIN_ROWS + 2 * sum(len(i.reporters) + 1 for i in inputs.values())
     cols = max(AREA_COLS, FIRST_YEAR_COL + 2 * (plan.end_year - plan.baseline_year + 1))
-    grids = Grids(pkg, Area(rows, cols, max(50_000, rows * (cols - FIRST_YEAR_COL + 4))), rel)  # bounded: a far cell is never sized into a grid
+    grids = Grids(pkg, Area(n_rows, cols, max(50_000, n_rows * (cols - FIRST_YEAR_COL + 4))), rel)  # bounded: a far cell is never sized into a grid
     ident = {clean_text(r[0]): r[1] for r in grids.rows.get(ID_SHEET, []) if len(r) >= 2}
     if clean_text(ident.get("loai")) != HISTORY_KIND:
         raise reject("khong-phai-bieu-mau", "Tệp này không phải sổ số liệu lịch sử của chương trình (không có mã ẩn "
@@ -325,7 +325,7 @@ def years_from_typed(plan: Plan, typed: _Typed, file: str) -> dict[int, YearHist
                     per_unit.setdefault(u, {})[i] = v
             totals: dict[str, tuple[float | None, int]] = {}
             for inp in ind.inputs:
-                answers = [vals[inp.id] for vals in per_unit.values() if inp.id in vals]
+                answers = [a for vals in per_unit.values() if (a := vals.get(inp.id)) is not None]
                 if answers:
                     total = float(sum(1 for a in answers if a is True)) if inp.kind == "co_khong" else float(sum(answers))
                     totals[inp.id] = (total, len(answers))

@@ -203,7 +203,7 @@ def read_data(data: bytes, rel: str, plan: Plan, year: int, modified: dt.datetim
         log.warning("%s: %r", rel, err)
         return FileResult(prov, rejection=_file_problem("tep-hong", "Tệp có cấu trúc bất thường, không đọc được. "
                                                         "Hãy đề nghị đơn vị gửi lại biểu mẫu gốc.", rel))  # fmt: skip
-    except Exception as err:  # noqa: BLE001 — the last guard: one file never stops the run
+    except Exception as err:
         return FileResult(prov, rejection=read_failure(rel, err))
 
 
@@ -230,7 +230,7 @@ def read_file(path: Path, rel: str, plan: Plan, year: int, history: History | No
     rel = nfc(rel)
     try:
         return _read_file(path, rel, plan, year, history)
-    except Exception as err:  # noqa: BLE001 — the last guard: one file never stops the run
+    except Exception as err:
         return FileResult(_unread(rel), rejection=read_failure(rel, err))
 
 
@@ -481,7 +481,7 @@ def _read_isolated(files: list[tuple[Path, str]], plan: Plan, year: int, history
                 pool = ProcessPoolExecutor(max_workers=1)
             try:
                 out.append(pool.submit(read_file, path, rel, plan, year, history).result())
-            except Exception as err:  # noqa: BLE001 — BrokenProcessPool: the child died on this file
+            except Exception as err:
                 from concurrent.futures.process import BrokenProcessPool
 
                 crashed = isinstance(err, BrokenProcessPool)

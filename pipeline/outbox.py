@@ -36,6 +36,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from .errors import FileSystemError, OutputLockedError, RunInProgressError, fs_error
 from .workspace import Workspace
@@ -74,7 +75,7 @@ def make_folder(folder: Path) -> Path:
 
 
 def _try_lock(fd: int) -> bool:
-    if os.name == "nt":
+    if sys.platform == "win32":
         import msvcrt
 
         os.lseek(fd, 0, os.SEEK_SET)
@@ -93,7 +94,7 @@ def _try_lock(fd: int) -> bool:
 
 
 def _unlock(fd: int) -> None:
-    if os.name == "nt":
+    if sys.platform == "win32":
         import msvcrt
 
         os.lseek(fd, 0, os.SEEK_SET)
@@ -292,7 +293,7 @@ def _move(src: Path, dst: Path, shown: Path) -> None:
 
 
 def _commit(folder: Path, moves: list[tuple[Path, Path]]) -> None:
-    entries = []
+    entries: list[dict[str, Any]] = []  # the journal (JSON)
     for tmp, final in moves:
         aside = None
         if os.path.lexists(final):

@@ -1,6 +1,6 @@
 """The Word report: section I and appendix content, the chart, rendering with docxtpl.
 
-The template (templates/bao-cao.docx, built by tools/make_report_template.py) holds the layout;
+The template (templates/bao-cao.docx, edited in Word: it is the source) holds the layout;
 everything written here is plain text handed to it. Rendering always uses a Jinja environment
 with ``StrictUndefined`` and autoescape, so a renamed field fails loudly and "&", "<" in a unit's
 text cannot swallow the paragraphs after it.
@@ -53,7 +53,9 @@ from .report import (
 from .wording import amount, goal, task_state, verdict_label, verdict_reason, verdict_text
 
 # tblCaption of a table whose columns after the first N share the remaining width equally
-# (its value columns come from a {%tc for %} loop): "baocao:cot-deu:2".
+# (its value columns come from a {%tc for %} loop): "baocao:cot-deu:2". LibreOffice drops table
+# captions when it saves a .docx; a table with a {%tc for %} loop and no caption is then marked at
+# render time with N = the position of the loop's first cell (mark_loop_tables).
 EVEN_COLUMNS = "baocao:cot-deu"
 LETTERS = "abcdđeghiklmnopqrstuvxy"  # a), b) … the Vietnamese way (no f, j, w, z)
 CHART_WIDTH = Mm(150)
@@ -224,7 +226,7 @@ def _result_text(r: IndicatorResult) -> str:
     return "\n".join(lines)
 
 
-def indicator_table(summary: Summary) -> tuple[list[dict[str, str]], str]:
+def indicator_table(summary: Summary) -> tuple[list[dict[str, Any]], str]:
     """Section II: the indicator table's rows and the sentence that sums it up.
 
     The closing sentence names only the indicators behind their path or short of a milestone.
@@ -353,7 +355,7 @@ def _area_rows(
         sums: dict[str, float | bool | None] = {}
         cells = []
         for inp in ind.inputs:
-            vals = [v[inp.id] for v in have if v.get(inp.id) is not None]
+            vals = [x for v in have if (x := v.get(inp.id)) is not None]
             sums[inp.id] = sum(float(x) for x in vals) if vals else None
             if inp.kind == "co_khong":
                 cells.append(f"{so_lieu(sums[inp.id])}/{len(vals)} «Có»" if vals else "—")
@@ -525,6 +527,25 @@ def make_env(filters: dict[str, Callable[..., Any]]) -> jinja2.Environment:
     return env
 
 
+def mark_loop_tables(document: Any) -> None:
+    """Mark a table whose first {%tc for %} row has no caption: columns before the loop keep their width."""
+    for tbl in document.element.body.iter(qn("w:tbl")):
+        tbl_pr = tbl.find(qn("w:tblPr"))
+        if tbl_pr is None or tbl_pr.find(qn("w:tblCaption")) is not None:
+            continue
+        for tr in tbl.findall(qn("w:tr")):
+            texts = ["".join(t.text or "" for t in tc.iter(qn("w:t"))) for tc in tr.findall(qn("w:tc"))]
+            loop = next((i for i, text in enumerate(texts) if text.lstrip().startswith("{%tc for")), None)
+            if loop is not None:
+                caption = tbl_pr.makeelement(qn("w:tblCaption"), {qn("w:val"): f"{EVEN_COLUMNS}:{loop}"})
+                description = tbl_pr.find(qn("w:tblDescription"))
+                if description is not None:
+                    description.addprevious(caption)
+                else:
+                    tbl_pr.append(caption)
+                break
+
+
 def even_out_columns(document: Any) -> None:
     """Give the loop columns of marked tables equal shares of the width left by the first N."""
     for tbl in document.element.body.iter(qn("w:tbl")):
@@ -597,7 +618,7 @@ def _undefined_message(template: Path, tpl: DocxTemplate, err: jinja2.UndefinedE
     name = names[-1] if names else str(err)
     try:
         tags = _tags(tpl.patch_xml(tpl.get_xml()))
-    except Exception:  # noqa: BLE001 — only for the message; the field name is enough
+    except Exception:  # only for the message; the field name is enough
         tags = []
     tag = next((t for t in tags if re.search(rf"(?<![\w.]){re.escape(name)}\b|\.{re.escape(name)}\b", t)),
                "{{ " + name + " }}")  # fmt: skip
@@ -642,6 +663,7 @@ def render_docx(
     if ctx.get("bieu_do_xu_huong"):
         ctx["bieu_do_xu_huong"] = InlineImage(tpl, io.BytesIO(ctx["bieu_do_xu_huong"]), width=Mm(160))
     env = make_env(filters)
+    mark_loop_tables(tpl.docx)
     try:
         tpl.render(ctx, jinja_env=env, autoescape=True)
     except jinja2.TemplateSyntaxError as err:

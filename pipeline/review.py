@@ -5,7 +5,7 @@ latest year with data, said so) and the yearly series; per task item: its state 
 funding per year when the records carry it; each unit's submission record per year (on time,
 late, with errors, missing). Figures come from ``history`` (run records, then history workbooks)
 and verdicts from ``history.series`` — the yearly report's rule. Rendered into
-templates/so-ket.docx (built by tools/make_review_template.py) with the same renderer as the
+templates/so-ket.docx (edited in Word: it is the source) with the same renderer as the
 yearly report (autoescape, StrictUndefined); the bytes depend only on the config and the history.
 """
 

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from .values import (
     PERCENT,
@@ -149,11 +149,11 @@ class Cell:
         if self.error:
             return self.error
         if self.percent and _is_number(self.raw):
-            return format_number(float(self.raw) * 100, grouping=False) + "%"  # type: ignore[arg-type]
+            return format_number(float(self.raw) * 100, grouping=False) + "%"
         return clean_text(self.raw)
 
 
-def _is_number(raw: object) -> bool:
+def _is_number(raw: object) -> TypeGuard[int | float]:
     return isinstance(raw, int | float) and not isinstance(raw, bool)
 
 
@@ -245,7 +245,7 @@ def read_number(cell: Cell, inp: Input, year: int) -> tuple[float | int | None, 
     if _is_number(raw):
         if cell.percent:
             return None, [_percent(cell, inp, expected)]
-        value = float(raw)  # type: ignore[arg-type]
+        value = float(raw)
     elif isinstance(raw, str):
         number = parse_number_text(raw, whole)
         if number.code == PERCENT:
@@ -445,7 +445,7 @@ def _pairs(plan: Plan, form: FormView, formula: str) -> Iterable[tuple[Cell, flo
             # a negative value already has its own "so-am" problem: do not report it twice
             if _is_number(a) and _is_number(b) and float(a) >= 0 and float(b) >= 0 \
                     and part in form.cells and whole in form.cells:  # fmt: skip
-                yield form.cells[part], float(a), form.cells[whole], float(b)  # type: ignore[arg-type]
+                yield form.cells[part], float(a), form.cells[whole], float(b)
 
 
 def _at(cell: Cell, other: Cell) -> str:
@@ -484,9 +484,9 @@ def baseline_unchanged(plan: Plan, form: FormView) -> list[Problem]:
     out = []
     for input_id in sorted(_baselines(plan) & set(form.last_year)):
         now, cell, before = form.values.get(input_id), form.cells.get(input_id), form.last_year[input_id]
-        if cell is None or not _is_number(now) or abs(float(now) - float(before)) < 1e-9:  # type: ignore[arg-type]
+        if cell is None or not _is_number(now) or abs(float(now) - float(before)) < 1e-9:
             continue
-        out.append(problem("goc-thay-doi", cell, f"«{cell.label}» = {format_number(float(now))}, khác số năm gốc đơn vị "  # type: ignore[arg-type]
+        out.append(problem("goc-thay-doi", cell, f"«{cell.label}» = {format_number(float(now))}, khác số năm gốc đơn vị "
                            f"đã báo cáo năm trước ({format_number(before)}). Số liệu năm gốc không đổi qua các năm: "
                            "nếu số năm trước đúng thì sửa lại cho giống; nếu năm nay đính chính thì ghi lý do ở cột "
                            "Ghi chú.", f"bằng số năm trước ({format_number(before)})", WARNING))  # fmt: skip
@@ -506,7 +506,7 @@ def jump_from_last_year(plan: Plan, form: FormView) -> list[Problem]:
         now, cell = form.values.get(input_id), form.cells.get(input_id)
         if cell is None or not _is_number(now) or not _is_number(before):
             continue
-        now, before = float(now), float(before)  # type: ignore[arg-type]
+        now, before = float(now), float(before)
         if now <= 0 or before <= 0 or max(now, before) < JUMP_FACTOR:
             continue  # zeros and tiny counts (1 → 12 sessions) are not suspicious
         if now >= JUMP_FACTOR * before or now * JUMP_FACTOR <= before:

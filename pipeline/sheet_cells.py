@@ -185,8 +185,8 @@ def read_sheet(pkg: Package, part: str, area: Area, strings: list[str], percent:
         n_rows = max(r for r, _ in values)
         n_cols = max(c for _, c in values)
         out.rows = [[""] * n_cols for _ in range(n_rows)]
-        for (r, c), v in values.items():
-            out.rows[r - 1][c - 1] = v
+        for (row_i, col_i), v in values.items():
+            out.rows[row_i - 1][col_i - 1] = v
     return out
 
 

@@ -131,9 +131,9 @@ def build_workbook(summary: Summary, stamp: dt.datetime, history: History | None
 
     rows = []  # every input's total, for every indicator (count-only ones included)
     for i, r in enumerate(summary.indicators, 1):
-        for t in r.totals:
-            rows.append([i, r.indicator.id, t.input.label, _number(t.total), t.input.unit_of_measure,
-                         t.answered, len(t.input.reporters)])  # fmt: skip
+        for tot in r.totals:
+            rows.append([i, r.indicator.id, tot.input.label, _number(tot.total), tot.input.unit_of_measure,
+                         tot.answered, len(tot.input.reporters)])  # fmt: skip
     _sheet(wb, fx, "Tổng số liệu", [("STT chỉ tiêu", 8), ("Mã chỉ tiêu", 22), ("Số liệu", 70), ("Tổng", 12),
                                    ("Đơn vị tính", 12), ("Số đơn vị đã báo cáo", 11), ("Số đơn vị phải báo cáo", 11)],
            rows, {1: COUNT, 4: DECIMAL, 6: COUNT, 7: COUNT})  # fmt: skip

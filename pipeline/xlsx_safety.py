@@ -192,7 +192,7 @@ def open_package(data: bytes, name: str) -> Package:
     try:
         zf = zipfile.ZipFile(BytesIO(data))
         infos = zf.infolist()
-    except Exception:  # noqa: BLE001 — BadZipFile, NotImplementedError ("zip file version 17.5"), …
+    except Exception:
         raise reject("tep-hong", "Tệp Excel bị hỏng hoặc không trọn vẹn (có thể tải về hoặc sao chép chưa xong). "
                      "Hãy đề nghị đơn vị gửi lại tệp.", name) from None  # fmt: skip
     names = {i.filename for i in infos}
@@ -311,7 +311,7 @@ class Package:
     @property
     def date1904(self) -> bool:
         m = re.search(r"<(?:\w+:)?workbookPr\b([^>]*)", self.text("xl/workbook.xml"))
-        return bool(m) and _attrs(m[1]).get("date1904", "0").lower() in ("1", "true")
+        return m is not None and _attrs(m[1]).get("date1904", "0").lower() in ("1", "true")
 
     def workbook_rels(self) -> dict[str, tuple[str, str]]:
         """Relationship id → (type's last word, part name) of xl/workbook.xml."""

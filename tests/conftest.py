@@ -88,7 +88,7 @@ def plan_fixture(kh178: Plan) -> Plan:
     return kh178
 
 
-def make_submission(unit_id: str, values: dict, tasks=(), general=None, problems=(), made=None) -> Submission:  # noqa: ANN001
+def make_submission(unit_id: str, values: dict, tasks=(), general=None, problems=(), made=None) -> Submission:
     made = made or dt.date(SMALL_YEAR, 11, 28)
     prov = Provenance(f"{unit_id}.xlsx", hashlib.sha256(unit_id.encode()).hexdigest(), 12_345,
                       dt.datetime.combine(made, dt.time(9, 30)), "Microsoft Excel")  # fmt: skip

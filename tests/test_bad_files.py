@@ -101,7 +101,7 @@ def with_doctype(data: bytes, sheet: str, doctype: str, use: str) -> bytes:
 def _laughs() -> str:
     entities = ['<!ENTITY lol "lol">']
     for i in range(1, 10):
-        ref = "&lol%s;" % (i - 1 if i > 1 else "")  # noqa: UP031
+        ref = "&lol%s;" % (i - 1 if i > 1 else "")
         entities.append(f'<!ENTITY lol{i} "{ref * 10}">')
     return "<!DOCTYPE lolz [" + "".join(entities) + "]>"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import re
 import shutil
@@ -68,19 +69,22 @@ def test_tao_mau_writes_one_form_per_unit(capsys, workspace):
 
 def test_year_outside_the_plan_is_a_one_line_message(capsys, workspace):
     code, out, err = run(capsys, "-C", str(workspace), "tao-mau", "--nam", "2035")
-    assert code == 1 and out == ""
-    assert err.strip().startswith("Lỗi") and "2035" in err and "2021–2030" in err
-    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert (code, out) == (1, "")
+    assert err == ("Lỗi: Lỗi cấu hình tại khóa «--nam»: năm 2035 nằm ngoài thời kỳ của kế hoạch 178/KH-UBND "
+                   "(2021–2030); hãy chọn một năm trong thời kỳ này.\n")
 
 
 def test_year_that_is_not_a_number_is_explained(capsys, workspace):
-    code, _, err = run(capsys, "-C", str(workspace), "tao-mau", "--nam", "hai")
-    assert code == 2 and "«hai» không phải là năm" in err
+    code, out, err = run(capsys, "-C", str(workspace), "tao-mau", "--nam", "hai")
+    assert (code, out) == (2, "")
+    assert err == "Lỗi: giá trị của --nam không hợp lệ: «hai» không phải là năm (ví dụ 2026).\n"
 
 
 def test_missing_config_names_the_folder(capsys, tmp_path):
-    code, _, err = run(capsys, "-C", str(tmp_path), "ke-hoach")
-    assert code == 1 and "chưa có tệp config.toml" in err
+    code, out, err = run(capsys, "-C", str(tmp_path), "ke-hoach")
+    assert (code, out) == (1, "")
+    assert err == (f"Lỗi: Thư mục {tmp_path} chưa có tệp config.toml. Tạo thư mục làm việc mới bằng `baocao khoi-tao`, "
+                   "hoặc chạy lệnh trong thư mục làm việc đã có (hay chỉ ra bằng -C THƯ_MỤC).\n")
 
 
 def test_broken_config_names_the_key(capsys, workspace):
@@ -91,13 +95,21 @@ def test_broken_config_names_the_key(capsys, workspace):
 
 
 def test_unknown_command_is_named(capsys):
-    code, _, err = run(capsys, "in-bao-cao")
-    assert code == 2 and "không có lệnh «in-bao-cao»" in err
+    code, out, err = run(capsys, "in-bao-cao")
+    assert (code, out) == (2, "")
+    assert err == ("Lỗi: không có lệnh «in-bao-cao». Các lệnh: khoi-tao, ke-hoach, tao-mau, kiem-tra, bao-cao, "
+                   "lich-su, so-ket, demo.\n")
 
 
-def test_version_comes_from_package_metadata(capsys):
-    code, out, _ = run(capsys, "--version")
-    assert code == 0 and out.startswith("baocao ")
+def test_version_comes_from_package_metadata(capsys, tmp_path):
+    code, out, err = run(capsys, "-C", str(tmp_path), "--version")
+    assert (code, out, err) == (0, f"baocao {importlib.metadata.version('baocao')}\n", "")
+
+
+def test_version_names_the_plan_of_the_workspace(capsys, workspace):
+    code, out, _ = run(capsys, "-C", str(workspace), "--version")
+    version = importlib.metadata.version("baocao")
+    assert (code, out) == (0, f"baocao {version} — kế hoạch KH178-2021 (config.toml: {(workspace / 'config.toml').resolve()})\n")
 
 
 def test_output_survives_a_windows_code_page(workspace):

@@ -143,7 +143,7 @@ def distinctive_prefix(text: str, others: list[str], min_words: int = 6) -> str:
 def _percent_format(data: bytes) -> bytes:
     """Format the green-packaging count cell as a percent, as a unit that typed 85% into it would."""
 
-    def change(wb, rows) -> None:  # noqa: ANN001
+    def change(wb, rows) -> None:
         cell_of(wb, "ct.so_cua_hang_bao_bi_xanh", rows=rows).number_format = "0%"
 
     return edit_form(data, change)

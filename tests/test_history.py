@@ -221,7 +221,7 @@ def _with_doctype(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def test_a_hostile_history_workbook_is_refused_by_name(tmp_path: Path, kh178: Plan, capsys) -> None:  # noqa: ANN001
+def test_a_hostile_history_workbook_is_refused_by_name(tmp_path: Path, kh178: Plan, capsys) -> None:
     ws = init_workspace(tmp_path / "ws", ROOT)
     ws.history_dir.mkdir()
     (ws.history_dir / "lich-su-doc-hai.xlsx").write_bytes(_with_doctype(history_workbook(kh178)))
@@ -248,7 +248,7 @@ def test_a_history_workbook_with_a_bad_value_is_not_used_and_the_cell_is_named(t
     assert history.years == {}
 
 
-def test_lich_su_mau_writes_the_template_for_the_years_before(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_lich_su_mau_writes_the_template_for_the_years_before(tmp_path: Path, capsys) -> None:
     ws = init_workspace(tmp_path / "ws", ROOT)
     assert main(["-C", str(ws.root), "lich-su", "--nam", "2026", "--mau"]) == 0
     wb = open_form(ws.history_template().read_bytes())
@@ -365,30 +365,20 @@ def test_so_ket_figures_match_the_records(three_years: Workspace, kh178: Plan) -
     ]
 
 
-def test_so_ket_template_is_what_the_tool_builds_and_every_variable_is_in_the_context(
-    three_years: Workspace, kh178: Plan
-) -> None:
-    import importlib.util
-
+def test_so_ket_template_reads_only_names_of_the_context(three_years: Workspace, kh178: Plan) -> None:
     from docxtpl import DocxTemplate
 
     from pipeline.report import jinja_filters
     from pipeline.report_docx import make_env
     from pipeline.review import build_review_context
 
-    spec = importlib.util.spec_from_file_location("make_review_template", ROOT / "tools" / "make_review_template.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    built, committed = zipfile.ZipFile(io.BytesIO(module.build())), zipfile.ZipFile(ROOT / "templates" / "so-ket.docx")
-    for part in ("word/document.xml", "word/styles.xml"):
-        assert built.read(part) == committed.read(part), f"{part}: chạy lại tools/make_review_template.py"
     names = DocxTemplate(str(ROOT / "templates" / "so-ket.docx")).get_undeclared_template_variables(
         jinja_env=make_env(jinja_filters()))
     ctx = build_review_context(kh178, load_history(three_years, kh178, 2025), 2021, 2025)
     assert {"trich_yeu", "chi_tieu", "chuoi", "phu_luc_1", "phu_luc_2", "ky_ho_ten"} <= names <= set(ctx)
 
 
-def test_so_ket_writes_an_nd30_review_with_stable_bytes(three_years: Workspace, libreoffice, tmp_path: Path) -> None:  # noqa: ANN001
+def test_so_ket_writes_an_nd30_review_with_stable_bytes(three_years: Workspace, libreoffice, tmp_path: Path) -> None:
     import subprocess
 
     assert main(["-C", str(three_years.root), "so-ket", "--giai-doan", "2021-2025"]) == 0
@@ -407,7 +397,7 @@ def test_so_ket_writes_an_nd30_review_with_stable_bytes(three_years: Workspace, 
         assert part in text, part
 
 
-def test_so_ket_refuses_a_phase_outside_the_plan_and_a_phase_without_history(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_so_ket_refuses_a_phase_outside_the_plan_and_a_phase_without_history(tmp_path: Path, capsys) -> None:
     ws = init_workspace(tmp_path / "ws", ROOT)
     assert main(["-C", str(ws.root), "so-ket", "--giai-doan", "2019-2025"]) == 1
     assert capsys.readouterr().err == (
@@ -417,7 +407,7 @@ def test_so_ket_refuses_a_phase_outside_the_plan_and_a_phase_without_history(tmp
     assert "chưa lập được báo cáo sơ kết" in capsys.readouterr().err
 
 
-def test_bao_cao_names_a_refused_history_workbook(tmp_path: Path, kh178: Plan, capsys) -> None:  # noqa: ANN001
+def test_bao_cao_names_a_refused_history_workbook(tmp_path: Path, kh178: Plan, capsys) -> None:
     ws = init_workspace(tmp_path / "ws", ROOT)
     ws.history_dir.mkdir()
     (ws.history_dir / "lich-su-doc-hai.xlsx").write_bytes(_with_doctype(history_workbook(kh178)))

@@ -212,7 +212,7 @@ def test_thousands_dot_in_a_count_reads_as_1250(kh178: Plan) -> None:
 def test_85_typed_in_a_percent_formatted_cell_is_flagged_as_a_percent(
     kh178: Plan, commune: bytes, fmt: str, stored: float, shown: str
 ) -> None:
-    def percent_cell(wb, rows):  # noqa: ANN001, ANN202
+    def percent_cell(wb, rows):
         c = cell_of(wb, "ct.tui_nhua_cvm_nam", rows=rows)
         c.number_format, c.value = fmt, stored  # what Excel stores when 85 is typed in a % cell
 
@@ -342,7 +342,7 @@ def test_renamed_file_is_identified_by_the_hidden_id_not_the_name(kh178: Plan, c
 
 
 def test_form_without_its_hidden_sheet_is_identified_by_the_visible_code(kh178: Plan, commune: bytes) -> None:
-    def drop_id(wb, rows):  # noqa: ANN001, ANN202
+    def drop_id(wb, rows):
         del wb["_id"]
 
     sub = submission(kh178, edit_form(commune, drop_id))
@@ -350,7 +350,7 @@ def test_form_without_its_hidden_sheet_is_identified_by_the_visible_code(kh178: 
 
 
 def test_sheet_copied_from_another_units_form_is_named(kh178: Plan, commune: bytes) -> None:
-    def other_code(wb, rows):  # noqa: ANN001, ANN202
+    def other_code(wb, rows):
         wb["Chỉ tiêu"][ID_CELL] = f"Mã biểu mẫu: KH178-2021/xa-my-hiep/{YEAR}/v1"
 
     sub = submission(kh178, edit_form(commune, other_code))
@@ -387,7 +387,7 @@ def test_older_template_version_with_every_row_is_read_with_a_warning(kh178: Pla
 
 
 def test_older_template_version_missing_a_row_is_rejected_naming_the_row(kh178: Plan, commune: bytes) -> None:
-    def drop_row(wb, rows):  # noqa: ANN001, ANN202
+    def drop_row(wb, rows):
         ws, row = rows["ct.so_cua_hang_tien_loi"]
         ws.delete_rows(row)
 
@@ -424,7 +424,7 @@ def test_newer_template_version_is_rejected(kh178: Plan) -> None:
 
 
 def test_rows_inserted_by_a_user_above_inputs_do_not_shift_the_values(kh178: Plan, commune: bytes) -> None:
-    def insert(wb, rows):  # noqa: ANN001, ANN202
+    def insert(wb, rows):
         wb["Thông tin"].insert_rows(1, 2)  # above the title and the visible code, too
         wb["Chỉ tiêu"].insert_rows(rows["ct.so_cuoc_tuyen_truyen"][1])  # right above the first input
         wb["Nhiệm vụ"].insert_rows(7)
@@ -438,7 +438,7 @@ def test_rows_inserted_by_a_user_above_inputs_do_not_shift_the_values(kh178: Pla
 
 
 def test_problem_after_an_inserted_row_names_the_cell_where_it_now_is(kh178: Plan, commune: bytes) -> None:
-    def insert_then_type(wb, rows):  # noqa: ANN001, ANN202
+    def insert_then_type(wb, rows):
         wb["Chỉ tiêu"].insert_rows(6, 3)
         cell_of(wb, "ct.so_cua_hang_tien_loi").value = "khoảng 5"
 
@@ -601,7 +601,7 @@ def test_inputs_frame_keeps_none_and_ints_when_the_plan_has_only_numbers(kh178: 
 # --------------------------------------------------------------------------- baocao kiem-tra
 
 
-def kiem_tra(ws: Workspace, *args: str):  # noqa: ANN201
+def kiem_tra(ws: Workspace, *args: str):
     return CliRunner().invoke(cli, ["-C", str(ws.root), "kiem-tra", "--nam", str(YEAR), *args])
 
 
@@ -651,7 +651,7 @@ def test_kiem_tra_writes_a_feedback_file_listing_each_problem_for_units_with_err
 
 
 def test_feedback_keeps_a_value_typed_like_a_formula_as_text(kh178: Plan, commune: bytes) -> None:
-    def typed_as_text(wb, rows):  # noqa: ANN001, ANN202
+    def typed_as_text(wb, rows):
         c = cell_of(wb, "ct.so_cua_hang_tien_loi", rows=rows)
         c.value, c.data_type = '=HYPERLINK("http://example.invalid","Bấm vào đây")', "s"  # text in a "@" cell
 

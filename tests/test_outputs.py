@@ -308,7 +308,7 @@ def test_a_folder_in_place_of_the_report_file_is_one_line_exit_4(ws, capsys):
 def test_an_outbox_without_write_permission_is_one_line_exit_4(ws, capsys, monkeypatch):
     """chmod does not stop root (CI): the refusal is made where the OS would make it."""
 
-    def refused(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def refused(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied")
 
     monkeypatch.setattr(outbox.tempfile, "mkstemp", refused)
@@ -363,7 +363,7 @@ def test_ctrl_c_while_writing_puts_everything_back(ws, capsys, monkeypatch):
     before = contents(folder)
     replace = os.replace
 
-    def interrupted(src, dst):  # noqa: ANN001, ANN202 — Ctrl+C right after the new .docx took its place
+    def interrupted(src, dst):  # Ctrl+C right after the new .docx took its place
         replace(src, dst)
         if Path(dst).name == f"bao-cao-{YEAR}.docx" and not Path(src).name.startswith(".tmp-cu-"):
             raise KeyboardInterrupt
@@ -476,7 +476,7 @@ def test_a_config_that_is_a_folder_is_one_line_exit_4(ws, capsys):
 def test_a_config_without_read_permission_is_one_line_exit_4(ws, capsys, monkeypatch):
     read_text = Path.read_text
 
-    def refused(self: Path, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def refused(self: Path, *args, **kwargs):
         if self.name == "config.toml":
             raise PermissionError(errno.EACCES, "Permission denied", str(self))
         return read_text(self, *args, **kwargs)
@@ -503,7 +503,7 @@ def test_any_other_refusal_of_the_os_is_one_line_exit_4(tmp_path, capsys):
 
 
 def test_unexpected_error_is_kept_for_real_bugs(ws, capsys, monkeypatch):
-    def bug(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def bug(*args, **kwargs):
         raise ZeroDivisionError("division by zero")
 
     monkeypatch.setattr("pipeline.report.summary_workbook", bug)

@@ -206,7 +206,7 @@ def test_an_older_form_without_funding_rows_is_still_read(kh178):
     from pipeline.intake import read_data
     from tests.filling import edit_form, filled_form
 
-    def drop_funding(wb, rows):  # noqa: ANN001, ANN202
+    def drop_funding(wb, rows):
         for key in ("kp.du_toan", "kp.huy_dong", "kp.ngan_sach"):
             if key in rows:
                 ws, row = rows[key]

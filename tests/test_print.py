@@ -83,7 +83,7 @@ def longest_cells(plan: Plan, unit_id: str) -> dict:
 def typed_in(data: bytes, cells: dict) -> bytes:
     """``cells`` typed into the form, the rows grown as an office program grows them."""
 
-    def grow(wb, rows) -> None:  # noqa: ANN001
+    def grow(wb, rows) -> None:
         for sheet in (SHEET_INFO, SHEET_INDICATORS, SHEET_TASKS):
             fit_rows(wb[sheet], grow_only=True)
 

@@ -53,7 +53,7 @@ def seeds() -> list[bytes]:
     return forms + extra
 
 
-def _plan():  # noqa: ANN202 — one plan per child process
+def _plan():
     global _PLAN
     if _PLAN is None:
         from pipeline.plan import load_plan
@@ -80,7 +80,7 @@ def read_cases(cases: list[tuple[int, bytes]]) -> list[tuple[int, str, float, fl
             outcome = res.rejection.code if res.rejection else "doc-duoc"
             if outcome == "loi-doc":
                 outcome = "loi-doc: " + (res.rejection.detail.strip().splitlines() or [""])[-1]
-        except BaseException as err:  # noqa: BLE001 — exactly what the campaign looks for
+        except BaseException as err:
             outcome = f"exception: {type(err).__name__}: {err}"[:300]
         out.append((i, outcome, time.perf_counter() - start, _maxrss_mb() - base))
     return out

@@ -23,7 +23,7 @@ from docx.shared import Mm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_report_template import (  # noqa: E402
+from make_report_template import (
     ROOT,
     STAMP,
     TEXT_W,
@@ -40,7 +40,7 @@ from make_report_template import (  # noqa: E402
     tidy,
 )
 
-from pipeline.ooxml import stable_package  # noqa: E402
+from pipeline.ooxml import stable_package
 
 
 def build() -> bytes:

@@ -178,7 +178,7 @@ def report_styles(doc: Document) -> None:
 # --------------------------------------------------------------------------- paragraphs
 
 
-def para(where, text: str = "", style: str = "Normal", *, bold: bool | None = None,  # noqa: ANN001
+def para(where, text: str = "", style: str = "Normal", *, bold: bool | None = None,
          italic: bool | None = None, size: float | None = None, align: int | None = None,
          before: float | None = None):  # fmt: skip
     """A paragraph holding ``text`` as ONE run (so a tag is never split)."""
@@ -195,14 +195,14 @@ def para(where, text: str = "", style: str = "Normal", *, bold: bool | None = No
     return p
 
 
-def first_para(cell, text: str, style: str = "Normal", **kw):  # noqa: ANN001, ANN201
+def first_para(cell, text: str, style: str = "Normal", **kw):
     """Use a fresh cell's existing empty paragraph for ``text``."""
     p = para(cell, text, style, **kw)
     cell._tc.remove(cell.paragraphs[0]._p)
     return p
 
 
-def line(where, indent_mm: float) -> None:  # noqa: ANN001
+def line(where, indent_mm: float) -> None:
     """A short solid line: an empty paragraph with a bottom border, its width set by indents."""
     p = where.add_paragraph(style="BC Đường kẻ")
     p.paragraph_format.left_indent = Mm(indent_mm)
@@ -211,14 +211,14 @@ def line(where, indent_mm: float) -> None:  # noqa: ANN001
     border.append(el("w:bottom", val="single", sz="6", space="1", color="000000"))
 
 
-def loop_para(where, tag: str, style: str = "BC Nội dung") -> None:  # noqa: ANN001
+def loop_para(where, tag: str, style: str = "BC Nội dung") -> None:
     para(where, tag, style)
 
 
 # --------------------------------------------------------------------------- tables
 
 
-def table(doc: Document, widths_mm: list[float], *, grid: bool, caption: str = ""):  # noqa: ANN201
+def table(doc: Document, widths_mm: list[float], *, grid: bool, caption: str = ""):
     t = doc.add_table(rows=0, cols=len(widths_mm))
     tbl_pr = t._tbl.tblPr
     for tag in ("w:tblW", "w:tblLayout", "w:tblBorders", "w:tblCellMar"):
@@ -245,7 +245,7 @@ def table(doc: Document, widths_mm: list[float], *, grid: bool, caption: str = "
     return t
 
 
-def row(t, texts: list[str], styles: list[str] | str = "BC Bảng", *, header: bool = False,  # noqa: ANN001
+def row(t, texts: list[str], styles: list[str] | str = "BC Bảng", *, header: bool = False,
         bold: bool | None = None, keep: bool = False):  # fmt: skip
     """A table row; ``header`` repeats it on every page, ``keep`` stops it splitting across pages."""
     r = t.add_row()
@@ -263,7 +263,7 @@ def row(t, texts: list[str], styles: list[str] | str = "BC Bảng", *, header: b
     return r
 
 
-def loop_row(t, tag: str) -> None:  # noqa: ANN001
+def loop_row(t, tag: str) -> None:
     """A row holding only a {%tr … %} tag (removed when rendering)."""
     row(t, [tag] + [""] * (len(t.columns) - 1))
 
@@ -271,7 +271,7 @@ def loop_row(t, tag: str) -> None:  # noqa: ANN001
 # --------------------------------------------------------------------------- page setup
 
 
-def page_number_header(section) -> None:  # noqa: ANN001
+def page_number_header(section) -> None:
     """Header: centred PAGE field; first page of each section without number."""
     section.different_first_page_header_footer = True
     section.header_distance = Mm(10)
@@ -294,7 +294,7 @@ def page_number_header(section) -> None:  # noqa: ANN001
     section.first_page_header.is_linked_to_previous = False
 
 
-def page(section, landscape: bool) -> None:  # noqa: ANN001
+def page(section, landscape: bool) -> None:
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (Mm(PAGE_H), Mm(PAGE_W)) if landscape else (Mm(PAGE_W), Mm(PAGE_H))
     section.top_margin, section.bottom_margin = Mm(TOP), Mm(BOTTOM)

@@ -20,8 +20,8 @@ from docx.shared import Mm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import make_report_template as base  # noqa: E402
-from make_report_template import (  # noqa: E402
+import make_report_template as base
+from make_report_template import (
     ALIGN,
     EVEN_COLUMNS,
     ROOT,
@@ -45,7 +45,7 @@ from make_report_template import (  # noqa: E402
     tidy,
 )
 
-from pipeline.ooxml import stable_package  # noqa: E402
+from pipeline.ooxml import stable_package
 
 G, B, T = "BC Bảng giữa", "BC Bảng", "BC Bảng tiêu đề"
 
