@@ -98,7 +98,7 @@ def test_unknown_command_is_named(capsys):
     code, out, err = run(capsys, "in-bao-cao")
     assert (code, out) == (2, "")
     assert err == ("Lỗi: không có lệnh «in-bao-cao». Các lệnh: khoi-tao, ke-hoach, tao-mau, kiem-tra, bao-cao, "
-                   "lich-su, so-ket, demo.\n")
+                   "nhac-nop, lich-su, so-ket, demo.\n")
 
 
 def test_version_comes_from_package_metadata(capsys, tmp_path):
