@@ -607,7 +607,7 @@ def _task_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
 
 def _id_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
     values: tuple[object, ...] = (FORM_KIND, plan.id, unit.id, year, plan.template_version, unit.name)
-    fields = ID_FIELDS
+    fields: tuple[str, ...] = ID_FIELDS
     if plan.period is not None:  # a yearly form has no period rows (and so the same bytes as before)
         values += (plan.period.slug, plan.period.name)
         fields += PERIOD_FIELDS
