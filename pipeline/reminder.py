@@ -1,8 +1,8 @@
 """``baocao nhac-nop``: an official letter (công văn, ND30 layout) urging the units that have not sent
 their form, and those whose form has errors to fix, to send it by a deadline.
 
-The letter is rendered from its own Word template (templates/nhac-nop.docx, built by
-tools/make_reminder_template.py) with the same rules as the report (autoescape, StrictUndefined).
+The letter is rendered from its own Word template (templates/nhac-nop.docx,
+edited in Word: it is the source) with the same rules as the report (autoescape, StrictUndefined).
 Every sentence is written here; the template holds the layout. ``paste_text`` is the same list as
 plain text for a message (Zalo, e-mail). Units whose report is optional (``bat_buoc = false``) are
 not urged: the plan only asks them.

@@ -298,17 +298,6 @@ def test_one_unit_is_addressed_on_the_kinh_gui_line_and_nobody_when_all_sent(kh1
     assert build_reminder(kh178, IntakeResult(2026, everyone, [])).units == ()
 
 
-def test_the_committed_reminder_template_is_what_the_tool_builds():
-    import importlib.util
-    import sys
-
-    sys.path.insert(0, str(ROOT / "tools"))
-    spec = importlib.util.spec_from_file_location("make_reminder_template", ROOT / "tools" / "make_reminder_template.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    assert module.build() == (ROOT / "templates" / "nhac-nop.docx").read_bytes(), "chạy lại tools/make_reminder_template.py"
-
-
 def test_the_report_carries_a_kinh_gui_line_when_config_sets_one(kh178):
     import dataclasses
 

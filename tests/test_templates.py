@@ -177,3 +177,15 @@ def test_the_template_file_is_read_as_saved_not_rebuilt(tmp_path: Path, summary)
     doc.save(str(tmp_path / "bao-cao.docx"))
     out = paragraphs(render_context(tmp_path / "bao-cao.docx", build_context(summary), report_stamp(summary)))
     assert out[out.index("V. KIẾN NGHỊ, ĐỀ XUẤT") - 1] == "Ghi chú của chuyên viên tổng hợp."
+
+
+def test_every_name_the_reminder_template_reads_is_a_context_key(kh178) -> None:
+    import datetime as dt
+
+    from pipeline.reminder import Reminder, reminder_context
+
+    reminder = Reminder(2026, dt.date(2026, 12, 12), ("xa-ba-sao",), (("xa-my-hiep", 2, "xa-my-hiep.xlsx"),))
+    env = make_env(jinja_filters())
+    names = DocxTemplate(str(TEMPLATES / "nhac-nop.docx")).get_undeclared_template_variables(jinja_env=env)
+    assert names <= set(reminder_context(kh178, reminder))
+    assert {"trich_yeu", "kinh_gui", "noi_dung", "ky_ho_ten"} <= names
