@@ -56,7 +56,8 @@ from .rules import (
     result_written,
     text_within_limit,
 )
-from .sheet_cells import Area, CellXml, SheetCells, column_letters, read_sheet, shared_strings
+from .sheet_cells import Area, CellXml, SheetCells, column_letters
+from .sheet_index import SheetIndex, index_sheet, shared_strings
 from .values import clean_text, format_number
 from .xlsx_safety import Package, reject
 
@@ -112,8 +113,7 @@ class Grids:
     def __init__(self, pkg: Package, area: Area, file: str) -> None:
         parts = pkg.sheet_parts()
         self.names: list[str] = list(parts)
-        self.rows: dict[str, list[list[object]]] = {}
-        self.sheets: dict[str, SheetCells] = {}
+        self.sheets: dict[str, SheetIndex | SheetCells] = {}
         strings = shared_strings(pkg, file, area.max_cells)
         percent, dates = pkg.percent_styles(), pkg.date_styles()
         for name in self.names:
@@ -123,26 +123,27 @@ class Grids:
                 raise reject("tep-hong", f"Tệp Excel bị hỏng: thiếu nội dung của trang «{name}» "
                              f"({parts[name]}). Hãy mở tệp bằng Excel, lưu lại rồi gửi lại, hoặc đề nghị đơn vị gửi "
                              "lại tệp.", file)  # fmt: skip
-            sheet = read_sheet(pkg, parts[name], area, strings, percent, dates, name, file)
-            self.sheets[name] = sheet
-            self.rows[name] = sheet.rows
+            self.sheets[name] = index_sheet(pkg, parts[name], area, strings, percent, dates, name, file)
         self.percent = percent
         self.codes: dict[str, tuple[str, Identity]] = {}  # sheet → (cell, identity shown there)
-        for name in self.rows:
+        for name, sheet in self.sheets.items():
             if name == ID_SHEET:
                 continue
-            for r, row in enumerate(self.rows[name][:ID_SEARCH_ROWS]):
-                hit = next(((c, m) for c, v in enumerate(row) if isinstance(v, str) and (m := ID_PATTERN.search(v))), None)
-                if hit:
-                    c, m = hit
-                    ref = f"{column_letters(c + 1)}{r + 1}"
-                    self.codes[name] = (ref, Identity(m[1], m[2], int(m[3]), int(m[4]), source=f"{name}!{ref}",
-                                                      period=m[5] or ""))  # fmt: skip
-                    break
+            hit = next(((r, c, m) for r, c, v in sheet.head(ID_SEARCH_ROWS)
+                        if isinstance(v, str) and (m := ID_PATTERN.search(v))), None)  # fmt: skip
+            if hit:
+                r, c, m = hit
+                ref = f"{column_letters(c + 1)}{r + 1}"
+                self.codes[name] = (ref, Identity(m[1], m[2], int(m[3]), int(m[4]), source=f"{name}!{ref}",
+                                                  period=m[5] or ""))  # fmt: skip
+
+    @property
+    def rows(self) -> dict[str, list[list[object]]]:
+        """Every sheet's values as rows from A1 (decodes every cell: for small sheets and history workbooks)."""
+        return {name: sheet.rows for name, sheet in self.sheets.items()}
 
     def value(self, sheet: str, row: int, col: int) -> object:
-        cells = self.rows[sheet][row] if row < len(self.rows[sheet]) else []
-        return cells[col] if col < len(cells) else ""
+        return self.sheets[sheet].value(row, col)
 
     def problems(self, file: str) -> list[Problem]:
         """Cells beyond the form's area (warning, ignored), cells written twice and numbers in ``_id``
@@ -173,8 +174,8 @@ class Grids:
 
 def identify(grids: Grids, file: str) -> Identity:
     """The hidden ``_id`` sheet, else the visible code on any data sheet; ``Rejected`` if neither."""
-    if ID_SHEET in grids.rows:
-        kv = {clean_text(r[0]): r[1] for r in grids.rows[ID_SHEET] if len(r) >= 2}
+    if ID_SHEET in grids.sheets:
+        kv = {clean_text(r[0]): r[1] for r in grids.sheets[ID_SHEET].rows if len(r) >= 2}
         if clean_text(kv.get("loai")) == FORM_KIND:
             year, version = _int(kv.get("nam")), _int(kv.get("phien_ban"))
             plan_id, unit_id = clean_text(kv.get("ke_hoach")), clean_text(kv.get("don_vi"))
@@ -216,8 +217,23 @@ def check_identity(ident: Identity, plan: Plan, year: int, file: str) -> None:
                      "đã phát rồi chạy lại.", file)  # fmt: skip
 
 
+_PLAN_TABLES: list = [None, {}]  # [the plan, {(unit id, year): keys}]: the last plan read with
+
+
 def needed_keys(plan: Plan, unit_id: str, year: int) -> dict[str, str]:
-    """Key in column A → what the row asks (for messages), for every row this unit's form must have."""
+    """Key in column A → what the row asks (for messages), for every row this unit's form must have.
+
+    Built once per unit and year for the plan in use (every form of a unit asks the same); the
+    dict is shared: callers do not change it."""
+    if _PLAN_TABLES[0] is not plan:
+        _PLAN_TABLES[:] = [plan, {}]
+    keys = _PLAN_TABLES[1].get((unit_id, year))
+    if keys is None:
+        keys = _PLAN_TABLES[1][(unit_id, year)] = _needed_keys(plan, unit_id, year)
+    return keys
+
+
+def _needed_keys(plan: Plan, unit_id: str, year: int) -> dict[str, str]:
     keys = {f"lh.{k}": label for k, label in CONTACT_FIELDS.items()}
     keys.update({f"chung.{k}": GENERAL_LABELS[k].format(next_year=year + 1) for k in GENERAL_KEYS})
     for inp in plan.inputs_for(unit_id, year):
@@ -235,11 +251,10 @@ class FormCells:
         self.grids, self.pkg, self.file, self.labels = grids, pkg, file, labels
         self.rows: dict[str, tuple[str, int]] = {}
         self.duplicates: list[Problem] = []
-        for name in grids.rows:
+        for name, sheet in grids.sheets.items():
             if name == ID_SHEET:
                 continue
-            for r, row in enumerate(grids.rows[name]):
-                key = row[0] if row else ""
+            for r, key in sheet.column_a():
                 if not isinstance(key, str) or "." not in key:
                     continue
                 key = key.strip()
@@ -255,27 +270,30 @@ class FormCells:
                 self.rows[key] = (name, r)
         self.formula_notes: dict[tuple[str, str], Problem] = {}  # one warning per formula cell read
 
-    def _facts(self, sheet: str, ref: str) -> CellXml | None:
-        return self.grids.sheets[sheet].facts.get(ref)
+    def _at(self, key: str, fld: str) -> tuple[str, str, object, CellXml | None] | None:
+        """(sheet, ref, value, facts) of field ``fld`` on the row keyed ``key``; None without that row."""
+        loc = self.rows.get(key)
+        if loc is None:
+            return None
+        sheet, r = loc
+        col = COLUMNS[key.split(".", 1)[0]][fld]
+        ref = f"{col}{r + 1}"
+        return (sheet, ref, *self.grids.sheets[sheet].at(r, _column(col), ref))
 
     def plain_text(self, key: str, fld: str) -> str | None:
         """Fast path for a text cell with nothing special about it (else None: use ``cell``)."""
-        if key not in self.rows:
+        found = self._at(key, fld)
+        if found is None:
             return ""
-        sheet, r = self.rows[key]
-        col = COLUMNS[key.split(".", 1)[0]][fld]
-        if self._facts(sheet, f"{col}{r + 1}") is not None:
+        if found[3] is not None:
             return None
-        return clean_text(self.grids.value(sheet, r, _column(col)))
+        return clean_text(found[2])
 
     def cell(self, key: str, fld: str) -> Cell | None:
-        if key not in self.rows:
+        found = self._at(key, fld)
+        if found is None:
             return None
-        sheet, r = self.rows[key]
-        col = COLUMNS[key.split(".", 1)[0]][fld]
-        ref = f"{col}{r + 1}"
-        raw = self.grids.value(sheet, r, _column(col))
-        facts = self._facts(sheet, ref)
+        sheet, ref, raw, facts = found
         if facts is None:
             return Cell(self.file, sheet, ref, raw, self.labels.get(key, key))
         cell = Cell(self.file, sheet, ref, raw, self.labels.get(key, key),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .values import format_number
@@ -69,6 +70,27 @@ class SheetCells:
     outside_count: int = 0
     twice: list[str] = field(default_factory=list)  # references written more than once
 
+    # lookups, the same on ``sheet_index.SheetIndex`` (which decodes only the cells looked at)
+    def value(self, row: int, col: int) -> object:
+        """The value at 0-based ``row``, ``col`` ("" when blank)."""
+        cells = self.rows[row] if row < len(self.rows) else []
+        return cells[col] if col < len(cells) else ""
+
+    def fact(self, ref: str) -> CellXml | None:
+        return self.facts.get(ref)
+
+    def at(self, row: int, col: int, ref: str) -> tuple[object, CellXml | None]:
+        """The value and the facts of the cell ``ref`` at 0-based ``row``, ``col``."""
+        return self.value(row, col), self.facts.get(ref)
+
+    def column_a(self) -> list[tuple[int, object]]:
+        """(0-based row, value) of every row's column A, top to bottom."""
+        return [(r, row[0]) for r, row in enumerate(self.rows) if row]
+
+    def head(self, n: int) -> Iterator[tuple[int, int, object]]:
+        """(0-based row, 0-based column, value) of the cells in the first ``n`` rows, in reading order."""
+        return ((r, c, v) for r, row in enumerate(self.rows[:n]) for c, v in enumerate(row))
+
 
 def column_number(letters: str) -> int:
     n = 0
@@ -107,8 +129,16 @@ def _unescape(text: str) -> str:
     return xml_safe(_ENTITY.sub(_entity, text) if "&" in text else text)
 
 
+_PLAIN_T = re.compile(
+    '(?:<is>)?<t(?: xml:space="preserve")?>([^<&\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]*+)</t>(?:</is>)?'
+)  # one run of text with no markup, no reference and no character xml_safe drops
+
+
 def rich_text(xml: str) -> str:
     """The text of an ``<si>`` or ``<is>`` body: its ``<t>`` runs, without phonetic runs."""
+    plain = _PLAIN_T.fullmatch(xml)
+    if plain:  # one run, no markup, no character reference: the common case, read as is
+        return plain[1]
     if "<" not in xml:
         return ""
     if "rPh" in xml:

@@ -15,11 +15,16 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from io import BytesIO
 from pathlib import PurePosixPath
+from typing import Any, TypeVar
 
 from .rules import ERROR, Problem
+
+T = TypeVar("T")
 
 MAX_FILE_BYTES = 25 * 1024 * 1024  # a filled form is ~10–60 KB
 MAX_ENTRIES = 2_000
@@ -51,6 +56,7 @@ def reject(code: str, message: str, file: str, expected: str = "") -> Rejected:
     return Rejected(Problem(code, message, ERROR, file=file, expected=expected))
 
 
+@lru_cache(maxsize=1024)
 def _ext(name: str) -> str:
     return PurePosixPath(name).suffix.lower()
 
@@ -112,16 +118,53 @@ def sniff(data: bytes, name: str) -> None:
 
 def _inflate(data: bytes, info: zipfile.ZipInfo, name: str) -> bytes:
     """The entry's bytes, never more than its declared size (+1 to detect a lie) in memory."""
-    broken = reject("tep-hong", f"Tệp bị hỏng (thành phần «{info.filename}» không đọc được), có thể do tải về hoặc "
-                    "sao chép chưa xong. Hãy đề nghị đơn vị gửi lại tệp.", name)  # fmt: skip
+    broken = _Broken(info.filename, name)
     off = info.header_offset
     if data[off : off + 4] != b"PK\x03\x04" or len(data) < off + 30:
-        raise broken
+        raise broken.rejected()
     n, m = struct.unpack("<HH", data[off + 26 : off + 30])
     start = off + 30 + n + m
     raw = data[start : start + info.compress_size]
     if len(raw) != info.compress_size:
-        raise broken
+        raise broken.rejected()
+    key = (raw, info.compress_type, info.flag_bits & 0x1, info.file_size, info.CRC)
+    known = _INFLATED.get(key)
+    if known is not None:
+        known[1] = True
+        return known[0]  # the same compressed bytes, sizes and CRC as a part checked before (a template's styles…)
+    out = _inflate_checked(raw, info, name, broken)
+    if len(out) + len(raw) <= INFLATED_PART_BYTES:
+        global _inflated_bytes
+        if _inflated_bytes + len(out) + len(raw) > INFLATED_BYTES:  # keep the parts seen twice, forget the rest
+            kept = {k: [v[0], False] for k, v in _INFLATED.items() if v[1]}
+            _INFLATED.clear()
+            _INFLATED.update(kept)
+            _inflated_bytes = sum(len(k[0]) + len(v[0]) for k, v in kept.items())
+        _INFLATED[key] = [out, False]
+        _inflated_bytes += len(out) + len(raw)
+    return out
+
+
+class _Broken:
+    """The "tep-hong" rejection of one entry, built only when raised."""
+
+    def __init__(self, entry: str, name: str) -> None:
+        self.entry, self.name = entry, name
+
+    def rejected(self) -> Rejected:
+        return reject("tep-hong", f"Tệp bị hỏng (thành phần «{self.entry}» không đọc được), có thể do tải về hoặc "
+                      "sao chép chưa xong. Hãy đề nghị đơn vị gửi lại tệp.", self.name)  # fmt: skip
+
+
+# Parts already inflated and checked in this process, by (compressed bytes, method, encrypted flag,
+# size, CRC): every form from one template carries the same theme, styles, workbook and properties.
+_INFLATED: dict[tuple[bytes, int, int, int, int], list] = {}  # key → [bytes, used again]
+_inflated_bytes = 0
+INFLATED_BYTES = 4 * 1024 * 1024  # remembered in all
+INFLATED_PART_BYTES = 256 * 1024  # the largest part remembered
+
+
+def _inflate_checked(raw: bytes, info: zipfile.ZipInfo, name: str, broken: _Broken) -> bytes:
     if info.flag_bits & 0x1:
         raise reject("co-mat-khau", "Tệp nén có mật khẩu, không đọc được. Hãy gỡ mật khẩu rồi gửi lại.", name)
     if info.compress_type == zipfile.ZIP_STORED:
@@ -131,7 +174,7 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, name: str) -> bytes:
         try:
             out = d.decompress(raw, info.file_size + 1)
         except zlib.error:
-            raise broken from None
+            raise broken.rejected() from None
     else:
         raise reject("tep-hong", f"Thành phần «{info.filename}» nén bằng phương pháp không chuẩn của Excel. "
                      "Hãy mở tệp bằng Excel, lưu lại dạng .xlsx rồi gửi lại.", name)  # fmt: skip
@@ -139,7 +182,7 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, name: str) -> bytes:
         raise reject("zip-bom", f"Tệp có thành phần «{info.filename}» bung ra lớn hơn kích thước khai báo "
                      "(dấu hiệu tệp độc hại «zip bomb»); không mở tệp này. Hãy đề nghị đơn vị gửi lại biểu mẫu gốc.", name)  # fmt: skip
     if len(out) != info.file_size or zlib.crc32(out) != info.CRC:
-        raise broken
+        raise broken.rejected()
     return out
 
 
@@ -231,7 +274,8 @@ def open_package(data: bytes, name: str) -> Package:
                          "Hãy mở tệp bằng Excel, lưu lại rồi gửi lại, hoặc đề nghị đơn vị gửi lại tệp.", name)  # fmt: skip
     types: tuple[dict[str, str], dict[str, str]] = ({}, {})
     if "[Content_Types].xml" in names:
-        types = _content_types(_inflate(data, zf.getinfo("[Content_Types].xml"), name))
+        body = _inflate(data, zf.getinfo("[Content_Types].xml"), name)
+        types = _memo("types", body, b"", lambda: _content_types(body))
     parts: dict[str, bytes] = {}
     kept = 0
     for info in infos:
@@ -248,7 +292,7 @@ def open_package(data: bytes, name: str) -> Package:
         text = body
         if body[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(body) >= 2 and 0 in body[:2]):
             text = _as_text(body).encode("utf-8", errors="replace")
-        if _DANGEROUS.search(text):
+        if b"<!" in text and _DANGEROUS.search(text):
             raise reject("xml-nguy-hiem", f"Thành phần «{info.filename}» của tệp chứa khai báo DOCTYPE/ENTITY — "
                          "không có trong tệp Excel thật và có thể là tệp độc hại; không mở tệp này. "
                          "Hãy đề nghị đơn vị gửi lại biểu mẫu gốc.", name)  # fmt: skip
@@ -310,29 +354,42 @@ class Package:
 
     @property
     def date1904(self) -> bool:
-        m = re.search(r"<(?:\w+:)?workbookPr\b([^>]*)", self.text("xl/workbook.xml"))
-        return m is not None and _attrs(m[1]).get("date1904", "0").lower() in ("1", "true")
+        def compute() -> bool:
+            m = re.search(r"<(?:\w+:)?workbookPr\b([^>]*)", self.text("xl/workbook.xml"))
+            return m is not None and _attrs(m[1]).get("date1904", "0").lower() in ("1", "true")
+
+        return _memo("date1904", self.parts.get("xl/workbook.xml", b""), b"", compute)
 
     def workbook_rels(self) -> dict[str, tuple[str, str]]:
         """Relationship id → (type's last word, part name) of xl/workbook.xml."""
         if self._rels is None:
-            self._rels = {}
-            for m in _REL.finditer(self.text("xl/_rels/workbook.xml.rels")):
-                a = _attrs(m[1])
-                target = a.get("Target", "")
-                target = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-                self._rels[a.get("Id", "")] = (a.get("Type", "").rsplit("/", 1)[-1], str(PurePosixPath(target)))
+
+            def compute() -> dict[str, tuple[str, str]]:
+                rels = {}
+                for m in _REL.finditer(self.text("xl/_rels/workbook.xml.rels")):
+                    a = _attrs(m[1])
+                    target = a.get("Target", "")
+                    target = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                    rels[a.get("Id", "")] = (a.get("Type", "").rsplit("/", 1)[-1], str(PurePosixPath(target)))
+                return rels
+
+            self._rels = _memo("rels", self.parts.get("xl/_rels/workbook.xml.rels", b""), b"", compute)
         return self._rels
 
     def sheet_parts(self) -> dict[str, str]:
         """Sheet name → zip part name, via workbook.xml and its relationships."""
         if self._sheets is None:
-            rels = self.workbook_rels()
-            self._sheets = {}
-            for m in _SHEET.finditer(self.text("xl/workbook.xml")):
-                a = _attrs(m[1])
-                if "name" in a and a.get("id") in rels:
-                    self._sheets[a["name"]] = rels[a["id"]][1]
+
+            def compute() -> dict[str, str]:
+                rels, sheets = self.workbook_rels(), {}
+                for m in _SHEET.finditer(self.text("xl/workbook.xml")):
+                    a = _attrs(m[1])
+                    if "name" in a and a.get("id") in rels:
+                        sheets[a["name"]] = rels[a["id"]][1]
+                return sheets
+
+            self._sheets = _memo("sheets", self.parts.get("xl/workbook.xml", b""),
+                                 self.parts.get("xl/_rels/workbook.xml.rels", b""), compute)  # fmt: skip
         return self._sheets
 
     def shared_strings_part(self) -> str:
@@ -360,6 +417,9 @@ class Package:
         return self._dates
 
     def _number_styles(self) -> None:
+        self._percent, self._dates = _memo("styles", self.parts.get("xl/styles.xml", b""), b"", self._read_styles)
+
+    def _read_styles(self) -> tuple[frozenset[int], frozenset[int]]:
         text = self.text("xl/styles.xml")
         custom = {}
         for m in _NUMFMT.finditer(text):
@@ -376,7 +436,23 @@ class Package:
                 percent.add(i)
             if fid_n in _DATE_BUILTIN or (fid_n not in _PERCENT_BUILTIN and _is_date_format(code)):
                 dates.add(i)
-        self._percent, self._dates = frozenset(percent), frozenset(dates)
+        return frozenset(percent), frozenset(dates)
+
+
+_MEMO: dict[tuple[str, bytes, bytes], Any] = {}
+MEMO_ENTRIES = 256  # distinct styles/workbook parts remembered: forms from one template share them
+
+
+def _memo(kind: str, key: bytes, key2: bytes, compute: Callable[[], T]) -> T:
+    """What ``compute`` reads from a package part, remembered by the part's bytes: every form made
+    from one template carries the same styles, workbook and content types, so each is read once
+    per process. The results are shared: callers treat them as read-only."""
+    got = _MEMO.get((kind, key, key2))
+    if got is None:
+        if len(_MEMO) >= MEMO_ENTRIES:
+            _MEMO.clear()
+        got = _MEMO[(kind, key, key2)] = compute()
+    return got
 
 
 def _is_date_format(code: str) -> bool:

@@ -1,0 +1,260 @@
+"""A sheet's cells by reference, decoded only when looked at: the fast, exact twin of ``read_sheet``.
+
+``sheet_cells.read_sheet`` decodes every cell of a sheet; a form's reader looks at a few dozen
+of its few hundred cells (column A's row keys, the first rows for the visible form code, the
+input cells of the rows the plan needs). ``index_sheet`` checks with a few C-speed passes over
+the text that the sheet has the shape Excel, LibreOffice and openpyxl write — every cell
+``<c r="E7" s="3" t="s">`` with its reference first, at most a style and a type in that order,
+a body of one ``<v>`` or one ``<is>``, no formula, no namespace prefix, no reference written
+twice, nothing outside the area, every shared string index in range — then indexes the cells
+by reference and decodes one only when it is asked for. A sheet of any other shape goes to
+``read_sheet``, which handles them all. For the sheets it takes, the index gives the values and
+facts ``read_sheet`` gives, cell for cell (``tests/test_sheet_index.py`` compares the two on
+forms, real Excel files and the fuzz corpus).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from itertools import compress
+from operator import itemgetter
+
+from .sheet_cells import (
+    _SI,
+    MAX_MAGNITUDE,
+    Area,
+    CellXml,
+    SheetCells,
+    _unescape,
+    column_letters,
+    column_number,
+    read_sheet,
+    rich_text,
+    serial_to_date,
+)
+from .sheet_cells import shared_strings as full_shared_strings
+from .xlsx_safety import Package
+
+# At each "<c" (any prefix): one cell in the canonical shape — groups: reference, column, row, style,
+# type, "<v>…</v>", "<is>…</is>" — or else the tag name of a cell in another shape (group 8).
+_CELL = re.compile(
+    r'<(?:c r="(([A-Z]{1,3})([1-9][0-9]{0,6}))"'
+    r'(?: s="([0-9]{1,8})")?'
+    r'(?: t="(s|n|str|inlineStr|b|e|d)")?'
+    r'(?: (?:cm|vm|ph)="[0-9]{1,8}")*'
+    r"(?:/>|>(?:(<v>[^<]*+</v>)|(<is>[^<]*+(?:<(?!/?(?:\w+:)?(?:c|row|is|v|f)\b)[^<]*+)*+</is>))?</c>)"
+    r"|(c|\w+:c)\b)"
+)
+
+# Titles, unit names, labels recur from form to form (and from sheet to sheet): decode each once
+_rich_text = lru_cache(maxsize=4096)(rich_text)
+
+Canon = tuple[str, str, str, str, str, str, str, str]  # the groups of _CELL
+_REF, _COL, _ROW, _OTHER = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(7)
+
+
+@lru_cache(maxsize=8)
+def _first_rows(n: int) -> frozenset[str]:
+    return frozenset(str(i) for i in range(1, n + 1))
+
+
+class SheetIndex:
+    """The cells of one canonical sheet by reference ("E7"), each decoded on first use.
+
+    Offers what ``SheetCells`` offers (``rows``, ``facts``, ``outside``, ``twice``, and the
+    lookups ``value``, ``fact``, ``column_a``, ``head``) without decoding the cells nobody asks for.
+    """
+
+    outside: list[str]
+    outside_count: int
+    twice: list[str]
+
+    def __init__(self, cells: list[Canon], strings: Sequence[str], percent: frozenset[int],
+                 dates: frozenset[int], date1904: bool) -> None:  # fmt: skip
+        self._cells = cells
+        self._by_ref = dict(zip(map(_REF, cells), cells, strict=True))
+        self._strings, self._percent, self._dates, self._date1904 = strings, percent, dates, date1904
+        self._decoded: dict[str, tuple[object, CellXml | None]] = {}
+        self.outside, self.outside_count, self.twice = [], 0, []
+        self._rows: list[list[object]] | None = None
+        self._facts: dict[str, CellXml] | None = None
+
+    def _get(self, ref: str) -> tuple[object, CellXml | None]:
+        got = self._decoded.get(ref)
+        if got is None:
+            cell = self._by_ref.get(ref)
+            got = ("", None) if cell is None else self._decode(cell)
+            self._decoded[ref] = got
+        return got
+
+    def _decode(self, cell: Canon) -> tuple[object, CellXml | None]:
+        """``sheet_cells._finish`` for the canonical shape (no formula): the value and, when the cell
+        has anything special (error, invalid number, percent style), its facts."""
+        _, _, _, s, kind, vtag, inline, _ = cell
+        style = int(s) if s else 0
+        raw_v = vtag[3:-4] if vtag else None
+        v = _unescape(raw_v) if raw_v is not None else None
+        value: object = ""
+        error = invalid = ""
+        if kind == "s":
+            idx = (v or "").strip()
+            value = self._strings[int(idx)] if idx else ""  # every index was checked in range
+        elif kind == "inlineStr":
+            value = _rich_text(inline or vtag or "")
+        elif kind == "str":
+            value = v or ""
+        elif kind == "b":
+            value = (v or "").strip().lower() in ("1", "true") if v not in (None, "") else ""
+        elif kind == "e":
+            error = (v or "").strip()[:50] or "#N/A"
+        elif kind == "d":
+            try:
+                value = dt.datetime.fromisoformat((v or "").strip())
+            except ValueError:
+                value = v or ""
+        elif v is not None and v.strip():
+            literal = v.strip()
+            try:
+                number = float(literal)
+            except ValueError:
+                number = math.nan
+            if not math.isfinite(number) or abs(number) > MAX_MAGNITUDE:
+                invalid = literal[:40]
+                value = invalid
+            else:
+                value = serial_to_date(number, self._date1904) if style in self._dates else number
+        facts = None
+        if error or invalid or style in self._percent:
+            facts = CellXml(style, "", raw_v is not None and raw_v != "", error, invalid)
+        return value, facts
+
+    # -- lookups (the same on SheetCells)
+
+    def value(self, row: int, col: int) -> object:
+        """The value at 0-based ``row``, ``col`` ("" when blank)."""
+        return self._get(f"{column_letters(col + 1)}{row + 1}")[0]
+
+    def fact(self, ref: str) -> CellXml | None:
+        return self._get(ref)[1]
+
+    def at(self, row: int, col: int, ref: str) -> tuple[object, CellXml | None]:
+        """The value and the facts of the cell ``ref`` (at 0-based ``row``, ``col``)."""
+        return self._get(ref)
+
+    def column_a(self) -> list[tuple[int, object]]:
+        """(0-based row, value) of every cell in column A, top to bottom."""
+        column = compress(self._cells, map("A".__eq__, map(_COL, self._cells)))
+        return [(r - 1, self._get(f"A{r}")[0]) for r in sorted(map(int, map(_ROW, column)))]
+
+    def head(self, n: int) -> Iterator[tuple[int, int, object]]:
+        """(0-based row, 0-based column, value) of the cells in the first ``n`` rows, in reading order;
+        each decoded only when the caller gets that far."""
+        near = compress(self._cells, map(_first_rows(n).__contains__, map(_ROW, self._cells)))
+        ordered = sorted((int(c[2]), column_number(c[1]), c[0]) for c in near)
+        return ((r - 1, k - 1, self._get(ref)[0]) for r, k, ref in ordered)
+
+    # -- everything, as read_sheet gives it (the _id sheet, history workbooks)
+
+    def _all(self) -> None:
+        values: dict[tuple[int, int], object] = {}
+        facts: dict[str, CellXml] = {}
+        for c in self._cells:
+            ref = c[0]
+            value, fact = self._get(ref)
+            values[(int(c[2]), column_number(c[1]))] = value
+            if fact is not None:
+                facts[ref] = fact
+        rows: list[list[object]] = []
+        if values:
+            rows = [[""] * max(k for _, k in values) for _ in range(max(r for r, _ in values))]
+            for (r, k), v in values.items():
+                rows[r - 1][k - 1] = v
+        self._rows, self._facts = rows, facts
+
+    @property
+    def rows(self) -> list[list[object]]:
+        if self._rows is None:
+            self._all()
+        assert self._rows is not None
+        return self._rows
+
+    @property
+    def facts(self) -> dict[str, CellXml]:
+        if self._facts is None:
+            self._all()
+        assert self._facts is not None
+        return self._facts
+
+
+def canonical_cells(text: str, area: Area, strings: Sequence[str]) -> list[Canon] | None:
+    """The cells of a sheet's text when it is in the canonical shape, else None (``read_sheet`` then)."""
+    start = text.find("sheetData")
+    if start < 0:
+        return None
+    end = text.find("sheetData", start + 9)
+    end = end if end > 0 else len(text)
+    limit = getattr(area, "max_cells", None)
+    if limit is not None and len(text) > 3 * limit:  # "<c " is 3 characters: a shorter text cannot have too many
+        if text.count("<c ") + text.count("<c>") + text.count(":c ") > limit:
+            return None  # read_sheet rejects it, with its message
+    cells: list[Canon] = _CELL.findall(text, start, end)
+    if not cells:
+        return cells
+    if "".join(map(_OTHER, cells)):
+        return None  # a cell in another shape (or with a namespace prefix) somewhere
+    if len(set(map(_REF, cells))) != len(cells):
+        return None  # a reference written twice
+    if max(map(int, map(_ROW, cells))) > area.rows:
+        return None  # outside the area: read_sheet names the cells
+    if (area.cols < 26 or max(map(len, map(_COL, cells))) > 1) and max(map(column_number, map(_COL, cells))) > area.cols:
+        return None
+    indexes = [c[5] for c in cells if c[4] == "s"]
+    if indexes:
+        n = len(strings)
+        for vtag in indexes:
+            raw = vtag[3:-4]
+            if not (raw.isdecimal() and len(raw) < 10 and int(raw) < n):
+                return None  # read_sheet says which cell points nowhere (or reads the odd index)
+    return cells
+
+
+def index_sheet(pkg: Package, part: str, area: Area, strings: Sequence[str], percent: frozenset[int],
+                dates: frozenset[int], sheet: str, file: str) -> SheetIndex | SheetCells:  # fmt: skip
+    """The sheet's cells: indexed when the sheet is in the canonical shape, else ``read_sheet``'s."""
+    cells = canonical_cells(pkg.decode(part), area, strings)
+    if cells is None:
+        return read_sheet(pkg, part, area, strings, percent, dates, sheet, file)
+    return SheetIndex(cells, strings, percent, dates, pkg.date1904)
+
+
+class SharedStrings(Sequence[str]):
+    """The shared strings table, each string decoded on first use (a form has hundreds; few are read)."""
+
+    def __init__(self, bodies: list[str]) -> None:
+        self._bodies = bodies
+        self._texts: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self._bodies)
+
+    def __getitem__(self, i: int) -> str:  # type: ignore[override]
+        text = self._texts.get(i)
+        if text is None:
+            text = self._texts[i] = _rich_text(self._bodies[i] or "")
+        return text
+
+
+def shared_strings(pkg: Package, file: str, limit: int = 50_000) -> SharedStrings:
+    """``sheet_cells.shared_strings``, each string decoded on first use; ``Rejected`` the same way."""
+    part = pkg.shared_strings_part()
+    if not part or part not in pkg.parts:
+        return SharedStrings([])
+    text = pkg.decode(part)
+    count = text.count("<si>") + text.count("<si ") + text.count(":si>") + text.count(":si ")
+    if count > limit:
+        full_shared_strings(pkg, file, limit)  # raises, with its message
+    return SharedStrings(_SI.findall(text))
