@@ -13,17 +13,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .forms import (
-    COLUMNS,
-    CONTACT_FIELDS,
-    FORM_KIND,
-    GENERAL_LABELS,
-    ID_PATTERN,
-    ID_SHEET,
-    SHEET_GUIDE,
-    input_label,
-    text_limit,
-)
 from .funding import form_keys, funding_input
 from .intake import (
     GENERAL_KEYS,
@@ -35,6 +24,17 @@ from .intake import (
     Submission,
     TaskReport,
     saved_on,
+)
+from .layout import (
+    COLUMNS,
+    CONTACT_FIELDS,
+    FORM_KIND,
+    GENERAL_LABELS,
+    ID_PATTERN,
+    ID_SHEET,
+    SHEET_GUIDE,
+    input_label,
+    text_limit,
 )
 from .plan import Plan
 from .rules import (

@@ -36,6 +36,30 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import funding
 from .intake import GENERAL_KEYS, LEAD, PARTNER, TASK_STATUSES
+from .layout import (  # noqa: F401 — the layout's names, used here and by importers of forms
+    COLUMNS,
+    CONTACT_FIELDS,
+    FORM_KIND,
+    GENERAL_LABELS,
+    ID_CELL,
+    ID_FIELDS,
+    ID_PATTERN,
+    ID_SHEET,
+    KIND_LABELS,
+    NO,
+    PERIOD_FIELDS,
+    PHONE_CHARS,
+    PHONE_LENGTH,
+    SHEET_GUIDE,
+    SHEET_INDICATORS,
+    SHEET_INFO,
+    SHEET_TASKS,
+    TEXT_LIMIT,
+    TEXT_LIMITS,
+    YES,
+    input_label,
+    text_limit,
+)
 from .ooxml import workbook_bytes
 from .outbox import write_set
 from .plan import Indicator, Input, Plan, Unit
@@ -43,66 +67,6 @@ from .print_layout import fit_rows, rows_may_grow
 from .rules import reporting_window
 from .values import format_number
 from .workspace import Workspace
-
-FORM_KIND = "baocao-bieu-mau"
-ID_SHEET = "_id"
-ID_FIELDS = ("loai", "ke_hoach", "don_vi", "nam", "phien_ban", "ten_don_vi")
-PERIOD_FIELDS = ("ky", "ten_ky")  # an ad-hoc period's form only: its slug and name (none: a yearly form)
-ID_PATTERN = re.compile(r"Mã biểu mẫu:\s*([A-Za-z0-9._-]+)/([a-z0-9-]+)/(\d{4})/v(\d+)(?:/([a-z0-9-]+))?")
-ID_CELL = "B3"
-
-SHEET_GUIDE = "Hướng dẫn"
-SHEET_INFO = "Thông tin"
-SHEET_INDICATORS = "Chỉ tiêu"
-SHEET_TASKS = "Nhiệm vụ"
-
-# key prefix → field → column letter of the input cell on that row
-COLUMNS: dict[str, dict[str, str]] = {
-    "lh": {"value": "C"},
-    "chung": {"value": "C"},
-    "ct": {"value": "E", "note": "F"},
-    "kp": {"value": "E", "note": "F"},  # funding (funding.py), on the indicator sheet
-    "nv": {"status": "E", "result": "F", "difficulties": "G", "proposals": "H"},
-}
-CONTACT_FIELDS = {
-    "nguoi_lap": "Người lập biểu (họ và tên)",
-    "dien_thoai": "Số điện thoại liên hệ",
-    "ngay_lap": "Ngày lập biểu (ngày/tháng/năm)",
-}
-GENERAL_LABELS = {
-    "kho_khan": "Khó khăn, vướng mắc",
-    "kien_nghi": "Kiến nghị, đề xuất",
-    "phuong_huong": "Phương hướng, nhiệm vụ năm {next_year}",
-}
-YES, NO = "Có", "Không"
-KIND_LABELS = {
-    "so_nguyen": "số nguyên, không âm",
-    "so_thap_phan": "số, không âm, có thể có phần thập phân",
-    "co_khong": "chọn Có hoặc Không",
-}
-
-# Longest text (characters) each free-text cell takes: the form's validation and intake's
-# check use these numbers. Each fits in one printed row of its column (tests/test_print.py).
-TEXT_LIMIT = 2_000  # the general texts: difficulties, proposals, next year's direction
-TEXT_LIMITS: dict[str, int] = {
-    "lh.nguoi_lap": 100,
-    "lh.dien_thoai": 15,
-    "chung": TEXT_LIMIT,
-    "ct.note": 300,
-    "kp.note": 300,
-    "nv.result": 1_000,
-    "nv.difficulties": 500,
-    "nv.proposals": 500,
-}
-PHONE_CHARS = "0123456789 .+"
-PHONE_LENGTH = (8, 15)
-
-
-def text_limit(key: str, field: str = "value") -> int | None:
-    """The length limit of the text cell ``field`` of row ``key`` (None: not a free text)."""
-    prefix = key.split(".", 1)[0]
-    return TEXT_LIMITS.get(key) or TEXT_LIMITS.get(f"{prefix}.{field}") or TEXT_LIMITS.get(prefix)
-
 
 FONT = "Times New Roman"
 SIZE = 12
@@ -135,24 +99,6 @@ def form_id(plan: Plan, unit: Unit, year: int) -> str:
 def form_filename(unit: Unit, year: int | str) -> str:
     safe = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "-", unit.name).strip(" .")
     return f"{unit.id} - {safe} - {year}.xlsx"
-
-
-def _with_year(label: str, words: str, year: int) -> str:
-    """``label`` naming ``year``: "…, năm gốc" → "…, năm gốc 2021"; without the words, appended."""
-    if re.search(rf"\b{words}\s*$", label):
-        return f"{label.rstrip()} {year}"
-    return f"{label} ({words} {year})"
-
-
-def input_label(plan: Plan, ind: Indicator, inp: Input, year: int) -> str:
-    """The input's label; a reduction's baseline and current amounts name their year."""
-    if ind.formula == "giam":
-        if inp.id in ind.denominator:
-            return _with_year(inp.label, "năm gốc", plan.baseline_year)
-        if inp.id in ind.numerator:
-            label = re.sub(r",?\s*năm báo cáo\s*$", "", inp.label)
-            return f"{label}, năm {year}" if label != inp.label else f"{label} (năm {year})"
-    return inp.label
 
 
 def _font(bold: bool = False, size: int = SIZE, italic: bool = False, color: str | None = None) -> Font:

@@ -427,8 +427,18 @@ def read_inbox(
     return IntakeResult(year, statuses, rejected, indicator_history(ws, plan, year))
 
 
-def _read_chunk(files: list[tuple[Path, str]], plan: Plan, year: int, history: History) -> list[FileResult]:
-    return [read_file(path, rel, plan, year, history) for path, rel in files]
+_WORKER: dict[str, object] = {}  # in a pool worker: the plan, year and history it reads with
+
+
+def _init_worker(plan: Plan, year: int, history: History) -> None:
+    """Given once per worker (inherited with the process where it forks, pickled once elsewhere),
+    not with every chunk: a province's plan pickles to ~0,5 MB."""
+    _WORKER.update(plan=plan, year=year, history=history)
+
+
+def _read_chunk(files: list[tuple[Path, str]]) -> list[FileResult]:
+    plan, year, history = _WORKER["plan"], _WORKER["year"], _WORKER["history"]
+    return [read_file(path, rel, plan, year, history) for path, rel in files]  # type: ignore[arg-type]
 
 
 def _read_pooled(files: list[tuple[Path, str]], plan: Plan, year: int, history: History, workers: int,
@@ -446,8 +456,10 @@ def _read_pooled(files: list[tuple[Path, str]], plan: Plan, year: int, history: 
     done = 0
     futures = []
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_read_chunk, [files[i] for i in c], plan, year, history) for c in chunks]
+        from . import form_reader  # noqa: F401 — imported once here, inherited by workers that fork
+
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(plan, year, history)) as pool:
+            futures = [pool.submit(_read_chunk, [files[i] for i in c]) for c in chunks]
             for c, fut in zip(chunks, futures, strict=True):
                 for i, res in zip(c, fut.result(), strict=True):
                     results[i] = res
