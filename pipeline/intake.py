@@ -256,9 +256,10 @@ def _read_file(path: Path, rel: str, plan: Plan, year: int, history: History | N
                     "tep-qua-lon", f"Tệp lớn {st.st_size / 2**20:.1f} MB, vượt giới hạn {MAX_FILE_BYTES // 2**20} MB "
                     "của một biểu mẫu (biểu mẫu đã điền chỉ vài chục KB); không đọc. Có thể đã gửi nhầm tệp, hoặc "
                     "biểu mẫu bị chèn ảnh lớn: hãy gửi lại đúng biểu mẫu.", rel))  # fmt: skip
-            chunks, size = [], 0
+            chunks, size, want = [], 0, st.st_size + 1  # the size it has (+1 to see it grow), then by 64 KB
             while size <= MAX_FILE_BYTES:
-                chunk = fh.read(min(1 << 20, MAX_FILE_BYTES + 1 - size))
+                chunk = fh.read(min(want, MAX_FILE_BYTES + 1 - size))  # an unbuffered read allocates what it asks
+                want = 1 << 16
                 if not chunk:
                     break
                 chunks.append(chunk)
