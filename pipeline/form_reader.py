@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .funding import form_keys, funding_input
 from .intake import (
@@ -86,6 +87,7 @@ def _int(value: object) -> int | None:
     return int(text) if text.isdecimal() and len(text) < 9 else None
 
 
+@lru_cache(maxsize=256)
 def _column(letter: str) -> int:
     n = 0
     for ch in letter:

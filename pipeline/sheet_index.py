@@ -154,8 +154,8 @@ class SheetIndex:
         """(0-based row, 0-based column, value) of the cells in the first ``n`` rows, in reading order;
         each decoded only when the caller gets that far."""
         near = compress(self._cells, map(_first_rows(n).__contains__, map(_ROW, self._cells)))
-        ordered = sorted((int(c[2]), column_number(c[1]), c[0]) for c in near)
-        return ((r - 1, k - 1, self._get(ref)[0]) for r, k, ref in ordered)
+        ordered = sorted((int(c[2]), len(c[1]), c[1], c[0]) for c in near)  # (row, column) order: B before AA
+        return ((r - 1, column_number(col) - 1, self._get(ref)[0]) for r, _, col, ref in ordered)
 
     # -- everything, as read_sheet gives it (the _id sheet, history workbooks)
 
