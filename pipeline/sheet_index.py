@@ -54,6 +54,7 @@ _CELL = re.compile(
 _rich_text = lru_cache(maxsize=4096)(rich_text)
 
 Canon = tuple[str, str, str, str, str, str, str, str]  # the groups of _CELL
+INDEX_TEXT_LIMIT = 1_000_000  # characters; the largest sheet of a filled form has ~20 000
 _REF, _COL, _ROW, _OTHER = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(7)
 
 
@@ -192,6 +193,8 @@ class SheetIndex:
 
 def canonical_cells(text: str, area: Area, strings: Sequence[str]) -> list[Canon] | None:
     """The cells of a sheet's text when it is in the canonical shape, else None (``read_sheet`` then)."""
+    if len(text) > INDEX_TEXT_LIMIT:
+        return None  # far larger than a form's sheet: hostile or not ours, the full reader's case
     start = text.find("sheetData")
     if start < 0:
         return None
