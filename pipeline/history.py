@@ -213,10 +213,14 @@ def last_year_values(ws: Workspace, year: int) -> dict[str, dict[str, float]]:
 def load_history(ws: Workspace, plan: Plan, until: int) -> History:
     """History of the years ``plan.start_year``..``until``: run records first, then history workbooks
     for the years without a record (a workbook's figures for a record year are set aside, said in notes)."""
-    from .history_xlsx import read_history_folder
-
     years, notes = record_years(ws, plan, until)
-    typed, problems, refused = read_history_folder(ws.history_dir, plan)
+    typed: dict[int, YearHistory] = {}
+    problems: list[Problem] = []
+    refused: list[Problem] = []
+    if ws.history_dir.is_dir():  # the workbooks' module loads openpyxl: only when there are workbooks
+        from .history_xlsx import read_history_folder
+
+        typed, problems, refused = read_history_folder(ws.history_dir, plan)
     for year, item in sorted(typed.items()):
         if not plan.start_year <= year <= until:
             continue

@@ -36,3 +36,19 @@ def test_plan_and_help_commands_load_no_heavy_library(args):
 
 def test_version_is_read_from_metadata_only_when_asked():
     assert loaded_after("import pipeline, sys\nassert 'importlib.metadata' not in sys.modules") == []
+
+
+def test_checking_an_inbox_of_clean_forms_loads_no_heavy_library(tmp_path):
+    """Reading forms needs no workbook writer (openpyxl, numpy) nor the report's libraries; the
+    feedback writer loads openpyxl only for units with errors, history workbooks only when there are."""
+    from pipeline.plan import load_plan
+    from pipeline.workspace import init_workspace
+    from tests.filling import filled_form
+
+    ws = init_workspace(tmp_path / "ws")
+    plan = load_plan(ws.config)
+    for unit in ("ktht", "xa-an-binh"):
+        (ws.inbox / f"{unit}.xlsx").write_bytes(filled_form(plan, unit, 2026))
+    code = ("import contextlib, io\nfrom pipeline.cli import main\n"
+            f"with contextlib.redirect_stdout(io.StringIO()):\n    assert main({['-C', str(ws.root), 'kiem-tra', '--nam', '2026']!r}) == 0")  # fmt: skip
+    assert loaded_after(code) == []
