@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .values import format_number
@@ -172,7 +172,7 @@ def serial_to_date(serial: float, date1904: bool) -> dt.date | dt.datetime | flo
     return moment.date() if moment.time() == dt.time() else moment
 
 
-def read_sheet(pkg: Package, part: str, area: Area, strings: list[str], percent: frozenset[int],
+def read_sheet(pkg: Package, part: str, area: Area, strings: Sequence[str], percent: frozenset[int],
                dates: frozenset[int], sheet: str, file: str) -> SheetCells:  # fmt: skip
     """One linear pass over the rows and cells of a sheet part; ``Rejected`` only for a shared
     string that does not exist. Cells outside ``area`` are counted, never stored."""
@@ -221,7 +221,7 @@ def read_sheet(pkg: Package, part: str, area: Area, strings: list[str], percent:
 
 
 def _finish(attrs: str, body: str | None, ref: tuple[int, int], values: dict[tuple[int, int], object],
-            out: SheetCells, strings: list[str], percent: frozenset[int], dates: frozenset[int], date1904: bool,
+            out: SheetCells, strings: Sequence[str], percent: frozenset[int], dates: frozenset[int], date1904: bool,
             shared_formulas: dict[str, str], sheet: str, file: str) -> None:  # fmt: skip
     name = f"{column_letters(ref[1])}{ref[0]}"
     if ref in values:
