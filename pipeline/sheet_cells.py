@@ -172,6 +172,33 @@ def serial_to_date(serial: float, date1904: bool) -> dt.date | dt.datetime | flo
     return moment.date() if moment.time() == dt.time() else moment
 
 
+def scalar_value(kind: str, v: str | None, is_date: bool, date1904: bool) -> tuple[object, str, str]:
+    """(value, error, invalid literal) of a cell that is not a string: boolean, error, ISO date, number."""
+    value: object = ""
+    error = invalid = ""
+    if kind == "b":
+        value = (v or "").strip().lower() in ("1", "true") if v not in (None, "") else ""
+    elif kind == "e":
+        error = (v or "").strip()[:50] or "#N/A"
+    elif kind == "d":
+        try:
+            value = dt.datetime.fromisoformat((v or "").strip())
+        except ValueError:
+            value = v or ""
+    elif v is not None and v.strip():
+        literal = v.strip()
+        try:
+            number = float(literal)
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number) or abs(number) > MAX_MAGNITUDE:
+            invalid = literal[:40]
+            value = invalid
+        else:
+            value = serial_to_date(number, date1904) if is_date else number
+    return value, error, invalid
+
+
 def read_sheet(pkg: Package, part: str, area: Area, strings: Sequence[str], percent: frozenset[int],
                dates: frozenset[int], sheet: str, file: str) -> SheetCells:  # fmt: skip
     """One linear pass over the rows and cells of a sheet part; ``Rejected`` only for a shared
@@ -260,26 +287,8 @@ def _finish(attrs: str, body: str | None, ref: tuple[int, int], values: dict[tup
         value = rich_text(body)
     elif kind == "str":
         value = v or ""
-    elif kind == "b":
-        value = (v or "").strip().lower() in ("1", "true") if v not in (None, "") else ""
-    elif kind == "e":
-        error = (v or "").strip()[:50] or "#N/A"
-    elif kind == "d":
-        try:
-            value = dt.datetime.fromisoformat((v or "").strip())
-        except ValueError:
-            value = v or ""
-    elif v is not None and v.strip():
-        literal = v.strip()
-        try:
-            number = float(literal)
-        except ValueError:
-            number = math.nan
-        if not math.isfinite(number) or abs(number) > MAX_MAGNITUDE:
-            invalid = literal[:40]
-            value = invalid
-        else:
-            value = serial_to_date(number, date1904) if style in dates else number
+    else:
+        value, error, invalid = scalar_value(kind, v, style in dates, date1904)
     values[ref] = value
     cached = raw_v is not None and raw_v != ""
     if formula or error or invalid or style in percent:

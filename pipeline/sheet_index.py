@@ -15,8 +15,6 @@ forms, real Excel files and the fuzz corpus).
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
@@ -25,7 +23,6 @@ from operator import itemgetter
 
 from .sheet_cells import (
     _SI,
-    MAX_MAGNITUDE,
     Area,
     CellXml,
     SheetCells,
@@ -34,7 +31,7 @@ from .sheet_cells import (
     column_number,
     read_sheet,
     rich_text,
-    serial_to_date,
+    scalar_value,
 )
 from .sheet_cells import shared_strings as full_shared_strings
 from .xlsx_safety import Package
@@ -108,26 +105,8 @@ class SheetIndex:
             value = _rich_text(inline or vtag or "")
         elif kind == "str":
             value = v or ""
-        elif kind == "b":
-            value = (v or "").strip().lower() in ("1", "true") if v not in (None, "") else ""
-        elif kind == "e":
-            error = (v or "").strip()[:50] or "#N/A"
-        elif kind == "d":
-            try:
-                value = dt.datetime.fromisoformat((v or "").strip())
-            except ValueError:
-                value = v or ""
-        elif v is not None and v.strip():
-            literal = v.strip()
-            try:
-                number = float(literal)
-            except ValueError:
-                number = math.nan
-            if not math.isfinite(number) or abs(number) > MAX_MAGNITUDE:
-                invalid = literal[:40]
-                value = invalid
-            else:
-                value = serial_to_date(number, self._date1904) if style in self._dates else number
+        else:
+            value, error, invalid = scalar_value(kind, v, style in self._dates, self._date1904)
         facts = None
         if error or invalid or style in self._percent:
             facts = CellXml(style, "", raw_v is not None and raw_v != "", error, invalid)
