@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .funding import FundingSummary
 from .funding import summarise as summarise_funding
-from .intake import LEAD, IntakeResult, Submission, UnitStatus
+from .model import LEAD, IntakeResult, Submission, UnitStatus
 from .plan import NEXT_MILESTONE, Indicator, Input, Milestone, Plan, Task, TaskItem
 
 # Indicator assessment

@@ -292,7 +292,7 @@ def kiem_tra(ctx: click.Context, year: int | None, period: str | None, period_de
     Đọc mọi tệp trong inbox/, in mọi lỗi (tệp, trang, ô, cách sửa) và ghi tệp phản hồi
     cho đơn vị có lỗi (outbox/phan-hoi-<năm>/).
     """
-    from .intake import LATE, SUBMITTED
+    from .model import LATE, SUBMITTED
     from .outbox import workspace_lock
 
     plan, year = _plan_and_year(ctx, year, period, period_deadline)

@@ -20,8 +20,8 @@ from openpyxl import load_workbook
 
 from . import funding
 from .errors import WorkspaceError
-from .forms import COLUMNS, build_form
-from .intake import TASK_STATUSES
+from .forms import build_form
+from .layout import COLUMNS, TASK_STATUSES
 from .ooxml import stable_package
 from .plan import Plan
 from .workspace import Workspace, init_workspace

@@ -1,6 +1,6 @@
 """The one exception family for errors a user can cause (bad config, bad arguments, locked files).
 
-Problems found inside a submitted workbook are data (see ``rules.Problem``), not exceptions.
+Problems found inside a submitted workbook are data (see ``model.Problem``), not exceptions.
 Each class carries the exit code the CLI returns for it (the README lists them):
 1 a user's file or argument (config.toml, the report template, an empty inbox…),
 4 the file system refuses (no permission, a file where a folder should be, disk full, a file

@@ -13,12 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .intake import HAS_ERRORS, IntakeResult, Submission
+from .model import HAS_ERRORS, SEVERITY_LABELS, IntakeResult, Submission
 from .ooxml import workbook_bytes
 from .outbox import write_set
 from .plan import Plan, Unit
 from .print_layout import fit_rows
-from .rules import SEVERITY_LABELS
 from .workspace import Workspace
 
 FONT = "Times New Roman"

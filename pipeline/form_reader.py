@@ -15,35 +15,35 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .funding import form_keys, funding_input
-from .intake import (
+from .layout import (
+    COLUMNS,
+    CONTACT_FIELDS,
+    FORM_KIND,
     GENERAL_KEYS,
+    GENERAL_LABELS,
+    ID_PATTERN,
+    ID_SHEET,
+    SHEET_GUIDE,
+    TASK_STATUSES,
+    input_label,
+    text_limit,
+)
+from .model import (
+    ERROR,
     LEAD,
     PARTNER,
-    TASK_STATUSES,
+    WARNING,
+    Cell,
     Contact,
+    Problem,
     Provenance,
     Submission,
     TaskReport,
     saved_on,
 )
-from .layout import (
-    COLUMNS,
-    CONTACT_FIELDS,
-    FORM_KIND,
-    GENERAL_LABELS,
-    ID_PATTERN,
-    ID_SHEET,
-    SHEET_GUIDE,
-    input_label,
-    text_limit,
-)
 from .plan import Plan
 from .rules import (
-    ERROR,
-    WARNING,
-    Cell,
     FormView,
-    Problem,
     check_form,
     date_window,
     formula_used,

@@ -35,15 +35,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import funding
-from .intake import GENERAL_KEYS, LEAD, PARTNER, TASK_STATUSES
-from .layout import (  # noqa: F401 — the layout's names, used here and by importers of forms
+from .layout import (
     COLUMNS,
     CONTACT_FIELDS,
     FORM_KIND,
+    GENERAL_KEYS,
     GENERAL_LABELS,
     ID_CELL,
     ID_FIELDS,
-    ID_PATTERN,
     ID_SHEET,
     KIND_LABELS,
     NO,
@@ -54,12 +53,14 @@ from .layout import (  # noqa: F401 — the layout's names, used here and by imp
     SHEET_INDICATORS,
     SHEET_INFO,
     SHEET_TASKS,
+    TASK_STATUSES,
     TEXT_LIMIT,
     TEXT_LIMITS,
     YES,
     input_label,
     text_limit,
 )
+from .model import LEAD, PARTNER
 from .ooxml import workbook_bytes
 from .outbox import write_set
 from .plan import Indicator, Input, Plan, Unit

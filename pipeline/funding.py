@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from .plan import Input, Plan
 
 if TYPE_CHECKING:
-    from .intake import Submission, UnitStatus
+    from .model import Submission, UnitStatus
 
 PREFIX = "kp"
 UNIT_OF_MEASURE = "triệu đồng"

@@ -29,9 +29,8 @@ from .aggregate import (
     baseline_for,
     judge,
 )
-from .intake import HAS_ERRORS, LATE, MISSING, SUBMITTED
+from .model import HAS_ERRORS, LATE, MISSING, SUBMITTED, Problem
 from .plan import Indicator, Milestone, Plan
-from .rules import Problem
 
 if TYPE_CHECKING:
     from .aggregate import Summary

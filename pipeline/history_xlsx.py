@@ -25,22 +25,13 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .errors import BaoCaoError
-from .forms import (
-    GROUP_FILL,
-    KIND_LABELS,
-    NO,
-    YES,
-    _font,
-    _header,
-    _input,
-    _label,
-    _setup,
-    _validation,
-)
+from .forms import GROUP_FILL, _font, _header, _input, _label, _setup, _validation
 from .history import WORKBOOK, IndicatorYear, YearHistory
+from .layout import KIND_LABELS, NO, YES
+from .model import WARNING, Cell, Problem
 from .ooxml import workbook_bytes
 from .plan import Input, Plan
-from .rules import WARNING, Cell, FormView, Problem, check_form, read_number, read_yes_no
+from .rules import FormView, check_form, read_number, read_yes_no
 from .values import clean_text
 
 HISTORY_KIND = "baocao-lich-su"

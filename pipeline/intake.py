@@ -1,6 +1,6 @@
 """Intake: every file under inbox/ → identified, read and validated submissions.
 
-(The data types below are the contract the aggregation and report stages consume.)
+(The data types it produces are in ``model``: the contract the aggregation and report stages consume.)
 
 Nothing in inbox/ is ever written, renamed or touched: each file is opened read-only, read
 once (the sha256 comes from those same bytes) and parsed from memory. The type comes from the
@@ -22,11 +22,23 @@ import os
 import stat
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .rules import Problem
+from .model import (
+    HAS_ERRORS,
+    LATE,
+    MISSING,
+    SUBMITTED,
+    UNKNOWN_TIME,
+    FileResult,
+    IntakeResult,
+    Problem,
+    Provenance,
+    Submission,
+    UnitStatus,
+)
 
 if TYPE_CHECKING:
     import pandas
@@ -36,126 +48,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Unit states shown to the clerk
-SUBMITTED = "da-nop"  # đã nộp
-LATE = "nop-muon"  # nộp muộn (accepted, after the deadline)
-HAS_ERRORS = "co-loi"  # có lỗi (received, rejected until fixed)
-MISSING = "chua-nop"  # chưa nộp
-
-STATE_LABELS = {
-    SUBMITTED: "Đã nộp",
-    LATE: "Nộp muộn",
-    HAS_ERRORS: "Có lỗi",
-    MISSING: "Chưa nộp",
-}
-
-# Task status values offered in the form's dropdown
-TASK_STATUSES = ("Đã hoàn thành", "Đang thực hiện", "Chưa thực hiện")
-LEAD, PARTNER = "chu-tri", "phoi-hop"
-GENERAL_KEYS = ("kho_khan", "kien_nghi", "phuong_huong")
-
-
-@dataclass(frozen=True)
-class Provenance:
-    path: str  # relative to inbox/, "/" separators
-    sha256: str
-    size: int
-    modified: dt.datetime  # file modification time (local, naive)
-    application: str = ""  # program that saved it, from docProps/app.xml when present
-
-
-@dataclass(frozen=True)
-class Contact:
-    preparer: str  # người lập
-    phone: str  # điện thoại
-    date: dt.date | None  # ngày lập
-
-
-@dataclass(frozen=True)
-class TaskReport:
-    item_id: str  # "I.1.a"
-    role: str  # LEAD | PARTNER
-    status: str  # one of TASK_STATUSES, or "" when not chosen
-    result: str
-    difficulties: str
-    proposals: str
-
-
-@dataclass(frozen=True)
-class Submission:
-    unit_id: str
-    plan_id: str
-    year: int
-    template_version: int
-    contact: Contact
-    values: dict[str, float | bool | None]  # input id → number, True/False for Có/Không, None blank
-    notes: dict[str, str]  # input id → note text
-    tasks: tuple[TaskReport, ...]
-    general: dict[str, str]  # GENERAL_KEYS → text
-    problems: tuple[Problem, ...]
-    provenance: Provenance
-    funding: dict[str, float | None] = field(default_factory=dict)  # funding line → triệu đồng (see funding.py)
-
-    @property
-    def accepted(self) -> bool:
-        return not any(p.is_error for p in self.problems)
-
-    @property
-    def made_on(self) -> dt.date:
-        """The date the form counts as made: its ngày lập (but never after the day the file was saved:
-        such a date is a typo, warned as ``ngay-ngoai-khoang``), else the file's modification date."""
-        saved = saved_on(self.provenance)
-        if self.contact.date is None:
-            return self.provenance.modified.date()
-        return min(self.contact.date, saved) if saved else self.contact.date
-
-
-UNKNOWN_TIME = dt.datetime(1970, 1, 1)  # Provenance.modified of bytes that came without a file time
-
-
-def saved_on(prov: Provenance) -> dt.date | None:
-    """The day the file was last saved (its modification time), None when unknown."""
-    return None if prov.modified <= UNKNOWN_TIME else prov.modified.date()
-
-
-@dataclass(frozen=True)
-class UnitStatus:
-    unit_id: str
-    state: str  # SUBMITTED | LATE | HAS_ERRORS | MISSING
-    submission: Submission | None  # the file used (also when it has errors)
-    set_aside: tuple[str, ...] = ()  # other files for this unit that were not used, with reason
-    late: bool = False
-
-
-@dataclass
-class IntakeResult:
-    year: int
-    statuses: list[UnitStatus]  # one per unit of the plan, in plan order
-    rejected: list[tuple[Provenance, Problem]]  # files that are not usable forms at all
-    # indicator id → year → the value reported in earlier years' run records (for baselines)
-    history: dict[str, dict[int, float]] = field(default_factory=dict)
-
-    def accepted(self) -> list[Submission]:
-        return [
-            s.submission
-            for s in self.statuses
-            if s.submission is not None and s.state in (SUBMITTED, LATE)
-        ]
-
-
 # --------------------------------------------------------------------------- one file
 
 SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini", ".ds_store"})
 FILE_LIKE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xltx", ".ods", ".csv", ".pdf", ".docx", ".doc", ".zip")
-
-
-@dataclass(frozen=True)
-class FileResult:
-    """What one inbox file gave: a submission, a file-level rejection, or nothing (skipped silently)."""
-
-    provenance: Provenance
-    submission: Submission | None = None
-    rejection: Problem | None = None  # neither: skipped silently (lock or system file)
 
 
 def nfc(text: str) -> str:

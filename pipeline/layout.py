@@ -45,12 +45,15 @@ CONTACT_FIELDS = {
     "dien_thoai": "Số điện thoại liên hệ",
     "ngay_lap": "Ngày lập biểu (ngày/tháng/năm)",
 }
+GENERAL_KEYS = ("kho_khan", "kien_nghi", "phuong_huong")
 GENERAL_LABELS = {
     "kho_khan": "Khó khăn, vướng mắc",
     "kien_nghi": "Kiến nghị, đề xuất",
     "phuong_huong": "Phương hướng, nhiệm vụ năm {next_year}",
 }
 YES, NO = "Có", "Không"
+# Task status values offered in the form's dropdown
+TASK_STATUSES = ("Đã hoàn thành", "Đang thực hiện", "Chưa thực hiện")
 KIND_LABELS = {
     "so_nguyen": "số nguyên, không âm",
     "so_thap_phan": "số, không âm, có thể có phần thập phân",

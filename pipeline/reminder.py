@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import WorkspaceError
-from .intake import HAS_ERRORS, MISSING, IntakeResult
+from .model import HAS_ERRORS, MISSING, IntakeResult
 from .plan import Plan
 from .report import NUMBER_BLANK, jinja_filters
 from .workspace import Workspace

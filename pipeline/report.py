@@ -22,20 +22,20 @@ from . import package_version
 from .aggregate import ASSESSMENT_LABELS, MergedText, Summary
 from .errors import BaoCaoError
 from .history import RECORD_VERSION, History, load_history
-from .intake import (
+from .layout import TASK_STATUSES
+from .model import (
     HAS_ERRORS,
     LATE,
     LEAD,
     MISSING,
     STATE_LABELS,
     SUBMITTED,
-    TASK_STATUSES,
+    Problem,
     Provenance,
     UnitStatus,
 )
 from .outbox import free_names, workspace_lock, write_set
 from .plan import LINEAR, Plan
-from .rules import Problem
 from .workspace import Workspace
 
 __all__ = [

@@ -38,7 +38,7 @@ from .aggregate import (
 )
 from .errors import FileSystemError, TemplateError, WorkspaceError, fs_error
 from .history import YearHistory
-from .intake import HAS_ERRORS, LATE, LEAD, MISSING, STATE_LABELS, SUBMITTED
+from .model import HAS_ERRORS, LATE, LEAD, MISSING, STATE_LABELS, SUBMITTED
 from .ooxml import stable_package
 from .plan import Plan, Task
 from .report import (

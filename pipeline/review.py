@@ -20,7 +20,7 @@ from typing import Any
 from .aggregate import ASSESSMENT_LABELS, MET, NO_DATA, NO_TARGET, NOT_MET
 from .errors import BaoCaoError
 from .history import History, change, load_history, milestone_path, series
-from .intake import HAS_ERRORS, LATE, MISSING, SUBMITTED
+from .model import HAS_ERRORS, LATE, MISSING, SUBMITTED
 from .plan import Plan
 from .workspace import Workspace, bundled_defaults
 

@@ -1,13 +1,15 @@
 """Validation rules for one submitted form: each rule is a small function returning problems.
 
-Problems are data, not exceptions: a ``Problem`` carries a stable code (tests assert on it),
-where it is (file, sheet, cell), the value found, what is expected, and a Vietnamese message
-saying what to do. The message names the row (its label), the value found, what is expected
-and what to do; the place (file, sheet, cell) is in the fields — ``Problem.text()`` joins them.
+Problems are data, not exceptions: a ``model.Problem`` carries a stable code (``model.CODES``;
+tests assert on it), where it is (file, sheet, cell), the value found, what is expected, and a
+Vietnamese message saying what to do. The message names the row (its label), the value found,
+what is expected and what to do; the place (file, sheet, cell) is in the fields —
+``Problem.text()`` joins them.
 
 Cell rules (``read_*``) turn one cell into a value plus problems; form rules (``FORM_RULES``)
 look across cells (a part larger than its whole…). A new rule is one function here, added to
-``FORM_RULES`` when it looks at the whole form. The value parsing itself is in ``values.py``.
+``FORM_RULES`` when it looks at the whole form, and its code in ``model.CODES`` (explained in the
+README's code table). The value parsing itself is in ``values.py``.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, TypeGuard
+from typing import TYPE_CHECKING
 
+from .model import ERROR, WARNING, Cell, Problem, is_number
 from .values import (
     PERCENT,
     clean_text,
@@ -34,128 +37,7 @@ from .values import (
 if TYPE_CHECKING:
     from .plan import Input, Plan
 
-ERROR = "loi"
-WARNING = "canh-bao"
-SEVERITY_LABELS = {ERROR: "Lỗi", WARNING: "Cảnh báo"}
-
 LARGE_VALUE = 1_000_000
-
-# Every code a problem can carry, with its one-line meaning (the reference for the clerk and tests).
-CODES: dict[str, str] = {
-    # the file as a whole (IntakeResult.rejected)
-    "tep-rong": "tệp rỗng (0 byte)",
-    "tep-qua-lon": "tệp (25 MB), một thành phần XML (8 MB) hoặc một trang (50.000 ô) vượt giới hạn, không đọc",
-    "khong-phai-excel": "nội dung không phải Excel (văn bản, byte ngẫu nhiên) dù tên là .xlsx",
-    "xls-cu": "định dạng Excel 97–2003 (.xls): cần lưu lại thành .xlsx",
-    "co-mat-khau": "tệp được đặt mật khẩu (mã hóa): cần gỡ mật khẩu",
-    "khong-phai-bieu-mau": "tệp khác loại (PDF, Word, CSV, ảnh, nén…) hoặc sổ Excel không phải biểu mẫu",
-    "tep-hong": "tệp hỏng, không trọn vẹn",
-    "xml-nguy-hiem": "thành phần XML có khai báo DOCTYPE/ENTITY (tệp độc hại)",
-    "zip-bom": "tệp nén bung ra quá lớn hoặc khai báo sai kích thước (zip bomb)",
-    "thu-muc": "thư mục đặt tên như tệp (vẫn đọc các tệp bên trong)",
-    "lien-ket-ngoai": "liên kết (symlink) trỏ ra ngoài inbox/: không theo",
-    "khong-doc-duoc": "hệ điều hành không cho đọc tệp (quyền, tệp bị khóa, vừa bị xóa)",
-    "sai-nam": "biểu mẫu của năm khác",
-    "sai-ky": "biểu mẫu của kỳ báo cáo khác (báo cáo năm / báo cáo đột xuất --ky)",
-    "sai-ke-hoach": "biểu mẫu của kế hoạch khác",
-    "sai-don-vi": "mã đơn vị không có trong config",
-    "phien-ban-moi": "biểu mẫu mới hơn cấu hình: cần cập nhật config/chương trình",
-    "phien-ban-cu": "biểu mẫu phiên bản cũ (lỗi nếu thiếu dòng cần đọc, cảnh báo nếu đủ)",
-    "loi-doc": "lỗi bất thường khi đọc tệp (kể cả chương trình đọc bị dừng đột ngột): bỏ qua tệp, đọc tiếp các tệp khác",
-    # cells of a form (Submission.problems)
-    "thieu-dong": "không tìm thấy dòng (mã ở cột A) cần đọc",
-    "ma-khong-khop": "mã biểu mẫu hiện trên một trang khác mã ẩn của tệp",
-    "khoa-trung": "(cảnh báo) một mã dòng xuất hiện nhiều lần, dùng dòng đầu",
-    "o-ngoai-vung": "(cảnh báo) có dữ liệu ở ô ngoài vùng của biểu mẫu (ví dụ XFD1048576): bỏ qua các ô đó",
-    "o-trung": "một ô được ghi hai lần trong tệp (tệp bị chương trình khác sửa)",
-    "so-khong-hop-le": "giá trị không phải số hợp lệ: NaN, vô cực, số tràn (1e999) hoặc lớn quá 10^15",
-    "cong-thuc": "(cảnh báo) ô nhập có công thức: dùng kết quả đã lưu, nêu công thức",
-    "cong-thuc-ngoai": "ô nhập có công thức DDE, liên kết tệp khác hoặc hàm web (WEBSERVICE…): không dùng",
-    "cong-thuc-chua-tinh": "công thức chưa có giá trị đã tính",
-    "nhap-phan-tram": "nhập tỷ lệ % thay cho số liệu gốc",
-    "khong-phai-so": "chữ hoặc giá trị không phải số ở ô số liệu",
-    "so-am": "số âm",
-    "khong-phai-so-nguyen": "số lẻ ở ô phải là số nguyên",
-    "thieu-so-lieu": "ô số liệu bỏ trống (không có thì nhập 0)",
-    "khong-phai-co-khong": "ô Có/Không ghi giá trị khác",
-    "phan-lon-hon-tong": "phần lớn hơn tổng (tử số > mẫu số của một tỷ lệ)",
-    "thieu-trang-thai": "nhiệm vụ chủ trì chưa chọn tình trạng",
-    "trang-thai-khong-hop-le": "tình trạng không thuộc danh sách",
-    "thieu-thong-tin": "thiếu người lập, điện thoại hoặc ngày lập",
-    "ngay-khong-hop-le": "ngày lập không phải ngày hoặc ngoài kỳ báo cáo",
-    "goc-thay-doi": "(cảnh báo) số liệu năm gốc khác số đơn vị đã báo cáo năm trước",
-    "van-ban-qua-dai": "(cảnh báo) ô chữ dài hơn giới hạn của ô trong biểu mẫu (forms.TEXT_LIMITS)",
-    "ngay-ngoai-khoang": "(cảnh báo) ngày lập trước 01/01 năm báo cáo (biểu mẫu cũ?) hoặc sau ngày tệp được lưu (gõ nhầm?)",
-    "thieu-ket-qua": "(cảnh báo) nhiệm vụ chủ trì đã/đang thực hiện mà chưa ghi kết quả",
-    "so-mo-ho": "(cảnh báo) số viết có thể hiểu hai cách; nói rõ đã đọc thế nào",
-    "so-qua-lon": "(cảnh báo) số lớn bất thường (trên 1.000.000)",
-    "giam-tang": "(cảnh báo) năm báo cáo lớn hơn năm gốc ở chỉ tiêu giảm",
-    "bien-dong-lon": "(cảnh báo) số liệu gấp 10 lần trở lên, hoặc chỉ bằng 1/10, số liệu năm trước",
-    # the history workbook (lich-su/*.xlsx)
-    "lich-su-lech": "(cảnh báo) tổng huyện nhập tay khác tổng số liệu các đơn vị của cùng năm",
-    "lich-su-trung": "(cảnh báo) một năm có trong hai sổ lịch sử; dùng sổ xếp trước theo tên",
-}
-
-
-@dataclass(frozen=True)
-class Problem:
-    code: str  # stable id, e.g. "so-am", "thieu-trang-thai", "tep-hong"
-    message: str  # Vietnamese: what is wrong and what to do
-    severity: str = ERROR  # ERROR | WARNING
-    file: str = ""  # path relative to inbox/, "/" separators
-    sheet: str = ""
-    cell: str = ""  # "E12"
-    value: str = ""  # the value found, as text
-    expected: str = ""  # what is expected, Vietnamese
-    detail: str = ""  # technical detail (a traceback) for --debug and the run record; never shown to the clerk
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity == ERROR
-
-    def where(self) -> str:
-        parts = [p for p in (self.file, f"trang «{self.sheet}»" if self.sheet else "", f"ô {self.cell}" if self.cell else "") if p]
-        return ", ".join(parts)
-
-    def text(self) -> str:
-        """One line for a log or console: place, severity, message."""
-        where = self.where()
-        return f"{where + ': ' if where else ''}[{SEVERITY_LABELS.get(self.severity, self.severity)}] {self.message}"
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One input cell as read: the raw value (``sheet_cells``) plus the package facts about it."""
-
-    file: str
-    sheet: str
-    ref: str  # "E12"
-    raw: object  # str ("" when blank), float, bool, date, datetime…
-    label: str = ""  # what the row asks, for messages
-    percent: bool = False  # %-formatted (style → numFmt 9/10 or a custom format with "%")
-    formula_pending: bool = False  # a formula with no cached value
-    error: str = ""  # "#DIV/0!" when the cell holds an error value
-    formula: str = ""  # the formula's text when the cell holds one ("SUM(E7:E9)")
-    invalid: str = ""  # a number literal in the file that is not a finite number: "NaN", "INF", "1e999"
-
-    @property
-    def blank(self) -> bool:
-        return not self.error and (self.raw is None or (isinstance(self.raw, str) and not clean_text(self.raw)))
-
-    def shown(self) -> str:
-        """The value as the person saw it."""
-        if self.formula_pending:
-            return "(công thức chưa tính)"
-        if self.error:
-            return self.error
-        if self.percent and _is_number(self.raw):
-            return format_number(float(self.raw) * 100, grouping=False) + "%"
-        return clean_text(self.raw)
-
-
-def _is_number(raw: object) -> TypeGuard[int | float]:
-    return isinstance(raw, int | float) and not isinstance(raw, bool)
-
 
 def problem(code: str, cell: Cell, message: str, expected: str = "", severity: str = ERROR) -> Problem:
     return Problem(code, message, severity, cell.file, cell.sheet, cell.ref, cell.shown(), expected)
@@ -242,7 +124,7 @@ def read_number(cell: Cell, inp: Input, year: int) -> tuple[float | int | None, 
         return None, [problem("thieu-so-lieu", cell, f"«{cell.label}»: chưa nhập số liệu năm {year}. Hãy nhập "
                               f"{expected}; không có thì nhập 0, không để trống.", expected)]  # fmt: skip
     raw, out = cell.raw, []
-    if _is_number(raw):
+    if is_number(raw):
         if cell.percent:
             return None, [_percent(cell, inp, expected)]
         value = float(raw)
@@ -325,7 +207,7 @@ def read_text(cell: Cell) -> tuple[str, list[Problem]]:
 
 
 def text_within_limit(cell: Cell, text: str, limit: int | None) -> list[Problem]:
-    """(warning) A free-text cell longer than its ``limit`` (the form states it: ``forms.TEXT_LIMITS``)."""
+    """(warning) A free-text cell longer than its ``limit`` (the form states it: ``layout.TEXT_LIMITS``)."""
     if limit is None or len(text) <= limit:
         return []
     return [problem("van-ban-qua-dai", cell, f"«{cell.label}»: {format_number(len(text))} ký tự, dài hơn giới hạn "
@@ -443,7 +325,7 @@ def _pairs(plan: Plan, form: FormView, formula: str) -> Iterable[tuple[Cell, flo
         for part, whole in zip(ind.numerator, ind.denominator, strict=False):
             a, b = form.values.get(part), form.values.get(whole)
             # a negative value already has its own "so-am" problem: do not report it twice
-            if _is_number(a) and _is_number(b) and float(a) >= 0 and float(b) >= 0 \
+            if is_number(a) and is_number(b) and float(a) >= 0 and float(b) >= 0 \
                     and part in form.cells and whole in form.cells:  # fmt: skip
                 yield form.cells[part], float(a), form.cells[whole], float(b)
 
@@ -484,7 +366,7 @@ def baseline_unchanged(plan: Plan, form: FormView) -> list[Problem]:
     out = []
     for input_id in sorted(_baselines(plan) & set(form.last_year)):
         now, cell, before = form.values.get(input_id), form.cells.get(input_id), form.last_year[input_id]
-        if cell is None or not _is_number(now) or abs(float(now) - float(before)) < 1e-9:
+        if cell is None or not is_number(now) or abs(float(now) - float(before)) < 1e-9:
             continue
         out.append(problem("goc-thay-doi", cell, f"«{cell.label}» = {format_number(float(now))}, khác số năm gốc đơn vị "
                            f"đã báo cáo năm trước ({format_number(before)}). Số liệu năm gốc không đổi qua các năm: "
@@ -504,7 +386,7 @@ def jump_from_last_year(plan: Plan, form: FormView) -> list[Problem]:
         if input_id in baselines:
             continue
         now, cell = form.values.get(input_id), form.cells.get(input_id)
-        if cell is None or not _is_number(now) or not _is_number(before):
+        if cell is None or not is_number(now) or not is_number(before):
             continue
         now, before = float(now), float(before)
         if now <= 0 or before <= 0 or max(now, before) < JUMP_FACTOR:

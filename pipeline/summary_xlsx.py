@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import xlsxwriter
 
 from .aggregate import Summary
-from .intake import LATE, LEAD, STATE_LABELS, SUBMITTED
+from .model import LATE, LEAD, STATE_LABELS, SUBMITTED
 from .ooxml import stable_package
 from .print_layout import row_height
 from .wording import task_state, verdict_label, verdict_reason

@@ -19,7 +19,7 @@ from .aggregate import (
     IndicatorResult,
     TaskResult,
 )
-from .intake import HAS_ERRORS, LATE, MISSING, SUBMITTED
+from .model import HAS_ERRORS, LATE, MISSING, SUBMITTED
 from .plan import Indicator
 from .report import phan_tram, so_lieu
 

@@ -22,7 +22,7 @@ from io import BytesIO
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
-from .rules import ERROR, Problem
+from .model import ERROR, Problem
 
 T = TypeVar("T")
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.aggregate import Summary, aggregate
-from pipeline.intake import (
+from pipeline.model import (
     HAS_ERRORS,
     LATE,
     LEAD,
@@ -22,13 +22,13 @@ from pipeline.intake import (
     SUBMITTED,
     Contact,
     IntakeResult,
+    Problem,
     Provenance,
     Submission,
     TaskReport,
     UnitStatus,
-)  # fmt: skip
+)
 from pipeline.plan import Plan, load_plan
-from pipeline.rules import Problem
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL_YEAR = 2026

@@ -28,8 +28,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell as XlCell
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.forms import COLUMNS, YES, build_form
-from pipeline.intake import LEAD, TASK_STATUSES
+from pipeline.forms import build_form
+from pipeline.layout import COLUMNS, TASK_STATUSES, YES
+from pipeline.model import LEAD
 from pipeline.ooxml import stable_package
 from pipeline.plan import Plan
 
@@ -179,7 +180,7 @@ def is_lead(plan: Plan, unit_id: str, item_id: str) -> bool:
 
 
 def role_of(plan: Plan, unit_id: str, item_id: str) -> str:
-    from pipeline.intake import PARTNER
+    from pipeline.model import PARTNER
 
     return LEAD if is_lead(plan, unit_id, item_id) else PARTNER
 

@@ -11,7 +11,8 @@ from docx import Document
 from openpyxl import load_workbook
 
 from pipeline.cli import cli, main
-from pipeline.forms import ID_SHEET, build_form
+from pipeline.forms import build_form
+from pipeline.layout import ID_SHEET
 from pipeline.workspace import init_workspace
 from tests.filling import fill_form, filled_form, form_cells, snapshot
 

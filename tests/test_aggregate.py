@@ -23,7 +23,7 @@ from pipeline.aggregate import (
     judge,
     merge_texts,
 )
-from pipeline.intake import (
+from pipeline.model import (
     HAS_ERRORS,
     LATE,
     LEAD,
@@ -31,12 +31,12 @@ from pipeline.intake import (
     PARTNER,
     SUBMITTED,
     IntakeResult,
+    Problem,
     Submission,
     TaskReport,
     UnitStatus,
-)  # fmt: skip
+)
 from pipeline.plan import Milestone, load_plan
-from pipeline.rules import Problem
 from tests.conftest import make_submission
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -23,9 +23,9 @@ from click.testing import CliRunner
 from openpyxl import Workbook
 
 from pipeline.cli import cli
-from pipeline.intake import SUBMITTED, IntakeResult, read_data, read_inbox
+from pipeline.intake import read_data, read_inbox
+from pipeline.model import SUBMITTED, IntakeResult, Problem
 from pipeline.plan import Plan
-from pipeline.rules import Problem
 from pipeline.workspace import Workspace, init_workspace
 from tests.filling import filled_form, rewrite_part, sheet_part, snapshot
 

@@ -18,7 +18,7 @@ from docx import Document
 from pipeline.cli import cli
 from pipeline.demo import demo_year
 from pipeline.errors import WorkspaceError
-from pipeline.intake import HAS_ERRORS, LATE, MISSING, SUBMITTED
+from pipeline.model import HAS_ERRORS, LATE, MISSING, SUBMITTED
 from pipeline.plan import Plan
 
 from .filling import snapshot

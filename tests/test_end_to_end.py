@@ -31,8 +31,10 @@ from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from pipeline.cli import cli
-from pipeline.forms import NO, YES, write_forms
-from pipeline.intake import HAS_ERRORS, LATE, SUBMITTED, Contact, TaskReport, read_data, read_inbox
+from pipeline.forms import write_forms
+from pipeline.intake import read_data, read_inbox
+from pipeline.layout import NO, YES
+from pipeline.model import HAS_ERRORS, LATE, SUBMITTED, Contact, TaskReport
 from pipeline.plan import Plan
 from pipeline.workspace import Workspace, init_workspace
 

@@ -11,8 +11,16 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from pipeline.forms import (
+from pipeline.forms import (  # fmt: skip
+    build_form,
+    form_filename,
+    part_formula,
+    phone_formula,
+    write_forms,
+)
+from pipeline.layout import (
     COLUMNS,
+    GENERAL_KEYS,
     ID_CELL,
     ID_PATTERN,
     ID_SHEET,
@@ -22,14 +30,8 @@ from pipeline.forms import (
     SHEET_TASKS,
     TEXT_LIMIT,
     TEXT_LIMITS,
-    build_form,
-    form_filename,
-    part_formula,
-    phone_formula,
     text_limit,
-    write_forms,
-)  # fmt: skip
-from pipeline.intake import GENERAL_KEYS
+)
 from pipeline.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,8 +18,8 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.intake import read_data
+from pipeline.model import CODES
 from pipeline.plan import Plan
-from pipeline.rules import CODES
 from pipeline.workspace import init_workspace
 from tests.filling import filled_form, snapshot
 from tests.mutations import mutants

@@ -24,7 +24,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
-from pipeline.intake import SUBMITTED, FileResult, read_data, read_inbox
+from pipeline.intake import read_data, read_inbox
+from pipeline.model import SUBMITTED, FileResult
 from pipeline.plan import Plan
 from pipeline.workspace import Workspace, init_workspace
 from tests.filling import (

@@ -23,23 +23,24 @@ from openpyxl import load_workbook
 
 from pipeline.cli import cli
 from pipeline.feedback import feedback_workbook
-from pipeline.forms import ID_CELL, build_form
-from pipeline.intake import (
+from pipeline.forms import build_form
+from pipeline.intake import inputs_frame, read_data, read_inbox
+from pipeline.layout import ID_CELL
+from pipeline.model import (
+    ERROR,
     HAS_ERRORS,
     LATE,
     MISSING,
     SUBMITTED,
+    WARNING,
     Contact,
     FileResult,
     IntakeResult,
+    Problem,
     Submission,
     TaskReport,
-    inputs_frame,
-    read_data,
-    read_inbox,
 )
 from pipeline.plan import Plan, Unit, load_plan
-from pipeline.rules import ERROR, WARNING, Problem
 from pipeline.workspace import Workspace, init_workspace
 from tests.filling import (
     cell_of,
@@ -776,7 +777,8 @@ def test_a_base_year_figure_differing_from_last_years_is_a_warning_naming_both(k
 
 
 def test_the_form_prefills_the_base_year_figures_from_last_years_record(kh178: Plan, ws: Workspace) -> None:
-    from pipeline.forms import SHEET_INDICATORS, write_forms
+    from pipeline.forms import write_forms
+    from pipeline.layout import SHEET_INDICATORS
 
     _last_year_record(ws, {COMMUNE: {"tui_nhua_cvm_goc": 84.5, "tui_nhua_cvm_nam": 60.0, "so_cua_hang_tien_loi": 7}})
     path = next(p for p in write_forms(ws, kh178, YEAR) if COMMUNE in p.name)

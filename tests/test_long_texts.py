@@ -10,8 +10,8 @@ import subprocess
 import pytest
 
 from pipeline.aggregate import aggregate
-from pipeline.forms import TEXT_LIMIT, text_limit
-from pipeline.intake import GENERAL_KEYS, LEAD, PARTNER, TaskReport
+from pipeline.layout import GENERAL_KEYS, TEXT_LIMIT, text_limit
+from pipeline.model import LEAD, PARTNER, TaskReport
 from pipeline.report import excerpt, render_report
 from tests.conftest import ROOT, make_submission, small_intake
 
@@ -84,8 +84,9 @@ def test_a_free_text_over_the_limit_is_a_warning_at_its_cell_and_the_form_states
 
     from openpyxl import load_workbook
 
-    from pipeline.forms import SHEET_INFO, SHEET_TASKS, build_form
+    from pipeline.forms import build_form
     from pipeline.intake import read_data
+    from pipeline.layout import SHEET_INFO, SHEET_TASKS
     from tests.filling import filled_form
 
     data = filled_form(kh178, "xa-an-binh", YEAR, general={"kho_khan": long_text("Khó khăn", TEXT_LIMIT + 150)})

@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 
 from pipeline.aggregate import aggregate
 from pipeline.display import describe_plan
-from pipeline.forms import SHEET_TASKS, build_form
+from pipeline.forms import build_form
+from pipeline.layout import SHEET_TASKS
 from pipeline.report import build_context, render_report
 from pipeline.report_docx import appendix_tasks
 from tests.conftest import ROOT, small_intake
@@ -94,7 +95,7 @@ def test_an_organisation_form_asks_the_session_count_and_its_partner_tasks(kh178
 
 
 def _statuses(kh178, subs: dict, errors: tuple[str, ...] = ()):
-    from pipeline.intake import HAS_ERRORS, MISSING, SUBMITTED, IntakeResult, UnitStatus
+    from pipeline.model import HAS_ERRORS, MISSING, SUBMITTED, IntakeResult, UnitStatus
     from tests.conftest import make_submission
 
     out = []
@@ -150,7 +151,8 @@ def test_the_report_lists_optional_units_not_sent_apart_from_the_missing(kh178):
 
 def test_funding_goes_from_messy_cells_to_the_report_and_the_workbook(kh178, tmp_path):
     from pipeline.funding import FundingSummary
-    from pipeline.intake import HAS_ERRORS, read_inbox
+    from pipeline.intake import read_inbox
+    from pipeline.model import HAS_ERRORS
     from pipeline.report import summary_workbook
     from pipeline.workspace import init_workspace
     from tests.filling import filled_form
@@ -282,7 +284,7 @@ def test_nhac_nop_writes_an_nd30_letter_and_prints_the_list_to_paste(kh178, tmp_
 
 
 def test_one_unit_is_addressed_on_the_kinh_gui_line_and_nobody_when_all_sent(kh178):
-    from pipeline.intake import MISSING, SUBMITTED, IntakeResult, UnitStatus
+    from pipeline.model import MISSING, SUBMITTED, IntakeResult, UnitStatus
     from pipeline.reminder import build_reminder, reminder_context
     from tests.conftest import make_submission
 

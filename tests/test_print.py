@@ -23,16 +23,17 @@ import pytest
 
 from pipeline.aggregate import aggregate
 from pipeline.feedback import feedback_workbook
-from pipeline.forms import (
+from pipeline.forms import build_form  # fmt: skip
+from pipeline.intake import read_data
+from pipeline.layout import (
     SHEET_GUIDE,
     SHEET_INDICATORS,
     SHEET_INFO,
     SHEET_TASKS,
     TEXT_LIMIT,
     TEXT_LIMITS,
-    build_form,
-)  # fmt: skip
-from pipeline.intake import PARTNER, TaskReport, read_data
+)
+from pipeline.model import PARTNER, TaskReport
 from pipeline.plan import Plan
 from pipeline.print_layout import fit_rows
 from pipeline.summary_xlsx import build_workbook

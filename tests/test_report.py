@@ -24,7 +24,16 @@ from openpyxl import load_workbook
 
 from pipeline.aggregate import aggregate
 from pipeline.errors import BaoCaoError, OutputLockedError, TemplateError
-from pipeline.intake import LEAD, MISSING, PARTNER, IntakeResult, Provenance, TaskReport, UnitStatus
+from pipeline.model import (
+    LEAD,
+    MISSING,
+    PARTNER,
+    IntakeResult,
+    Problem,
+    Provenance,
+    TaskReport,
+    UnitStatus,
+)
 from pipeline.report import (
     build_context,
     jinja_filters,
@@ -41,7 +50,6 @@ from pipeline.report import (
     write_report,
 )  # fmt: skip
 from pipeline.report_docx import bar_chart, make_env
-from pipeline.rules import Problem
 from pipeline.workspace import Workspace
 from tests.conftest import make_submission, small_intake, small_submissions
 

@@ -9,7 +9,7 @@ from docx import Document
 
 from bench.run import scaled_config
 from pipeline.aggregate import Summary, aggregate
-from pipeline.intake import MISSING, SUBMITTED, IntakeResult, UnitStatus
+from pipeline.model import MISSING, SUBMITTED, IntakeResult, UnitStatus
 from pipeline.plan import Plan, load_plan
 from pipeline.report import build_context, render_report, unit_names
 from tests.conftest import ROOT, make_submission

@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.model import WARNING, Cell
 from pipeline.plan import Input
-from pipeline.rules import WARNING, Cell, read_date, read_number, read_status, read_yes_no
+from pipeline.rules import read_date, read_number, read_status, read_yes_no
 from pipeline.values import (
     NOT_A_NUMBER,
     PERCENT,

@@ -20,7 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.forms import SHEET_GUIDE, SHEET_INDICATORS, SHEET_INFO, SHEET_TASKS, build_form  # noqa: E402
+from pipeline.forms import build_form  # noqa: E402
+from pipeline.layout import SHEET_GUIDE, SHEET_INDICATORS, SHEET_INFO, SHEET_TASKS  # noqa: E402
 from pipeline.plan import load_plan  # noqa: E402
 
 TITLES = {  # the first words printed on a sheet's first page
