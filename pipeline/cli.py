@@ -239,6 +239,7 @@ def tao_mau(ctx: click.Context, year: int | None, period: str | None, period_dea
     """
     from .forms import write_forms
     from .outbox import workspace_lock
+    from .record import last_year
 
     plan, year = _plan_and_year(ctx, year, period, period_deadline)
     with workspace_lock(_ws(ctx)):
@@ -247,12 +248,16 @@ def tao_mau(ctx: click.Context, year: int | None, period: str | None, period_dea
     for p in paths:
         say(f"  {p.name}")
     say(f"Gửi mỗi đơn vị tệp của mình; hạn nộp lại: {plan.deadline(year):%d/%m/%Y}.")
+    notice = last_year(_ws(ctx), year).notice
+    if notice:
+        say(f"Lưu ý: {notice}")
 
 
 def _check(ctx: click.Context, plan: Plan, year: int):
     from .display import describe_intake
     from .feedback import write_feedback
     from .intake import read_inbox
+    from .record import last_year
 
     ws = _ws(ctx)
     if not ws.inbox.is_dir():
@@ -273,6 +278,10 @@ def _check(ctx: click.Context, plan: Plan, year: int):
     result = read_inbox(ws, plan, year, progress=progress)
     feedback = write_feedback(ws, plan, result)
     say(describe_intake(plan, result, feedback, ws.inbox))
+    notice = last_year(ws, year).notice
+    if notice:
+        say("")
+        say(f"Lưu ý: {notice}")
     if ctx.obj.get("debug"):
         for _prov, problem in result.rejected:
             if problem.detail:

@@ -587,7 +587,7 @@ def build_form(plan: Plan, unit: Unit, year: int, known: Mapping[str, float] | N
 
 def write_forms(ws: Workspace, plan: Plan, year: int) -> list[Path]:
     """Write every unit's form to ``outbox/mau-<year>/`` (all or none); return the paths in plan order."""
-    from .intake import last_year_values
+    from .record import last_year_values
 
     plan.check_year(year)
     known = last_year_values(ws, year)  # each unit's figures in last year's run record, when there is one

@@ -1,9 +1,8 @@
 """History as data: every year of the plan the tool knows about, from two sources.
 
 * **Run records** (``outbox/bao-cao-<year>/nhat-ky-<year>.json``, written by ``bao-cao``): the
-  newest record of a year is that year's history. This module is the one reader of the record's
-  schema (``read_record`` upgrades an older record to the current shape; ``RECORD_VERSION`` is
-  what ``report.run_record`` writes).
+  newest record of a year is that year's history. Their schema is ``record``'s (written and read
+  there, with its version); a record that cannot be read is named in ``History.notes``.
 * **History workbooks** (``lich-su/*.xlsx``) for years before the tool was used: the clerk fills
   the workbook ``baocao lich-su --mau`` writes (``history_xlsx``) with past yearly figures, per
   input as district totals or per unit. They are read under the same safety and value rules as a
@@ -16,7 +15,6 @@ the plan's first year; verdicts come from the same function the yearly report us
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +29,7 @@ from .aggregate import (
 )
 from .model import HAS_ERRORS, LATE, MISSING, SUBMITTED, Problem
 from .plan import Indicator, Milestone, Plan
+from .record import RecordError, RunRecord, newest_record, read_record, unreadable_note
 
 if TYPE_CHECKING:
     from .aggregate import Summary
@@ -38,7 +37,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-RECORD_VERSION = 2  # 1: records before history existed (no "record_version" key)
 RECORD = "nhat-ky"  # source of a year: a run record of ``bao-cao``
 WORKBOOK = "lich-su"  # source of a year: a history workbook typed by the clerk
 CURRENT = "bao-cao"  # the year being reported (the summary in memory)
@@ -88,37 +86,6 @@ class History:
 # --------------------------------------------------------------------------- run records
 
 
-def newest_record(ws: Workspace, year: int) -> Path | None:
-    """The newest of ``nhat-ky-<year>.json`` and its numbered copies ``nhat-ky-<year> (2).json`` …"""
-    latest = ws.run_record(year)
-    try:
-        records = sorted(latest.parent.glob(f"{latest.stem}*.json"), key=lambda p: (p.stat().st_mtime, p.name))
-    except OSError:
-        return None
-    return records[-1] if records else None
-
-
-def read_record(path: Path) -> dict[str, Any]:
-    """A run record as a dict of the current schema; an older record is upgraded here, in one place.
-
-    Version 1 (no ``record_version``) lacks the per-unit ``late`` flag: it is derived from the state.
-    """
-    record = json.loads(Path(path).read_text(encoding="utf-8"))
-    if not isinstance(record, dict):
-        raise ValueError("nhật ký không phải một đối tượng JSON")
-    version = record.get("record_version", 1)
-    if not isinstance(version, int) or version > RECORD_VERSION:
-        raise ValueError(f"nhật ký phiên bản {version!r}, mới hơn chương trình (phiên bản {RECORD_VERSION})")
-    for unit in record.get("units") or []:
-        unit.setdefault("late", unit.get("state") == LATE)
-    record["record_version"] = RECORD_VERSION
-    return record
-
-
-def _number(v: object) -> float | None:
-    return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
-
-
 @dataclass(frozen=True)
 class FundingYear:
     """Funding of one year as its run record gives it (triệu đồng)."""
@@ -130,49 +97,25 @@ class FundingYear:
     expected: int | None  # units asked
 
 
-def _funding(record: dict[str, Any]) -> FundingYear | None:
-    """The record's ``funding`` (written since forms ask it); None for older records or none reported."""
-    f = record.get("funding")
-    if not isinstance(f, dict) or _number(f.get("total")) is None:
-        return None
-    by_unit = f.get("by_unit")
-    expected = f.get("expected_units")
-    return FundingYear(_number(f.get("total")), _number(f.get("state_budget")), _number(f.get("other_sources")),
-                       len(by_unit) if isinstance(by_unit, dict) else 0,
-                       expected if isinstance(expected, int) else None)  # fmt: skip
-
-
-def year_from_record(plan: Plan, record: dict[str, Any], file: str) -> YearHistory:
-    """A run record (current schema) as a year of history, keeping only what the plan still knows."""
-    known = {ind.id: ind for ind in plan.indicators}
-    indicators: dict[str, IndicatorYear] = {}
-    for item in record.get("indicators") or []:
-        ind = known.get(item.get("indicator"))
-        if ind is None:
-            continue
-        totals = {}
-        for input_id, t in (item.get("input_totals") or {}).items():
-            if isinstance(t, dict):
-                totals[input_id] = (_number(t.get("total")), int(t.get("answered") or 0))
-        by_unit: dict[str, Values] = {}
-        for unit_id, values in (item.get("values_by_unit") or {}).items():
-            if isinstance(values, dict):
-                by_unit[unit_id] = {k: v if isinstance(v, bool) or v is None else _number(v) for k, v in values.items()}
-        indicators[ind.id] = IndicatorYear(
-            ind.id, _number(item.get("value")), totals, len(item.get("reported_units") or []),
-            len(item.get("expected_units") or []), by_unit,
-        )  # fmt: skip
-    units = {u["unit"]: u.get("state", MISSING) for u in record.get("units") or [] if isinstance(u, dict) and "unit" in u}
-    tasks = {
-        t["item"]: (bool(t.get("active", True)), bool(t.get("lead_reported")), str(t.get("status") or ""))
-        for t in record.get("tasks") or []
-        if isinstance(t, dict) and "item" in t
-    }
-    return YearHistory(int(record["year"]), RECORD, file, indicators, units, tasks, _funding(record))
+def year_from_record(plan: Plan, record: RunRecord) -> YearHistory:
+    """A run record as a year of history, keeping only what the plan still knows."""
+    known = {ind.id for ind in plan.indicators}
+    indicators = {
+        item.indicator: IndicatorYear(item.indicator, item.value, dict(item.input_totals), len(item.reported_units),
+                                      len(item.expected_units), {u: dict(v) for u, v in item.values_by_unit.items()})
+        for item in record.indicators
+        if item.indicator in known
+    }  # fmt: skip
+    units = {u.unit: u.state for u in record.units}
+    tasks = {t.item: (t.active, t.lead_reported, t.status) for t in record.tasks}
+    f = record.funding
+    funding = FundingYear(f.total, f.state_budget, f.other_sources, f.units, f.expected) if f is not None else None
+    return YearHistory(record.year, RECORD, record.file, indicators, units, tasks, funding)
 
 
 def record_years(ws: Workspace, plan: Plan, until: int) -> tuple[dict[int, YearHistory], list[str]]:
-    """Every year from the plan's start to ``until`` (inclusive) that has a readable run record."""
+    """Every year from the plan's start to ``until`` (inclusive) that has a readable run record; a record
+    that cannot be read is named in the notes (Vietnamese), never skipped in silence."""
     years: dict[int, YearHistory] = {}
     notes: list[str] = []
     for year in range(plan.start_year, until + 1):
@@ -180,30 +123,11 @@ def record_years(ws: Workspace, plan: Plan, until: int) -> tuple[dict[int, YearH
         if path is None:
             continue
         try:
-            years[year] = year_from_record(plan, read_record(path), path.name)
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
+            years[year] = year_from_record(plan, read_record(path))
+        except (OSError, RecordError) as err:
             log.warning("%s: %s", path, err)
-            notes.append(f"Không đọc được nhật ký «{path.name}» ({err}); năm {year} không có trong lịch sử.")
+            notes.append(unreadable_note(ws, path, err) + f"; năm {year} không có trong lịch sử.")
     return years, notes
-
-
-def last_year_values(ws: Workspace, year: int) -> dict[str, dict[str, float]]:
-    """The numbers each unit reported in ``year - 1``, from that year's newest run record; empty if none."""
-    path = newest_record(ws, year - 1)
-    if path is None:
-        return {}
-    try:
-        record = read_record(path)
-        out: dict[str, dict[str, float]] = {}
-        for ind in record.get("indicators", []):
-            for unit_id, values in (ind.get("values_by_unit") or {}).items():
-                for input_id, value in values.items():
-                    if _number(value) is not None:
-                        out.setdefault(unit_id, {})[input_id] = float(value)
-        return out
-    except (OSError, ValueError, AttributeError, TypeError) as err:
-        log.warning("%s: không đọc được số liệu năm trước: %s", path, err)
-        return {}
 
 
 # --------------------------------------------------------------------------- all of it

@@ -232,14 +232,6 @@ def scan_inbox(inbox: Path) -> tuple[list[tuple[Path, str]], list[tuple[Provenan
 History = dict[str, dict[str, float]]  # unit id → input id → the number used last year
 
 
-def last_year_values(ws: Workspace, year: int) -> History:
-    """The numbers each unit reported last year, from last year's run record (nhat-ky-<year-1>.json)
-    when ``bao-cao`` was run then; empty when there is none or it cannot be read."""
-    from .history import last_year_values as from_record
-
-    return from_record(ws, year)
-
-
 def indicator_history(ws: Workspace, plan: Plan, year: int) -> dict[str, dict[int, float]]:
     """indicator id → year → its value in the plan's years before ``year`` (run records, then history
     workbooks): where the progress path to a first milestone starts when config gives no base."""
@@ -300,9 +292,11 @@ def read_inbox(
     ``workers=None`` picks: one process for a district-sized inbox, a process pool over every
     core when there are many files (start-up of a pool costs more than reading 100 forms).
     """
+    from .record import last_year_values  # (the run record: loaded when an inbox is read)
+
     files, rejected = scan_inbox(ws.inbox)
     total = len(files)
-    history = last_year_values(ws, year)
+    history = last_year_values(ws, year)  # from last year's run record
     if workers is None:
         workers = 1 if total < POOL_FROM else max(1, min(os.cpu_count() or 1, MAX_WORKERS))
     results: list[FileResult] = []

@@ -10,25 +10,20 @@ date in them derives from the data (the report date is the plan's deadline in th
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import package_version
-from .aggregate import ASSESSMENT_LABELS, MergedText, Summary
+from .aggregate import MergedText, Summary
 from .errors import BaoCaoError
-from .history import RECORD_VERSION, History, load_history
+from .history import History, load_history
 from .layout import TASK_STATUSES
 from .model import (
     HAS_ERRORS,
     LATE,
-    LEAD,
     MISSING,
-    STATE_LABELS,
     SUBMITTED,
     Problem,
     Provenance,
@@ -36,11 +31,12 @@ from .model import (
 )
 from .outbox import free_names, workspace_lock, write_set
 from .plan import LINEAR, Plan
+from .record import build_record, output_entry, record_json
 from .workspace import Workspace
 
 __all__ = [
-    "ReportFiles", "build_context", "excerpt", "jinja_filters", "ngay_thang", "phan_tram", "record_json", "render_context",
-    "render_report", "report_date", "run_record", "so_lieu", "so_vn", "summary_workbook", "write_report",
+    "ReportFiles", "build_context", "excerpt", "jinja_filters", "ngay_thang", "phan_tram", "render_context",
+    "render_report", "report_date", "so_lieu", "so_vn", "summary_workbook", "write_report",
 ]  # fmt: skip
 
 NUMBER_BLANK = "      "  # the number is written by the records office: "Số:      /BC-UBND"
@@ -470,114 +466,6 @@ def summary_workbook(summary: Summary, history: History | None = None) -> bytes:
     return build_workbook(summary, report_stamp(summary), history)
 
 
-# --------------------------------------------------------------------------- run record
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _file(p: Provenance) -> dict[str, Any]:
-    return {"path": p.path, "sha256": p.sha256, "size": p.size, "modified": p.modified.isoformat(),
-            "application": p.application}  # fmt: skip
-
-
-def _problem(p: Problem) -> dict[str, str]:
-    out = {"code": p.code, "severity": p.severity, "file": p.file, "sheet": p.sheet, "cell": p.cell,
-           "value": p.value, "expected": p.expected, "message": p.message}  # fmt: skip
-    if p.detail:
-        out["detail"] = p.detail  # a traceback, for the maintainer
-    return out
-
-
-def _json_value(v: float | bool | None) -> float | bool | None:
-    return v if v is None or isinstance(v, bool) else float(v)
-
-
-def run_record(
-    summary: Summary,
-    config_path: Path,
-    rejected: Iterable[tuple[Provenance, Problem]] = (),
-    template: Path | None = None,
-) -> dict[str, Any]:
-    """What this run used and produced, JSON-able, with no wall-clock time in it."""
-    plan = summary.plan
-    units = []
-    for s in summary.statuses:
-        sub = s.submission
-        units.append({
-            "unit": s.unit_id,
-            "name": plan.unit(s.unit_id).name if plan.has_unit(s.unit_id) else s.unit_id,
-            "required": plan.unit(s.unit_id).required if plan.has_unit(s.unit_id) else True,
-            "state": s.state,
-            "state_label": STATE_LABELS.get(s.state, s.state),
-            "used": s.state in (SUBMITTED, LATE),
-            "late": s.late,
-            "file": _file(sub.provenance) if sub else None,
-            "prepared_on": sub.contact.date.isoformat() if sub and sub.contact.date else None,
-            "set_aside": list(s.set_aside),
-            "problems": [_problem(p) for p in sub.problems] if sub else [],
-        })  # fmt: skip
-    indicators = [
-        {
-            "indicator": r.indicator.id,
-            "formula": r.indicator.formula,
-            "value": r.value,
-            "target": {"year": r.target.year, "value": r.target.value} if r.target else None,
-            "required": r.required,
-            "path_start": {"year": r.start.year, "value": r.start.value} if r.start else None,
-            "status": r.status,
-            "status_label": ASSESSMENT_LABELS[r.status],
-            "reason": r.reason,
-            "expected_units": list(r.expected),
-            "reported_units": list(r.reported),
-            "input_totals": {t.input.id: {"total": t.total, "answered": t.answered} for t in r.totals},
-            "values_by_unit": {u: {k: _json_value(v) for k, v in vals.items()} for u, vals in r.by_unit},
-        }
-        for r in summary.indicators
-    ]
-    tasks = [
-        {"item": t.item.id, "active": t.active, "lead": t.task.lead, "lead_reported": t.lead_reported,
-         "status": t.status, "contributors": [c.unit_id for c in t.contributions if c.role != LEAD]}
-        for t in summary.tasks
-    ]  # fmt: skip
-    config_path = Path(config_path)
-    record: dict[str, Any] = {
-        "record_version": RECORD_VERSION,
-        "product": {"name": "baocao", "version": package_version()},
-        "config": {"file": config_path.name, "sha256": _sha256(config_path.read_bytes()), "plan_id": plan.id,
-                   "plan_number": plan.number, "template_version": plan.template_version},  # fmt: skip
-        "report_template": (
-            {"file": Path(template).name, "sha256": _sha256(Path(template).read_bytes())} if template else None
-        ),
-        "year": summary.year,
-        **({"period": {"label": plan.period.label, "name": plan.period.name, "slug": plan.period.slug,
-                       "deadline": plan.period.deadline.isoformat()}} if plan.period is not None else {}),
-        "report_date": report_date(summary).isoformat(),
-        "units": units,
-        "rejected_files": [{"file": _file(p), "problem": _problem(pr)} for p, pr in rejected],
-        "indicators": indicators,
-        "tasks": tasks,
-        "funding": _funding_record(summary),
-    }
-    return record
-
-
-def _funding_record(summary: Summary) -> dict[str, Any] | None:
-    f = summary.funding
-    if f is None:
-        return None
-    return {"unit": "triệu đồng", "expected_units": f.expected, "estimate_expected_units": f.estimate_expected,
-            "state_budget": f.state_budget, "other_sources": f.other_sources, "total": f.total,
-            "estimate_next_year": f.estimate,
-            "by_unit": {u.unit_id: {"state_budget": u.state_budget, "other_sources": u.other_sources,
-                                    "estimate_next_year": u.estimate} for u in f.units}}  # fmt: skip
-
-
-def record_json(record: dict[str, Any]) -> bytes:
-    return (json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
-
-
 # --------------------------------------------------------------------------- files
 
 
@@ -610,13 +498,12 @@ def write_report(
     history = load_history(ws, summary.plan, year - 1)
     docx = render_report(template, summary, history)
     xlsx = summary_workbook(summary, history)
-    record = run_record(summary, ws.config, rejected, template)
+    record = build_record(summary, ws.config, rejected, template, report_date=report_date(summary))
     tag = summary.plan.tag(year)  # an ad-hoc period's own folder and names, never the year's
     folder = ws.report_dir(tag)
     names = [f"bao-cao-{tag}.docx", f"tong-hop-{tag}.xlsx", ws.run_record(tag).name]
     with workspace_lock(ws):
         docx_path, xlsx_path, record_path = [folder / n for n in names] if overwrite else free_names(folder, names)
-        record["outputs"] = {"docx": {"file": docx_path.name, "sha256": _sha256(docx)},
-                             "xlsx": {"file": xlsx_path.name, "sha256": _sha256(xlsx)}}  # fmt: skip
+        record["outputs"] = {"docx": output_entry(docx_path.name, docx), "xlsx": output_entry(xlsx_path.name, xlsx)}
         write_set(ws, folder, [(docx_path.name, docx), (xlsx_path.name, xlsx), (record_path.name, record_json(record))])
     return ReportFiles(docx_path, xlsx_path, record_path)

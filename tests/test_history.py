@@ -24,10 +24,11 @@ import pytest
 
 from pipeline.aggregate import aggregate
 from pipeline.cli import main
-from pipeline.history import load_history, read_record, series
+from pipeline.history import load_history, series
 from pipeline.history_xlsx import SHEET_TOTALS, SHEET_UNITS, build_history_template
 from pipeline.intake import read_inbox
 from pipeline.plan import Plan
+from pipeline.record import read_record
 from pipeline.report import write_report
 from pipeline.workspace import Workspace, init_workspace
 
@@ -153,8 +154,8 @@ def test_an_older_record_without_version_is_still_read(tmp_path: Path, three_yea
     path = tmp_path / "nhat-ky-2024.json"
     path.write_text(json.dumps(record), encoding="utf-8")
     upgraded = read_record(path)
-    assert upgraded["record_version"] == 2
-    assert [u["unit"] for u in upgraded["units"] if u["late"]] == ["xa-my-hiep"]
+    assert upgraded.version == 1 and upgraded.year == 2024
+    assert [u.unit for u in upgraded.units if u.late] == ["xa-my-hiep"]
 
 
 def test_lich_su_prints_each_year_with_its_source(three_years: Workspace, capsys: pytest.CaptureFixture) -> None:

@@ -709,7 +709,9 @@ def _last_year_record(ws: Workspace, values_by_unit: dict, name: str = "nhat-ky-
 
     folder = ws.report_dir(YEAR - 1)
     folder.mkdir(parents=True, exist_ok=True)
-    record = {"indicators": [{"indicator": "co_so_tuan_thu", "values_by_unit": values_by_unit}]}
+    record = {"record_version": 2, "year": YEAR - 1, "report_date": f"{YEAR - 1}-12-05", "units": [], "tasks": [],
+              "indicators": [{"indicator": "co_so_tuan_thu", "value": None, "expected_units": [], "reported_units": [],
+                              "input_totals": {}, "values_by_unit": values_by_unit}]}  # fmt: skip
     (folder / name).write_text(json.dumps(record), encoding="utf-8")
 
 

@@ -24,26 +24,15 @@ from openpyxl import load_workbook
 
 from pipeline.aggregate import aggregate
 from pipeline.errors import BaoCaoError, OutputLockedError, TemplateError
-from pipeline.model import (
-    LEAD,
-    MISSING,
-    PARTNER,
-    IntakeResult,
-    Problem,
-    Provenance,
-    TaskReport,
-    UnitStatus,
-)
+from pipeline.model import LEAD, MISSING, PARTNER, IntakeResult, TaskReport, UnitStatus
 from pipeline.report import (
     build_context,
     jinja_filters,
     ngay_thang,
     phan_tram,
-    record_json,
     render_context,
     render_report,
     report_stamp,
-    run_record,
     so_lieu,
     so_vn,
     summary_workbook,
@@ -504,37 +493,6 @@ def test_workbook_and_report_word_a_task_not_yet_started_the_same_way(kh178):
     assert in_report["6"] == in_workbook["II.6"] == "Chưa báo cáo"  # nnptnt sent nothing
 
 
-def test_run_record_says_what_was_used(module_summary):
-    bad = Provenance("ghi chu.docx", "f" * 64, 10, dt.datetime(2026, 11, 2, 8, 0))
-    problem = Problem("khong-phai-bieu-mau", "Tệp không phải biểu mẫu Excel.", file="ghi chu.docx")
-    record = run_record(module_summary, ROOT / "config.toml", rejected=[(bad, problem)], template=TEMPLATE)
-    data = record_json(record)
-    assert data == record_json(run_record(module_summary, ROOT / "config.toml", [(bad, problem)], TEMPLATE))
-    back = json.loads(data)
-    assert back["config"] == {"file": "config.toml", "plan_id": "KH178-2021", "plan_number": "178/KH-UBND",
-                              "sha256": hashlib.sha256((ROOT / "config.toml").read_bytes()).hexdigest(),
-                              "template_version": 2}  # fmt: skip
-    assert back["year"] == 2026 and back["report_date"] == "2026-12-08" and back["product"]["version"]
-    units = {u["unit"]: u for u in back["units"]}
-    assert units["xa-binh-thanh"]["state"] == "nop-muon" and units["xa-binh-thanh"]["used"] is True
-    assert units["xa-ba-sao"]["used"] is False and units["xa-ba-sao"]["problems"][0]["cell"] == "E12"
-    assert units["xa-ba-sao"]["set_aside"] == ["xa-ba-sao (cu).xlsx: bản cũ hơn"]
-    assert units["ktht"]["file"]["application"] == "Microsoft Excel" and units["ktht"]["file"]["size"] == 12345
-    assert units["yte"]["file"] is None and units["yte"]["state"] == "chua-nop"
-    assert back["rejected_files"] == [{"file": {"application": "", "modified": "2026-11-02T08:00:00", "path": "ghi chu.docx",
-                                                "sha256": "f" * 64, "size": 10},
-                                       "problem": {"cell": "", "code": "khong-phai-bieu-mau", "expected": "",
-                                                   "file": "ghi chu.docx", "message": "Tệp không phải biểu mẫu Excel.",
-                                                   "severity": "loi", "sheet": "", "value": ""}}]  # fmt: skip
-    shops = next(i for i in back["indicators"] if i["indicator"] == "cua_hang_tien_loi")
-    assert shops["value"] == pytest.approx(100 * 25 / 35) and shops["target"] == {"year": 2030, "value": 100.0}
-    assert shops["status"] == "khong-du-so-lieu" and len(shops["expected_units"]) == 18
-    assert shops["reported_units"] == ["xa-an-binh", "xa-binh-thanh", "xa-my-hiep"]
-    assert shops["input_totals"]["so_cua_hang_tien_loi"] == {"total": 35.0, "answered": 3}
-    assert shops["values_by_unit"]["xa-an-binh"] == {"so_cua_hang_bao_bi_xanh": 8.0, "so_cua_hang_tien_loi": 10.0}
-    assert back["report_template"]["sha256"] == hashlib.sha256(TEMPLATE.read_bytes()).hexdigest()
-
-
 # --------------------------------------------------------------------------- LibreOffice
 
 
@@ -583,7 +541,7 @@ def test_the_report_is_dated_no_earlier_than_a_form_it_uses_or_as_given(kh178):
     given = aggregate(kh178, small_intake(kh178), report_date=dt.date(2026, 12, 15))
     ctx = build_context(given)
     assert ctx["ngay_thang"] == "Cao Lãnh, ngày 15 tháng 12 năm 2026"
-    assert run_record(given, ROOT / "config.toml")["report_date"] == "2026-12-15"
+    assert report_date(given) == dt.date(2026, 12, 15)  # the run record's date too (record.build_record)
 
 
 def test_late_forms_are_described_by_the_configured_deadline_rule(kh178):
