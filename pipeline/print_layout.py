@@ -19,6 +19,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable
+from functools import lru_cache
 
 # Advance widths (1/1000 em) of Times New Roman for " " … "~" (ASCII 32–126), regular and bold.
 _ASCII_REGULAR = (
@@ -66,9 +67,19 @@ def char_width(ch: str, bold: bool = False) -> int:
     return _OTHER
 
 
+MAX_CHAR_WIDTH = max(*_ASCII_REGULAR, *_ASCII_BOLD, *_WIDE.values(), *_FALLBACK.values(), _OTHER)
+
+
+@lru_cache(maxsize=1 << 16)
+def _units(text: str, bold: bool) -> int:
+    """Summed advance widths of ``text`` (1/1000 em). Cached: a summary workbook repeats the same
+    words (unit names, states) hundreds of thousands of times."""
+    return sum(char_width(ch, bold) for ch in text)
+
+
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """Width of ``text`` on one line, in points, at font ``size`` (with the slack)."""
-    return sum(char_width(ch, bold) for ch in text) * size / 1000 * WIDTH_SLACK
+    return _units(text, bold) * size / 1000 * WIDTH_SLACK
 
 
 def column_points(width: float) -> float:
@@ -107,8 +118,15 @@ def line_count(text: object, width: float, size: float = 12, bold: bool = False)
     """Lines ``text`` takes in a wrapped cell ``width`` characters wide (a blank cell: 1)."""
     if text is None or text == "":
         return 1
+    return _line_count(str(text), width, size, bold)
+
+
+@lru_cache(maxsize=1 << 14)
+def _line_count(text: str, width: float, size: float, bold: bool) -> int:
     available = max(column_points(width) - CELL_INSET, size)
-    return max(1, len(wrap(str(text), available, size, bold)))
+    if "\n" not in text and len(text) * MAX_CHAR_WIDTH * size / 1000 * WIDTH_SLACK < available:
+        return 1  # fits even if every character were the widest: no need to wrap it
+    return max(1, len(wrap(text, available, size, bold)))
 
 
 def text_height(lines: int, size: float = 12) -> float:
