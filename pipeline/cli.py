@@ -408,7 +408,8 @@ def lich_su(ctx: click.Context, year: int | None, template: bool, as_xlsx: bool)
     Mỗi năm: kết quả, mục tiêu, đánh giá, số đơn vị báo cáo.
     """
     from .display import describe_history
-    from .history import load_history, write_history_template, write_history_workbook
+    from .history import load_history, write_history_template
+    from .summary_xlsx import write_history_workbook
 
     plan, year = _plan_and_year(ctx, year)
     ws = _ws(ctx)

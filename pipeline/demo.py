@@ -21,7 +21,18 @@ from openpyxl import load_workbook
 from . import funding
 from .errors import WorkspaceError
 from .forms import build_form
-from .layout import COLUMNS, TASK_STATUSES
+from .layout import (
+    COLUMNS,
+    NO,
+    TASK_STATUSES,
+    YES,
+    contact_key,
+    funding_key,
+    general_key,
+    input_key,
+    key_prefix,
+    task_key,
+)
 from .ooxml import stable_package
 from .plan import Plan
 from .workspace import Workspace, init_workspace
@@ -71,9 +82,8 @@ def fill_form(data: bytes, cells: dict[str, dict[str, object]], stamp: dt.dateti
                 rows[key.value] = (ws, key.row)
     for key, fields in cells.items():
         ws, row = rows[key]
-        prefix = key.split(".", 1)[0]
         for field, value in fields.items():
-            ws[f"{COLUMNS[prefix][field]}{row}"] = value
+            ws[f"{COLUMNS[key_prefix(key)][field]}{row}"] = value
     buf = io.BytesIO()
     wb.save(buf)
     return stable_package(buf.getvalue(), stamp or dt.datetime(2000, 1, 1))
@@ -82,12 +92,12 @@ def fill_form(data: bytes, cells: dict[str, dict[str, object]], stamp: dt.dateti
 def plausible_cells(plan: Plan, unit_id: str, year: int, rng: random.Random, made: dt.date) -> dict:
     """Values a unit of a rural district would report, drawn from ``rng``."""
     cells: dict[str, dict[str, object]] = {
-        "lh.nguoi_lap": {"value": rng.choice(PEOPLE)},
-        "lh.dien_thoai": {"value": f"0277 38{rng.randint(10000, 99999)}"},
-        "lh.ngay_lap": {"value": made},
-        "chung.kho_khan": {"value": "\n".join(rng.sample(DIFFICULTIES, rng.randint(1, 2)))},
-        "chung.kien_nghi": {"value": "\n".join(rng.sample(PROPOSALS, rng.randint(0, 2))) or "Không"},
-        "chung.phuong_huong": {"value": "\n".join(rng.sample(DIRECTIONS, 2))},
+        contact_key("nguoi_lap"): {"value": rng.choice(PEOPLE)},
+        contact_key("dien_thoai"): {"value": f"0277 38{rng.randint(10000, 99999)}"},
+        contact_key("ngay_lap"): {"value": made},
+        general_key("kho_khan"): {"value": "\n".join(rng.sample(DIFFICULTIES, rng.randint(1, 2)))},
+        general_key("kien_nghi"): {"value": "\n".join(rng.sample(PROPOSALS, rng.randint(0, 2))) or NO},
+        general_key("phuong_huong"): {"value": "\n".join(rng.sample(DIRECTIONS, 2))},
     }
     numbers: dict[str, float] = {}
     for ind in plan.indicators_in(year):
@@ -98,11 +108,11 @@ def plausible_cells(plan: Plan, unit_id: str, year: int, rng: random.Random, mad
             numbers[inp.id] = _draw(inp.id, rng, numbers)
     for inp_id, value in numbers.items():
         kind = plan.all_inputs()[inp_id].kind
-        cells[f"ct.{inp_id}"] = {"value": ("Có" if value else "Không") if kind == "co_khong" else value}
+        cells[input_key(inp_id)] = {"value": (YES if value else NO) if kind == "co_khong" else value}
     for line in funding.lines_for(plan, unit_id, year):  # triệu đồng: a district unit's modest budget
         amount = {funding.STATE_BUDGET: rng.uniform(5, 60), funding.OTHER_SOURCES: rng.uniform(0, 15),
                   funding.ESTIMATE: rng.uniform(30, 150)}[line]  # fmt: skip
-        cells[f"{funding.PREFIX}.{line}"] = {"value": round(amount, 1)}
+        cells[funding_key(line)] = {"value": round(amount, 1)}
     for task in plan.tasks_of(unit_id, year):
         lead = task.lead == unit_id
         for item in task.items:
@@ -110,7 +120,7 @@ def plausible_cells(plan: Plan, unit_id: str, year: int, rng: random.Random, mad
                 continue  # partners write only where they took part
             status = rng.choices(TASK_STATUSES, weights=(3, 6, 1))[0] if lead else ""
             text = rng.choice(RESULTS).format(n=rng.randint(1, 6), p=rng.randint(30, 400))
-            cells[f"nv.{item.id}"] = {"status": status, "result": text}
+            cells[task_key(item.id)] = {"status": status, "result": text}
     return cells
 
 
@@ -160,14 +170,14 @@ def demo_inbox(plan: Plan, year: int) -> dict[str, tuple[bytes, dt.datetime]]:
             made = deadline + dt.timedelta(days=3)
         cells = plausible_cells(plan, unit.id, year, rng, made)
         if unit.id == broken:  # a part larger than its whole, and text in a number cell
-            cells["ct.so_cua_hang_tien_loi"] = {"value": 6}
-            cells["ct.so_cua_hang_bao_bi_xanh"] = {"value": 9}
-            cells["ct.tui_nhua_ntm_nam"] = {"value": "khoảng 30"}
+            cells[input_key("so_cua_hang_tien_loi")] = {"value": 6}
+            cells[input_key("so_cua_hang_bao_bi_xanh")] = {"value": 9}
+            cells[input_key("tui_nhua_ntm_nam")] = {"value": "khoảng 30"}
         stamp = dt.datetime.combine(made, dt.time(9, 30))
         data = fill_form(build_form(plan, unit, year), cells, stamp)
         name = f"{unit.id}.xlsx" if unit.group != "xa" else f"email/BC SXTDBV {year} - {unit.name}.xlsx"
         if unit.id == twice:
-            first = dict(cells, **{"lh.ngay_lap": {"value": made - dt.timedelta(days=5)}})
+            first = dict(cells, **{contact_key("ngay_lap"): {"value": made - dt.timedelta(days=5)}})
             early = made - dt.timedelta(days=5)
             files[f"email/{unit.name} (ban dau).xlsx"] = (
                 fill_form(build_form(plan, unit, year), first, stamp), dt.datetime.combine(early, dt.time(8)))

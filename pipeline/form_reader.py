@@ -8,13 +8,14 @@ the area the form's layout can use: nothing a file declares ever sizes a grid.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .funding import form_keys, funding_input
+from .funding import funding_input, line_label, lines_for
 from .layout import (
     COLUMNS,
     CONTACT_FIELDS,
@@ -23,9 +24,16 @@ from .layout import (
     GENERAL_LABELS,
     ID_PATTERN,
     ID_SHEET,
+    NEEDS_RESULT,
     SHEET_GUIDE,
     TASK_STATUSES,
+    contact_key,
+    funding_key,
+    general_key,
+    input_key,
     input_label,
+    key_prefix,
+    task_key,
     text_limit,
 )
 from .model import (
@@ -41,7 +49,7 @@ from .model import (
     TaskReport,
     saved_on,
 )
-from .plan import Plan
+from .plan import Input, Plan
 from .rules import (
     FormView,
     check_form,
@@ -63,7 +71,6 @@ from .values import clean_text, format_number
 from .xlsx_safety import Package, reject
 
 ID_SEARCH_ROWS = 15  # the visible code sits in B3; look a little further in case rows were inserted
-NEEDS_RESULT = TASK_STATUSES[:2]  # done, in progress: a led task then needs a result text
 
 
 @dataclass(frozen=True)
@@ -114,6 +121,7 @@ class Grids:
 
     def __init__(self, pkg: Package, area: Area, file: str) -> None:
         parts = pkg.sheet_parts()
+        self.file = file
         self.names: list[str] = list(parts)
         self.sheets: dict[str, SheetIndex | SheetCells] = {}
         strings = shared_strings(pkg, file, area.max_cells)
@@ -219,31 +227,45 @@ def check_identity(ident: Identity, plan: Plan, year: int, file: str) -> None:
                      "đã phát rồi chạy lại.", file)  # fmt: skip
 
 
-_PLAN_TABLES: list = [None, {}]  # [the plan, {(unit id, year): keys}]: the last plan read with
+@dataclass(frozen=True)
+class FormKeys:
+    """The rows one unit's form for one year must have, by kind, with their keys in column A."""
+
+    labels: dict[str, str]  # key → what the row asks (for messages): contact, general, inputs, tasks, funding
+    inputs: tuple[tuple[Input, str], ...]  # (input, its key), in form order
+    funding: tuple[tuple[str, str, Input], ...]  # (line, its key, the line as an Input for the cell rules)
+    tasks: tuple[tuple[str, str, bool], ...]  # (item id, its key, led by the unit)
 
 
-def needed_keys(plan: Plan, unit_id: str, year: int) -> dict[str, str]:
-    """Key in column A → what the row asks (for messages), for every row this unit's form must have.
+_PLAN_TABLES: list = [None, {}]  # [the plan, {(unit id, year): FormKeys}]: the last plan read with
 
-    Built once per unit and year for the plan in use (every form of a unit asks the same); the
-    dict is shared: callers do not change it."""
+
+def form_keys(plan: Plan, unit_id: str, year: int) -> FormKeys:
+    """Every row this unit's form must have. Built once per unit and year for the plan in use
+    (every form of a unit asks the same); shared: callers do not change it."""
     if _PLAN_TABLES[0] is not plan:
         _PLAN_TABLES[:] = [plan, {}]
     keys = _PLAN_TABLES[1].get((unit_id, year))
     if keys is None:
-        keys = _PLAN_TABLES[1][(unit_id, year)] = _needed_keys(plan, unit_id, year)
+        keys = _PLAN_TABLES[1][(unit_id, year)] = _form_keys(plan, unit_id, year)
     return keys
 
 
-def _needed_keys(plan: Plan, unit_id: str, year: int) -> dict[str, str]:
-    keys = {f"lh.{k}": label for k, label in CONTACT_FIELDS.items()}
-    keys.update({f"chung.{k}": GENERAL_LABELS[k].format(next_year=year + 1) for k in GENERAL_KEYS})
-    for inp in plan.inputs_for(unit_id, year):
-        keys[f"ct.{inp.id}"] = input_label(plan, plan.indicator(inp.indicator), inp, year)
-    for task in plan.tasks_of(unit_id, year):
-        for item in task.items:
-            keys[f"nv.{item.id}"] = f"Nhiệm vụ {item.id}"
-    return keys
+def _form_keys(plan: Plan, unit_id: str, year: int) -> FormKeys:
+    labels = {contact_key(k): label for k, label in CONTACT_FIELDS.items()}
+    labels.update({general_key(k): GENERAL_LABELS[k].format(next_year=year + 1) for k in GENERAL_KEYS})
+    inputs = tuple((inp, input_key(inp.id)) for inp in plan.inputs_for(unit_id, year))
+    for inp, key in inputs:
+        labels[key] = input_label(plan, plan.indicator(inp.indicator), inp, year)
+    tasks = tuple((item.id, task_key(item.id), task.lead == unit_id)
+                  for task in plan.tasks_of(unit_id, year) for item in task.items)  # fmt: skip
+    for item_id, key, _lead in tasks:
+        labels[key] = f"Nhiệm vụ {item_id}"
+    funding = tuple((line, funding_key(line), funding_input(plan, unit_id, line, year))
+                    for line in lines_for(plan, unit_id, year))  # fmt: skip
+    for line, key, _inp in funding:
+        labels[key] = line_label(line, year)
+    return FormKeys(labels, inputs, funding, tasks)
 
 
 class FormCells:
@@ -260,7 +282,7 @@ class FormCells:
                 if not isinstance(key, str) or "." not in key:
                     continue
                 key = key.strip()
-                if key.split(".", 1)[0] not in COLUMNS:
+                if key_prefix(key) not in COLUMNS:
                     continue
                 if key in self.rows:
                     first = self.rows[key]
@@ -278,7 +300,7 @@ class FormCells:
         if loc is None:
             return None
         sheet, r = loc
-        col = COLUMNS[key.split(".", 1)[0]][fld]
+        col = COLUMNS[key_prefix(key)][fld]
         ref = f"{col}{r + 1}"
         return (sheet, ref, *self.grids.sheets[sheet].at(r, _column(col), ref))
 
@@ -314,122 +336,158 @@ def _missing(key: str, label: str, file: str) -> Problem:
 
 def read_form(data: bytes, pkg: Package, prov: Provenance, plan: Plan, year: int,
               history: Mapping[str, Mapping[str, float]] | None = None) -> Submission:  # fmt: skip
-    """Identify and read a checked package; raise ``Rejected`` when it is not this year's form."""
+    """Identify and read a checked package, in the order of the form; raise ``Rejected`` when it is
+    not this year's form of a unit of ``plan``."""
     file = prov.path
     grids = Grids(pkg, layout_area(plan), file)
     ident = identify(grids, file)
     check_identity(ident, plan, year, file)
-    labels = needed_keys(plan, ident.unit_id, year)
-    funding_keys = form_keys(plan, ident.unit_id, year)
-    labels.update(funding_keys)
-    cells = FormCells(grids, pkg, file, labels)
-    absent = [k for k in labels if k not in cells.rows]
-    problems: list[Problem] = []
-    if ident.version < plan.template_version:
-        absent = [k for k in absent if k not in funding_keys]  # an older form without funding rows: none reported
-        if absent:
-            raise reject("phien-ban-cu", f"Biểu mẫu phiên bản {ident.version} cũ, thiếu {len(absent)} dòng cần đọc của "
-                         f"phiên bản {plan.template_version} hiện hành ({', '.join(absent[:5])}"
-                         f"{'…' if len(absent) > 5 else ''}). Hãy gửi đơn vị biểu mẫu mới (baocao tao-mau) để điền lại.",
-                         file)  # fmt: skip
-        problems.append(Problem("phien-ban-cu", f"Biểu mẫu phiên bản {ident.version}, cũ hơn phiên bản "
-                                f"{plan.template_version} hiện hành; vẫn đọc được đủ số liệu. Lần sau hãy dùng biểu mẫu mới.",
-                                WARNING, file, value=f"v{ident.version}", expected=f"v{plan.template_version}"))  # fmt: skip
-    problems += [_missing(k, labels[k], file) for k in absent]
-    problems += cells.duplicates
-    problems += grids.problems(file)
-    for sheet, (ref, shown) in grids.codes.items():
-        if (shown.plan_id, shown.unit_id, shown.year) != (ident.plan_id, ident.unit_id, ident.year):
-            problems.append(Problem("ma-khong-khop", f"Trang «{sheet}» mang mã biểu mẫu của "
-                                    f"{shown.plan_id}/{shown.unit_id}/{shown.year}, khác với mã của tệp "
-                                    f"({ident.plan_id}/{ident.unit_id}/{ident.year}): trang có thể đã được chép từ biểu "
-                                    "mẫu khác. Hãy điền vào đúng biểu mẫu của đơn vị.", file=file, sheet=sheet, cell=ref,
-                                    value=f"{shown.plan_id}/{shown.unit_id}/{shown.year}",
-                                    expected=f"{ident.plan_id}/{ident.unit_id}/{ident.year}"))  # fmt: skip
+    form = FormReading(grids, pkg, plan, ident, year)
+    contact = form.contact(saved_on(prov))
+    general = form.general_texts()
+    values, notes, value_cells = form.indicator_inputs()
+    funding = form.funding()
+    tasks = form.tasks()
+    form.cross_cell_rules(values, value_cells, (history or {}).get(ident.unit_id, {}))
+    return Submission(ident.unit_id, ident.plan_id, ident.year, ident.version, contact, values, notes, tasks,
+                      general, form.problems_in_form_order(), prov, funding)  # fmt: skip
 
-    inputs = plan.inputs_for(ident.unit_id, year)
 
-    def text(key: str, fld: str = "value") -> str:
-        limit = text_limit(key, fld)
+class FormReading:
+    """One identified form being read: its rows by key and the problems found, in reading order."""
+
+    def __init__(self, grids: Grids, pkg: Package, plan: Plan, ident: Identity, year: int) -> None:
+        self.grids, self.pkg, self.plan, self.ident, self.year = grids, pkg, plan, ident, year
+        self.file = file = grids.file
+        self.keys = keys = form_keys(plan, ident.unit_id, year)
+        self.cells = cells = FormCells(grids, pkg, file, keys.labels)
+        self.problems: list[Problem] = []
+        absent = [k for k in keys.labels if k not in cells.rows]
+        if ident.version < plan.template_version:
+            funding = {key for _line, key, _inp in keys.funding}
+            absent = [k for k in absent if k not in funding]  # an older form without funding rows: none reported
+            if absent:
+                raise reject("phien-ban-cu", f"Biểu mẫu phiên bản {ident.version} cũ, thiếu {len(absent)} dòng cần đọc "
+                             f"của phiên bản {plan.template_version} hiện hành ({', '.join(absent[:5])}"
+                             f"{'…' if len(absent) > 5 else ''}). Hãy gửi đơn vị biểu mẫu mới (baocao tao-mau) để điền "
+                             "lại.", file)  # fmt: skip
+            self.problems.append(Problem("phien-ban-cu", f"Biểu mẫu phiên bản {ident.version}, cũ hơn phiên bản "
+                                         f"{plan.template_version} hiện hành; vẫn đọc được đủ số liệu. Lần sau hãy dùng "
+                                         "biểu mẫu mới.", WARNING, file, value=f"v{ident.version}",
+                                         expected=f"v{plan.template_version}"))  # fmt: skip
+        self.problems += [_missing(k, keys.labels[k], file) for k in absent]
+        self.problems += cells.duplicates
+        self.problems += grids.problems(file)
+        self.problems += _codes_not_matching(grids, ident, file)
+
+    def text(self, key: str, fld: str = "value") -> str:
+        """A free text cell (its length checked against the form's limit); "" without the row."""
+        cells, limit = self.cells, text_limit(key, fld)
         plain = cells.plain_text(key, fld)
         if plain is not None:
             if limit is not None and len(plain) > limit:
-                problems.extend(text_within_limit(cells.cell(key, fld), plain, limit))  # type: ignore[arg-type]
+                self.problems.extend(text_within_limit(cells.cell(key, fld), plain, limit))  # type: ignore[arg-type]
             return plain
         cell = cells.cell(key, fld)
         if cell is None:
             return ""
         value, found = read_text(cell)
-        problems.extend(found + text_within_limit(cell, value, limit))
+        self.problems.extend(found + text_within_limit(cell, value, limit))
         return value
 
-    contact_texts = {}
-    for k in ("nguoi_lap", "dien_thoai"):
-        contact_texts[k] = text(f"lh.{k}")
-        cell = cells.cell(f"lh.{k}", "value")
-        if cell is not None:
-            problems.extend(required(cell, contact_texts[k]))
-    made = None
-    date_cell = cells.cell("lh.ngay_lap", "value")
-    if date_cell is not None:
-        made, found = read_date(date_cell, year, pkg.date1904)
-        problems.extend(found)
-        if made is not None:
-            problems.extend(date_window(date_cell, made, year, saved_on(prov)))
-    general = {k: text(f"chung.{k}") for k in GENERAL_KEYS}
+    def contact(self, saved: dt.date | None) -> Contact:
+        """Người lập and điện thoại (required), ngày lập (a date in the reporting window)."""
+        texts = {}
+        for fld in ("nguoi_lap", "dien_thoai"):
+            key = contact_key(fld)
+            texts[fld] = self.text(key)
+            cell = self.cells.cell(key, "value")
+            if cell is not None:
+                self.problems.extend(required(cell, texts[fld]))
+        made = None
+        date_cell = self.cells.cell(contact_key("ngay_lap"), "value")
+        if date_cell is not None:
+            made, found = read_date(date_cell, self.year, self.pkg.date1904)
+            self.problems.extend(found)
+            if made is not None:
+                self.problems.extend(date_window(date_cell, made, self.year, saved))
+        return Contact(texts["nguoi_lap"], texts["dien_thoai"], made)
 
-    funding: dict[str, float | None] = {}
-    for key in funding_keys:
-        cell = cells.cell(key, "value")
-        if cell is not None:
-            line = key.split(".", 1)[1]
-            funding[line], found = read_number(cell, funding_input(plan, ident.unit_id, line, year), year)
-            problems.extend(found)
+    def general_texts(self) -> dict[str, str]:
+        """Difficulties, proposals, next year's direction."""
+        return {k: self.text(general_key(k)) for k in GENERAL_KEYS}
 
-    values: dict[str, float | bool | None] = {}
-    notes: dict[str, str] = {}
-    value_cells: dict[str, Cell] = {}
-    for inp in inputs:
-        key = f"ct.{inp.id}"
-        cell = cells.cell(key, "value")
-        values[inp.id] = None
-        if cell is None:
-            continue
-        value_cells[inp.id] = cell
-        if inp.kind == "co_khong":
-            values[inp.id], found = read_yes_no(cell, year)
-        else:
-            values[inp.id], found = read_number(cell, inp, year)
-        problems.extend(found)
-        note = text(key, "note")
-        if note:
-            notes[inp.id] = note
-
-    tasks = []
-    for task in plan.tasks_of(ident.unit_id, year):
-        lead = task.lead == ident.unit_id
-        for item in task.items:
-            key = f"nv.{item.id}"
-            cell = cells.cell(key, "status")
+    def indicator_inputs(self) -> tuple[dict[str, float | bool | None], dict[str, str], dict[str, Cell]]:
+        """Each input's value (None: blank or unusable) and note, and the cell each value came from."""
+        values: dict[str, float | bool | None] = {}
+        notes: dict[str, str] = {}
+        value_cells: dict[str, Cell] = {}
+        for inp, key in self.keys.inputs:
+            cell = self.cells.cell(key, "value")
+            values[inp.id] = None
             if cell is None:
                 continue
-            status, found = read_status(cell, item.id, lead, TASK_STATUSES)
-            problems.extend(found)
-            result = text(key, "result")
-            problems.extend(result_written(cells.cell(key, "result") or cell, item.id, lead, status, result, NEEDS_RESULT))
-            tasks.append(TaskReport(item.id, LEAD if lead else PARTNER, status, result,
-                                    text(key, "difficulties"), text(key, "proposals")))  # fmt: skip
+            value_cells[inp.id] = cell
+            if inp.kind == "co_khong":
+                values[inp.id], found = read_yes_no(cell, self.year)
+            else:
+                values[inp.id], found = read_number(cell, inp, self.year)
+            self.problems.extend(found)
+            note = self.text(key, "note")
+            if note:
+                notes[inp.id] = note
+        return values, notes, value_cells
 
-    last_year = (history or {}).get(ident.unit_id, {})
-    problems += check_form(plan, FormView(ident.unit_id, values, value_cells, last_year))
-    problems += cells.formula_notes.values()
-    order = {name: i for i, name in enumerate(grids.names)}
-    problems.sort(key=lambda p: (order.get(p.sheet, -1), _row_col(p.cell)))
-    return Submission(
-        ident.unit_id, ident.plan_id, ident.year, ident.version,
-        Contact(contact_texts["nguoi_lap"], contact_texts["dien_thoai"], made),
-        values, notes, tuple(tasks), general, tuple(problems), prov, funding,
-    )  # fmt: skip
+    def funding(self) -> dict[str, float | None]:
+        """Spending by source and next year's estimate (triệu đồng), read like any figure."""
+        funding: dict[str, float | None] = {}
+        for line, key, inp in self.keys.funding:
+            cell = self.cells.cell(key, "value")
+            if cell is not None:
+                funding[line], found = read_number(cell, inp, self.year)
+                self.problems.extend(found)
+        return funding
+
+    def tasks(self) -> tuple[TaskReport, ...]:
+        """Each task item's status (required where the unit leads), result, difficulties, proposals."""
+        tasks = []
+        for item_id, key, lead in self.keys.tasks:
+            cell = self.cells.cell(key, "status")
+            if cell is None:
+                continue
+            status, found = read_status(cell, item_id, lead, TASK_STATUSES)
+            self.problems.extend(found)
+            result = self.text(key, "result")
+            result_cell = self.cells.cell(key, "result") or cell
+            self.problems.extend(result_written(result_cell, item_id, lead, status, result, NEEDS_RESULT))
+            tasks.append(TaskReport(item_id, LEAD if lead else PARTNER, status, result,
+                                    self.text(key, "difficulties"), self.text(key, "proposals")))  # fmt: skip
+        return tuple(tasks)
+
+    def cross_cell_rules(self, values: Mapping[str, float | bool | None], value_cells: Mapping[str, Cell],
+                         last_year: Mapping[str, float]) -> None:  # fmt: skip
+        """The rules across cells (``rules.FORM_RULES``), and a note for each formula whose result was used."""
+        self.problems += check_form(self.plan, FormView(self.ident.unit_id, values, value_cells, last_year))
+        self.problems += self.cells.formula_notes.values()
+
+    def problems_in_form_order(self) -> tuple[Problem, ...]:
+        """Sheet by sheet, row by row (problems without a cell first)."""
+        order = {name: i for i, name in enumerate(self.grids.names)}
+        return tuple(sorted(self.problems, key=lambda p: (order.get(p.sheet, -1), _row_col(p.cell))))
+
+
+def _codes_not_matching(grids: Grids, ident: Identity, file: str) -> list[Problem]:
+    """A visible form code naming another plan, unit or year than the file's (a sheet copied in)."""
+    out = []
+    for sheet, (ref, shown) in grids.codes.items():
+        if (shown.plan_id, shown.unit_id, shown.year) != (ident.plan_id, ident.unit_id, ident.year):
+            out.append(Problem("ma-khong-khop", f"Trang «{sheet}» mang mã biểu mẫu của "
+                               f"{shown.plan_id}/{shown.unit_id}/{shown.year}, khác với mã của tệp "
+                               f"({ident.plan_id}/{ident.unit_id}/{ident.year}): trang có thể đã được chép từ biểu "
+                               "mẫu khác. Hãy điền vào đúng biểu mẫu của đơn vị.", file=file, sheet=sheet, cell=ref,
+                               value=f"{shown.plan_id}/{shown.unit_id}/{shown.year}",
+                               expected=f"{ident.plan_id}/{ident.unit_id}/{ident.year}"))  # fmt: skip
+    return out
 
 
 _REF = re.compile(r"([A-Z]+)(\d+)")

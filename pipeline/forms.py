@@ -1,17 +1,8 @@
 """Forms: one Excel workbook per reporting unit, generated from the plan (``baocao tao-mau``).
 
-Layout contract shared with intake (``intake.py`` reads what this writes):
-
-* a very hidden sheet ``_id`` holds key/value rows (``ID_FIELDS``) identifying plan, unit,
-  year and template version; every visible data sheet repeats it in cell B3 as
-  ``Mã biểu mẫu: <plan>/<unit>/<year>/v<version>`` (``ID_PATTERN``); an ad-hoc period's form
-  adds ``/<period slug>`` there and the rows ``PERIOD_FIELDS`` to ``_id``;
-* on every data sheet, hidden column A holds a key per input row (``lh.*`` contact,
-  ``chung.*`` general text, ``ct.<input id>`` indicator inputs, ``nv.<task item id>`` tasks);
-  the input cells of that row sit in the fixed columns of ``COLUMNS``. Rows are found by key,
-  never by number, so an inserted row does not break reading;
-* free texts have the length limits of ``TEXT_LIMITS`` (the form's validation and intake's
-  warning use the same numbers).
+The layout it writes — the ``_id`` sheet, the visible form code, the row keys in hidden column A,
+the input columns, the text limits, the date window, the statuses — is ``layout``'s, shared with
+the reader (``form_reader``): the form's validation and intake's checks use the same numbers.
 
 Every sheet prints on A4, fit to one page wide: row heights come from the text
 (``print_layout``), header rows repeat on every page, the footer carries the page number
@@ -37,13 +28,18 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import funding
 from .layout import (
     COLUMNS,
+    CONTACT,
     CONTACT_FIELDS,
     FORM_KIND,
+    FUNDING,
+    GENERAL,
     GENERAL_KEYS,
     GENERAL_LABELS,
     ID_CELL,
     ID_FIELDS,
     ID_SHEET,
+    IN_PROGRESS,
+    INPUT,
     KIND_LABELS,
     NO,
     PERIOD_FIELDS,
@@ -53,11 +49,17 @@ from .layout import (
     SHEET_INDICATORS,
     SHEET_INFO,
     SHEET_TASKS,
+    TASK,
     TASK_STATUSES,
     TEXT_LIMIT,
     TEXT_LIMITS,
     YES,
+    contact_key,
+    general_key,
+    input_key,
     input_label,
+    reporting_window,
+    task_key,
     text_limit,
 )
 from .model import LEAD, PARTNER
@@ -65,7 +67,6 @@ from .ooxml import workbook_bytes
 from .outbox import write_set
 from .plan import Indicator, Input, Plan, Unit
 from .print_layout import fit_rows, rows_may_grow
-from .rules import reporting_window
 from .values import format_number
 from .workspace import Workspace
 
@@ -256,9 +257,9 @@ def _guide_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
     drafting = plan.unit(plan.drafting_unit).name
     deadline = plan.deadline(year)
     limits = (f"khó khăn, kiến nghị, phương hướng tối đa {format_number(TEXT_LIMIT)} ký tự mỗi ô; kết quả "
-              f"một nhiệm vụ tối đa {format_number(TEXT_LIMITS['nv.result'])} ký tự; khó khăn, đề xuất của "
-              f"một nhiệm vụ tối đa {format_number(TEXT_LIMITS['nv.difficulties'])} ký tự; ghi chú của một số "
-              f"liệu tối đa {format_number(TEXT_LIMITS['ct.note'])} ký tự")  # fmt: skip
+              f"một nhiệm vụ tối đa {format_number(TEXT_LIMITS[f'{TASK}.result'])} ký tự; khó khăn, đề xuất của "
+              f"một nhiệm vụ tối đa {format_number(TEXT_LIMITS[f'{TASK}.difficulties'])} ký tự; ghi chú của một số "
+              f"liệu tối đa {format_number(TEXT_LIMITS[f'{INPUT}.note'])} ký tự")  # fmt: skip
     lines: list[tuple[str, bool]] = [
         (f"BIỂU MẪU BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH SỐ {plan.number} — {plan.period_name(year).upper()}", True),
         (plan.title, False),
@@ -326,9 +327,10 @@ def _info_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
         _label(ws, f"D{row}", None)
         row += 1
     low, high = reporting_window(year)
+    col = COLUMNS[CONTACT]["value"]
     for key, label in CONTACT_FIELDS.items():
-        ref = f"C{row}"
-        ws[f"A{row}"] = f"lh.{key}"
+        ref = f"{col}{row}"
+        ws[f"A{row}"] = contact_key(key)
         _label(ws, f"B{row}", label, bold=True)
         if key == "ngay_lap":
             _input(ws, ref, "dd/mm/yyyy")
@@ -352,7 +354,7 @@ def _info_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
                         error_title="Số điện thoại không hợp lệ")  # fmt: skip
         else:
             _input(ws, ref, "@")
-            limit = text_limit(f"lh.{key}")
+            limit = text_limit(contact_key(key))
             _label(ws, f"D{row}", f"họ và tên, tối đa {limit} ký tự", italic=True)
             _rule(ws, ref, type="textLength", operator="lessThanOrEqual", formula1=str(limit),
                         title="Người lập biểu",
@@ -365,13 +367,14 @@ def _info_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
         "kien_nghi": "Đề nghị tỉnh hỗ trợ tài liệu tuyên truyền. Không có thì ghi «Không».",
         "phuong_huong": f"Tiếp tục tuyên truyền giảm túi ni lông tại chợ trong năm {year + 1}.",
     }
+    col = COLUMNS[GENERAL]["value"]
     for key in GENERAL_KEYS:
         label = GENERAL_LABELS[key].format(next_year=year + 1)
-        ws[f"A{row}"] = f"chung.{key}"
+        ws[f"A{row}"] = general_key(key)
         _label(ws, f"B{row}", label, bold=True)
-        _input(ws, f"C{row}")
+        _input(ws, f"{col}{row}")
         _label(ws, f"D{row}", f"tối đa {format_number(TEXT_LIMIT)} ký tự", italic=True)
-        _text_rule(ws, f"C{row}", f"chung.{key}", "value", label, examples[key])
+        _text_rule(ws, f"{col}{row}", general_key(key), "value", label, examples[key])
         row += 1
     rooms = {r: ROOM["text"] for r in range(row - len(GENERAL_KEYS), row)}
     fit_rows(ws, min_lines=rooms)
@@ -398,6 +401,7 @@ def _indicator_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int, known: Ma
     row, number = HEADER_ROW + 1, 0
     rooms: dict[int, int] = {}
     baselines = baseline_inputs(plan)
+    value_col, note_col = COLUMNS[INPUT]["value"], COLUMNS[INPUT]["note"]
     for ind in plan.indicators_in(year):  # only the indicators its phases ask this year
         inputs = [i for i in ind.inputs if unit.id in i.reporters]
         if not inputs:
@@ -413,14 +417,14 @@ def _indicator_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int, known: Ma
             stt = f"{number}.{j}"
             rows[inp.id] = (row, stt)
             label = input_label(plan, ind, inp, year)
-            ws[f"A{row}"] = f"ct.{inp.id}"
+            ws[f"A{row}"] = input_key(inp.id)
             _label(ws, f"B{row}", stt)
             prefilled = known.get(inp.id) if inp.id in baselines else None
             if prefilled is not None:
                 label += " — đã điền sẵn số đơn vị báo cáo năm trước; chỉ sửa nếu số đó chưa đúng"
             _label(ws, f"C{row}", label)
             _label(ws, f"D{row}", inp.unit_of_measure)
-            ref = f"E{row}"
+            ref = f"{value_col}{row}"
             whole = _whole_of(ind, inp.id)
             if inp.kind == "co_khong":
                 _input(ws, ref)
@@ -431,7 +435,7 @@ def _indicator_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int, known: Ma
                 w_row, w_stt = rows[whole]
                 w_label = input_label(plan, ind, plan.all_inputs()[whole], year)
                 _input(ws, ref, "#,##0" if inp.kind == "so_nguyen" else "#,##0.00")
-                _rule(ws, ref, type="custom", formula1=part_formula(ref, f"E{w_row}", inp.kind == "so_nguyen"),
+                _rule(ws, ref, type="custom", formula1=part_formula(ref, f"{value_col}{w_row}", inp.kind == "so_nguyen"),
                             title=f"Số liệu ({inp.unit_of_measure})",
                             prompt=_number_prompt(inp) + f" Không lớn hơn dòng {w_stt}.",
                             error=_part_error(stt, label, w_stt, w_label,
@@ -447,8 +451,8 @@ def _indicator_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int, known: Ma
                             error_title="Số liệu không hợp lệ")  # fmt: skip
             if prefilled is not None:
                 ws[ref] = int(prefilled) if float(prefilled).is_integer() else prefilled
-            _input(ws, f"F{row}")
-            _text_rule(ws, f"F{row}", f"ct.{inp.id}", "note", "Ghi chú (không bắt buộc)",
+            _input(ws, f"{note_col}{row}")
+            _text_rule(ws, f"{note_col}{row}", input_key(inp.id), "note", "Ghi chú (không bắt buộc)",
                        "Số liệu ước tính đến 30/11.")  # fmt: skip
             rooms[row] = ROOM["note"]
             row += 1
@@ -469,19 +473,20 @@ def _funding_rows(ws: Worksheet, plan: Plan, unit: Unit, year: int, row: int, nu
     for col in "DEF":
         _label(ws, f"{col}{row}", None, fill=GROUP_FILL)
     row += 1
+    value_col, note_col = COLUMNS[FUNDING]["value"], COLUMNS[FUNDING]["note"]
     for j, (key, label) in enumerate(funding.form_keys(plan, unit.id, year).items(), start=1):
         ws[f"A{row}"] = key
         _label(ws, f"B{row}", f"{number}.{j}")
         _label(ws, f"C{row}", label)
         _label(ws, f"D{row}", funding.UNIT_OF_MEASURE)
-        _input(ws, f"E{row}", "#,##0.0##")
-        _rule(ws, f"E{row}", type="decimal", operator="greaterThanOrEqual", formula1="0",
+        _input(ws, f"{value_col}{row}", "#,##0.0##")
+        _rule(ws, f"{value_col}{row}", type="decimal", operator="greaterThanOrEqual", formula1="0",
               title=f"Kinh phí ({funding.UNIT_OF_MEASURE})",
               prompt=f"Đơn vị tính: {funding.UNIT_OF_MEASURE}. Nhập số tiền không âm, có thể có phần thập phân, "
                      "ví dụ 12,5 (mười hai triệu năm trăm nghìn đồng). Không có thì nhập 0.",
               error=f"Chỉ nhập số không âm ({funding.UNIT_OF_MEASURE}).", error_title="Số liệu không hợp lệ")  # fmt: skip
-        _input(ws, f"F{row}")
-        _text_rule(ws, f"F{row}", key, "note", "Ghi chú (không bắt buộc)", "Kinh phí lồng ghép chương trình NTM.")
+        _input(ws, f"{note_col}{row}")
+        _text_rule(ws, f"{note_col}{row}", key, "note", "Ghi chú (không bắt buộc)", "Kinh phí lồng ghép chương trình NTM.")
         rooms[row] = ROOM["note"]
         row += 1
 
@@ -531,19 +536,19 @@ def _task_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
             row += 1
         for task in tasks:
             for item in task.items:
-                key = f"nv.{item.id}"
+                key = task_key(item.id)
                 ws[f"A{row}"] = key
                 _label(ws, f"B{row}", item.id)
                 _label(ws, f"C{row}", task.with_note(item.content))
                 _label(ws, f"D{row}", role_label)
-                for col in "EFGH":
+                for col in COLUMNS[TASK].values():
                     _input(ws, f"{col}{row}")
                 required = "bắt buộc" if role_label == "Chủ trì" else "không bắt buộc với nhiệm vụ phối hợp"
-                _rule(ws, f"E{row}", type="list", formula1='"' + ",".join(TASK_STATUSES) + '"',
-                            title="Tình trạng", prompt=f"Chọn trong danh sách ({required}). Ví dụ: {TASK_STATUSES[1]}.",
+                _rule(ws, f"{COLUMNS[TASK]['status']}{row}", type="list", formula1='"' + ",".join(TASK_STATUSES) + '"',
+                            title="Tình trạng", prompt=f"Chọn trong danh sách ({required}). Ví dụ: {IN_PROGRESS}.",
                             error="Chọn một tình trạng trong danh sách: " + ", ".join(TASK_STATUSES) + ".",
                             error_title="Tình trạng không hợp lệ")  # fmt: skip
-                for field, col in COLUMNS["nv"].items():
+                for field, col in COLUMNS[TASK].items():
                     if field != "status":
                         _text_rule(ws, f"{col}{row}", key, field, titles[field], examples[field])
                 rooms[row] = ROOM["task"]

@@ -12,12 +12,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .layout import funding_key
 from .plan import Input, Plan
 
 if TYPE_CHECKING:
     from .model import Submission, UnitStatus
 
-PREFIX = "kp"
 UNIT_OF_MEASURE = "triệu đồng"
 STATE_BUDGET, OTHER_SOURCES, ESTIMATE = "ngan_sach", "huy_dong", "du_toan"
 SOURCES = (STATE_BUDGET, OTHER_SOURCES)
@@ -46,7 +46,7 @@ def funding_input(plan: Plan, unit_id: str, line: str, year: int) -> Input:
 
 def form_keys(plan: Plan, unit_id: str, year: int) -> dict[str, str]:
     """Key in column A → the row's label, for every funding row of the unit's form."""
-    return {f"{PREFIX}.{line}": line_label(line, year) for line in lines_for(plan, unit_id, year)}
+    return {funding_key(line): line_label(line, year) for line in lines_for(plan, unit_id, year)}
 
 
 @dataclass(frozen=True)

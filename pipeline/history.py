@@ -16,7 +16,7 @@ the plan's first year; verdicts come from the same function the yearly report us
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +27,19 @@ from .aggregate import (
     baseline_for,
     judge,
 )
-from .model import HAS_ERRORS, LATE, MISSING, SUBMITTED, Problem
+from .model import (
+    CURRENT,
+    HAS_ERRORS,
+    LATE,
+    MISSING,
+    RECORD,
+    SUBMITTED,
+    WORKBOOK,
+    FundingYear,
+    IndicatorYear,
+    Problem,
+    YearHistory,
+)
 from .plan import Indicator, Milestone, Plan
 from .record import RecordError, RunRecord, newest_record, read_record, unreadable_note
 
@@ -37,36 +49,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-RECORD = "nhat-ky"  # source of a year: a run record of ``bao-cao``
-WORKBOOK = "lich-su"  # source of a year: a history workbook typed by the clerk
-CURRENT = "bao-cao"  # the year being reported (the summary in memory)
 SOURCE_LABELS = {RECORD: "nhật ký bao-cao", WORKBOOK: "số liệu lịch sử", CURRENT: "báo cáo năm nay"}
-
-Values = dict[str, float | bool | None]
-
-
-@dataclass(frozen=True)
-class IndicatorYear:
-    """One indicator in one year, as history knows it."""
-
-    indicator: str
-    value: float | None  # % (0–100) for percent formulas, a count for "tong", None for "dem"
-    totals: dict[str, tuple[float | None, int]]  # input id → (district total, units answering)
-    reported: int | None  # units that reported it (None: unknown, totals typed as history)
-    expected: int | None  # units that had to report it (None: unknown)
-    by_unit: dict[str, Values] = field(default_factory=dict)  # unit id → its inputs
-
-
-@dataclass(frozen=True)
-class YearHistory:
-    year: int
-    source: str  # RECORD | WORKBOOK | CURRENT
-    file: str  # the record's or the workbook's file name(s)
-    indicators: dict[str, IndicatorYear]
-    units: dict[str, str] = field(default_factory=dict)  # unit id → SUBMITTED | LATE | HAS_ERRORS | MISSING
-    tasks: dict[str, tuple[bool, bool, str]] = field(default_factory=dict)  # item → (active, reported, status)
-    funding: FundingYear | None = None  # when the year's run record carries funding
-
 
 @dataclass(frozen=True)
 class History:
@@ -84,17 +67,6 @@ class History:
 
 
 # --------------------------------------------------------------------------- run records
-
-
-@dataclass(frozen=True)
-class FundingYear:
-    """Funding of one year as its run record gives it (triệu đồng)."""
-
-    total: float | None
-    state_budget: float | None
-    other_sources: float | None
-    units: int  # units that reported funding
-    expected: int | None  # units asked
 
 
 def year_from_record(plan: Plan, record: RunRecord) -> YearHistory:
@@ -300,17 +272,6 @@ def write_history_template(ws: Workspace, plan: Plan, year: int) -> Path:
     from .outbox import write_file
 
     return write_file(ws, ws.history_template(), build_history_template(plan, year))
-
-
-def write_history_workbook(ws: Workspace, plan: Plan, history: History, year: int) -> Path:
-    """``baocao lich-su --xlsx``: the same table as the console, as outbox/lich-su-<year>.xlsx."""
-    import datetime as dt
-
-    from .outbox import write_file
-    from .summary_xlsx import build_history_workbook
-
-    stamp = dt.datetime.combine(plan.deadline(year), dt.time(0, 0))
-    return write_file(ws, ws.history_workbook(year), build_history_workbook(plan, history, year, stamp))
 
 
 def milestone_path(plan: Plan, ind: Indicator, points: list[Point]) -> list[tuple[int, float]]:

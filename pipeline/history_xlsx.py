@@ -26,13 +26,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .errors import BaoCaoError
 from .forms import GROUP_FILL, _font, _header, _input, _label, _setup, _validation
-from .history import WORKBOOK, IndicatorYear, YearHistory
 from .layout import KIND_LABELS, NO, YES
-from .model import WARNING, Cell, Problem
+from .model import WARNING, WORKBOOK, Cell, IndicatorYear, Problem, YearHistory
 from .ooxml import workbook_bytes
 from .plan import Input, Plan
 from .rules import FormView, check_form, read_number, read_yes_no
 from .values import clean_text
+from .workspace import is_skipped_name, nfc
 
 HISTORY_KIND = "baocao-lich-su"
 ID_SHEET = "_id"
@@ -354,7 +354,6 @@ def read_history_folder(folder: Path, plan: Plan) -> tuple[dict[int, YearHistory
 
     A workbook with an error gives nothing until fixed; a year given by two workbooks keeps the first.
     """
-    from .intake import is_skipped_name, nfc
     from .xlsx_safety import Rejected
 
     years: dict[int, YearHistory] = {}

@@ -20,7 +20,6 @@ import hashlib
 import logging
 import os
 import stat
-import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -39,6 +38,7 @@ from .model import (
     Submission,
     UnitStatus,
 )
+from .workspace import is_skipped_name, nfc
 
 if TYPE_CHECKING:
     import pandas
@@ -50,18 +50,7 @@ log = logging.getLogger(__name__)
 
 # --------------------------------------------------------------------------- one file
 
-SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini", ".ds_store"})
 FILE_LIKE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xltx", ".ods", ".csv", ".pdf", ".docx", ".doc", ".zip")
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
-def is_skipped_name(name: str) -> bool:
-    """Office lock files (~$a.xlsx, .~lock.a.xlsx#), hidden dot-files, Thumbs.db & co."""
-    name = nfc(name)
-    return name.startswith(("~$", ".")) or name.lower() in SYSTEM_FILES
 
 
 def _unread(rel: str) -> Provenance:

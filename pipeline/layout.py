@@ -4,9 +4,13 @@
   year and template version; every visible data sheet repeats it in cell B3 as
   ``Mã biểu mẫu: <plan>/<unit>/<year>/v<version>`` (``ID_PATTERN``); an ad-hoc period's form
   adds ``/<period slug>`` there and the rows ``PERIOD_FIELDS`` to ``_id``;
-* on every data sheet, hidden column A holds a key per input row (``lh.*`` contact,
-  ``chung.*`` general text, ``ct.<input id>`` indicator inputs, ``nv.<task item id>`` tasks);
-  the input cells of that row sit in the fixed columns of ``COLUMNS``.
+* on every data sheet, hidden column A holds a key per input row, built by the ``*_key``
+  functions below (``lh.*`` contact, ``chung.*`` general text, ``ct.<input id>`` indicator
+  inputs, ``kp.<line>`` funding, ``nv.<task item id>`` tasks); the input cells of that row sit
+  in the fixed columns of ``COLUMNS``. Rows are found by key, never by number, so an inserted
+  row does not break reading;
+* the ngày lập dates a form accepts (``date_range``) and those it expects (``reporting_window``),
+  the task statuses of the dropdown and the yes/no words are the same for writer and reader.
 
 Kept apart from ``forms`` so that reading a form never loads the workbook writer (openpyxl,
 numpy: a quarter of a second at start-up, in every worker of the reading pool).
@@ -14,6 +18,7 @@ numpy: a quarter of a second at start-up, in every worker of the reading pool).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
@@ -32,13 +37,56 @@ SHEET_INFO = "Thông tin"
 SHEET_INDICATORS = "Chỉ tiêu"
 SHEET_TASKS = "Nhiệm vụ"
 
+# The key prefixes in column A, one per kind of row
+CONTACT, GENERAL, INPUT, FUNDING, TASK = "lh", "chung", "ct", "kp", "nv"
+
+
+def row_key(prefix: str, name: str) -> str:
+    """The key in column A of a row: ``<prefix>.<name>``."""
+    return f"{prefix}.{name}"
+
+
+def contact_key(field: str) -> str:
+    """``lh.nguoi_lap``: a contact row (``CONTACT_FIELDS``)."""
+    return f"{CONTACT}.{field}"
+
+
+def general_key(name: str) -> str:
+    """``chung.kho_khan``: a general text (``GENERAL_KEYS``)."""
+    return f"{GENERAL}.{name}"
+
+
+def input_key(input_id: str) -> str:
+    """``ct.so_ccn``: the row of an indicator's input."""
+    return f"{INPUT}.{input_id}"
+
+
+def funding_key(line: str) -> str:
+    """``kp.ngan_sach``: a funding line (``funding.py``)."""
+    return f"{FUNDING}.{line}"
+
+
+def task_key(item_id: str) -> str:
+    """``nv.I.1.a``: a task item's row."""
+    return f"{TASK}.{item_id}"
+
+
+def key_prefix(key: str) -> str:
+    return key.split(".", 1)[0]
+
+
+def key_name(key: str) -> str:
+    """What the key names after its prefix: ``kp.ngan_sach`` → ``ngan_sach``."""
+    return key.split(".", 1)[1]
+
+
 # key prefix → field → column letter of the input cell on that row
 COLUMNS: dict[str, dict[str, str]] = {
-    "lh": {"value": "C"},
-    "chung": {"value": "C"},
-    "ct": {"value": "E", "note": "F"},
-    "kp": {"value": "E", "note": "F"},  # funding (funding.py), on the indicator sheet
-    "nv": {"status": "E", "result": "F", "difficulties": "G", "proposals": "H"},
+    CONTACT: {"value": "C"},
+    GENERAL: {"value": "C"},
+    INPUT: {"value": "E", "note": "F"},
+    FUNDING: {"value": "E", "note": "F"},  # on the indicator sheet
+    TASK: {"status": "E", "result": "F", "difficulties": "G", "proposals": "H"},
 }
 CONTACT_FIELDS = {
     "nguoi_lap": "Người lập biểu (họ và tên)",
@@ -51,9 +99,11 @@ GENERAL_LABELS = {
     "kien_nghi": "Kiến nghị, đề xuất",
     "phuong_huong": "Phương hướng, nhiệm vụ năm {next_year}",
 }
-YES, NO = "Có", "Không"
-# Task status values offered in the form's dropdown
-TASK_STATUSES = ("Đã hoàn thành", "Đang thực hiện", "Chưa thực hiện")
+YES, NO = "Có", "Không"  # the answers of a co_khong input (the dropdown)
+# A task's status: the form's dropdown, in this order
+DONE, IN_PROGRESS, NOT_STARTED = "Đã hoàn thành", "Đang thực hiện", "Chưa thực hiện"
+TASK_STATUSES = (DONE, IN_PROGRESS, NOT_STARTED)
+NEEDS_RESULT = frozenset({DONE, IN_PROGRESS})  # a led task in these states needs a result text
 KIND_LABELS = {
     "so_nguyen": "số nguyên, không âm",
     "so_thap_phan": "số, không âm, có thể có phần thập phân",
@@ -64,15 +114,16 @@ KIND_LABELS = {
 # Longest text (characters) each free-text cell takes: the form's validation and intake's
 # check use these numbers. Each fits in one printed row of its column (tests/test_print.py).
 TEXT_LIMIT = 2_000  # the general texts: difficulties, proposals, next year's direction
+# Keyed by a row's key, by "<prefix>.<field>" or by a prefix (``text_limit`` looks in this order).
 TEXT_LIMITS: dict[str, int] = {
-    "lh.nguoi_lap": 100,
-    "lh.dien_thoai": 15,
-    "chung": TEXT_LIMIT,
-    "ct.note": 300,
-    "kp.note": 300,
-    "nv.result": 1_000,
-    "nv.difficulties": 500,
-    "nv.proposals": 500,
+    contact_key("nguoi_lap"): 100,
+    contact_key("dien_thoai"): 15,
+    GENERAL: TEXT_LIMIT,
+    f"{INPUT}.note": 300,
+    f"{FUNDING}.note": 300,
+    f"{TASK}.result": 1_000,
+    f"{TASK}.difficulties": 500,
+    f"{TASK}.proposals": 500,
 }
 PHONE_CHARS = "0123456789 .+"
 PHONE_LENGTH = (8, 15)
@@ -80,8 +131,19 @@ PHONE_LENGTH = (8, 15)
 
 def text_limit(key: str, field: str = "value") -> int | None:
     """The length limit of the text cell ``field`` of row ``key`` (None: not a free text)."""
-    prefix = key.split(".", 1)[0]
+    prefix = key_prefix(key)
     return TEXT_LIMITS.get(key) or TEXT_LIMITS.get(f"{prefix}.{field}") or TEXT_LIMITS.get(prefix)
+
+
+def date_range(year: int) -> tuple[dt.date, dt.date]:
+    """The ngày lập a form for ``year`` can have: outside, the date is refused (``ngay-khong-hop-le``)."""
+    return dt.date(year - 1, 1, 1), dt.date(year + 1, 12, 31)
+
+
+def reporting_window(year: int) -> tuple[dt.date, dt.date]:
+    """The ngày lập a form for ``year`` normally has: the form's validation warns outside, and
+    intake warns before its start (``ngay-ngoai-khoang``)."""
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
 def _with_year(label: str, words: str, year: int) -> str:

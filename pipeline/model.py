@@ -253,3 +253,46 @@ class FileResult:
     provenance: Provenance
     submission: Submission | None = None
     rejection: Problem | None = None  # neither: skipped silently (lock or system file)
+
+
+# --------------------------------------------------------------------------- history (years before the one reported)
+
+RECORD = "nhat-ky"  # source of a year: a run record of ``bao-cao``
+WORKBOOK = "lich-su"  # source of a year: a history workbook typed by the clerk
+CURRENT = "bao-cao"  # the year being reported (the summary in memory)
+
+Values = dict[str, float | bool | None]
+
+
+@dataclass(frozen=True)
+class IndicatorYear:
+    """One indicator in one year, as history knows it."""
+
+    indicator: str
+    value: float | None  # % (0–100) for percent formulas, a count for "tong", None for "dem"
+    totals: dict[str, tuple[float | None, int]]  # input id → (district total, units answering)
+    reported: int | None  # units that reported it (None: unknown, totals typed as history)
+    expected: int | None  # units that had to report it (None: unknown)
+    by_unit: dict[str, Values] = field(default_factory=dict)  # unit id → its inputs
+
+
+@dataclass(frozen=True)
+class YearHistory:
+    year: int
+    source: str  # RECORD | WORKBOOK | CURRENT
+    file: str  # the record's or the workbook's file name(s)
+    indicators: dict[str, IndicatorYear]
+    units: dict[str, str] = field(default_factory=dict)  # unit id → SUBMITTED | LATE | HAS_ERRORS | MISSING
+    tasks: dict[str, tuple[bool, bool, str]] = field(default_factory=dict)  # item → (active, reported, status)
+    funding: FundingYear | None = None  # when the year's run record carries funding
+
+
+@dataclass(frozen=True)
+class FundingYear:
+    """Funding of one year as its run record gives it (triệu đồng)."""
+
+    total: float | None
+    state_budget: float | None
+    other_sources: float | None
+    units: int  # units that reported funding
+    expected: int | None  # units asked

@@ -37,8 +37,7 @@ from .aggregate import (
     TaskResult,
 )
 from .errors import FileSystemError, TemplateError, WorkspaceError, fs_error
-from .history import YearHistory
-from .model import HAS_ERRORS, LATE, LEAD, MISSING, STATE_LABELS, SUBMITTED
+from .model import HAS_ERRORS, LATE, LEAD, MISSING, STATE_LABELS, SUBMITTED, YearHistory
 from .ooxml import stable_package
 from .plan import Plan, Task
 from .report import (

@@ -14,7 +14,8 @@ import textwrap
 from typing import Any
 
 from .aggregate import Summary
-from .history import History, YearHistory, change, milestone_path, series, with_current
+from .history import History, change, milestone_path, series, with_current
+from .model import YearHistory
 from .plan import Indicator
 from .report import phan_tram, so_lieu
 

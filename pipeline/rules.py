@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
+from .layout import date_range, reporting_window
 from .model import ERROR, WARNING, Cell, Problem, is_number
 from .values import (
     PERCENT,
@@ -223,16 +224,6 @@ def required(cell: Cell, text: str) -> list[Problem]:
                     "ngày lập để đơn vị tổng hợp liên hệ khi cần.", cell.label)]  # fmt: skip
 
 
-def date_range(year: int) -> tuple[dt.date, dt.date]:
-    """Dates a form for ``year`` can be made on (the form's own validation uses the same)."""
-    return dt.date(year - 1, 1, 1), dt.date(year + 1, 12, 31)
-
-
-def reporting_window(year: int) -> tuple[dt.date, dt.date]:
-    """The dates a form for ``year`` is normally made on (the form's own validation warns outside)."""
-    return dt.date(year, 1, 1), dt.date(year, 12, 31)
-
-
 def read_date(cell: Cell, year: int, date1904: bool = False) -> tuple[dt.date | None, list[Problem]]:
     pending = _pending(cell)
     if pending:
@@ -259,13 +250,13 @@ def _statuses_by_fold(statuses: tuple[str, ...]) -> dict[str, str]:
 
 
 def date_window(cell: Cell, made: dt.date, year: int, saved: dt.date | None) -> list[Problem]:
-    """(warning) ngày lập outside [1 January of the reporting year, the day the file was saved].
+    """(warning) ngày lập outside [the start of the reporting window, the day the file was saved].
 
     The file's saved date stands for the day of the run: a form cannot be made after it was last
     saved, that day is never later than the run, and it comes with the inbox, so the same inbox
     always gives the same warnings (and outputs). ``saved`` None (unknown) checks the start only.
     """
-    start = dt.date(year, 1, 1)
+    start = reporting_window(year)[0]
     if made < start:
         return [problem("ngay-ngoai-khoang", cell, f"«{cell.label}»: ngày lập {made:%d/%m/%Y} trước ngày "
                         f"{start:%d/%m/%Y} của năm báo cáo {year}: có thể đây là biểu mẫu cũ, hoặc ghi nhầm năm. "

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import xlsxwriter
@@ -26,6 +27,7 @@ from .wording import task_state, verdict_label, verdict_reason
 if TYPE_CHECKING:
     from .history import History
     from .plan import Plan
+    from .workspace import Workspace
 
 COUNT = "#,##0"
 DECIMAL = "#,##0.0#"
@@ -242,3 +244,10 @@ def build_history_workbook(plan: Plan, history: History, until: int, stamp: dt.d
     wb.close()
     return stable_package(buf.getvalue(), stamp)
 
+
+def write_history_workbook(ws: Workspace, plan: Plan, history: History, year: int) -> Path:
+    """``baocao lich-su --xlsx``: the same table as the console, as outbox/lich-su-<year>.xlsx."""
+    from .outbox import write_file
+
+    stamp = dt.datetime.combine(plan.deadline(year), dt.time(0, 0))
+    return write_file(ws, ws.history_workbook(year), build_history_workbook(plan, history, year, stamp))

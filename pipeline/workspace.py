@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,20 @@ from .plan import Plan, load_plan
 
 CONFIG_NAME = "config.toml"
 REPORT_TEMPLATE = "bao-cao.docx"
+
+
+# Entries of a folder that are never files to read (inbox/, lich-su/)
+SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini", ".ds_store"})
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def is_skipped_name(name: str) -> bool:
+    """Office lock files (~$a.xlsx, .~lock.a.xlsx#), hidden dot-files, Thumbs.db & co."""
+    name = nfc(name)
+    return name.startswith(("~$", ".")) or name.lower() in SYSTEM_FILES
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,18 @@ from openpyxl.cell.cell import Cell as XlCell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.forms import build_form
-from pipeline.layout import COLUMNS, TASK_STATUSES, YES
+from pipeline.layout import (
+    COLUMNS,
+    DONE,
+    IN_PROGRESS,
+    YES,
+    contact_key,
+    funding_key,
+    general_key,
+    input_key,
+    key_prefix,
+    task_key,
+)
 from pipeline.model import LEAD
 from pipeline.ooxml import stable_package
 from pipeline.plan import Plan
@@ -49,14 +60,14 @@ def key_rows(wb: Workbook) -> Rows:
     rows: Rows = {}
     for ws in wb.worksheets:
         for (cell,) in ws.iter_rows(min_col=1, max_col=1):
-            if isinstance(cell.value, str) and cell.value.split(".", 1)[0] in COLUMNS and "." in cell.value:
+            if isinstance(cell.value, str) and "." in cell.value and key_prefix(cell.value) in COLUMNS:
                 rows.setdefault(cell.value, (ws, cell.row))
     return rows
 
 
 def cell_of(wb: Workbook, key: str, field: str = "value", rows: Rows | None = None) -> XlCell:
     ws, row = (rows or key_rows(wb))[key]
-    return ws[f"{COLUMNS[key.split('.', 1)[0]][field]}{row}"]
+    return ws[f"{COLUMNS[key_prefix(key)][field]}{row}"]
 
 
 def save(wb: Workbook) -> bytes:
@@ -130,7 +141,7 @@ def default_tasks(plan: Plan, unit_id: str, year: int) -> dict[str, dict[str, st
         lead = task.lead == unit_id
         for i, item in enumerate(task.items):
             out[item.id] = {
-                "status": TASK_STATUSES[i % 2] if lead else "",
+                "status": (DONE, IN_PROGRESS)[i % 2] if lead else "",
                 "result": f"Đã tổ chức {i + 2} cuộc cho {30 * (i + 1)} lượt người ({item.id})",
                 "difficulties": "Thiếu kinh phí" if lead else "",
                 "proposals": "Đề nghị tỉnh hỗ trợ" if lead and i == 0 else "",
@@ -153,20 +164,20 @@ def form_cells(
     """Every input cell of the unit's form: plausible defaults, overridden by the arguments."""
     cells: dict[str, dict[str, object]] = {}
     for k, v in {**default_contact(year), **(contact or {})}.items():
-        cells[f"lh.{k}"] = {"value": v}
+        cells[contact_key(k)] = {"value": v}
     for k, v in {**default_general(year), **(general or {})}.items():
-        cells[f"chung.{k}"] = {"value": v}
+        cells[general_key(k)] = {"value": v}
     for k, v in {**default_values(plan, unit_id, year), **(values or {})}.items():
-        cells[f"ct.{k}"] = {"value": v}
+        cells[input_key(k)] = {"value": v}
     for k, v in {**default_funding(plan, unit_id, year), **(funding or {})}.items():
-        cells[f"kp.{k}"] = {"value": v}
+        cells[funding_key(k)] = {"value": v}
     for k, v in (notes or {}).items():
-        cells.setdefault(f"ct.{k}", {})["note"] = v
+        cells.setdefault(input_key(k), {})["note"] = v
     defaults = default_tasks(plan, unit_id, year)
     for k, v in (tasks or {}).items():
         defaults[k] = {**defaults.get(k, {}), **v}
     for k, v in defaults.items():
-        cells[f"nv.{k}"] = dict(v)
+        cells[task_key(k)] = dict(v)
     return cells
 
 
