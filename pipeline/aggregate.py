@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .formulas import Sums
 from .funding import FundingSummary
 from .funding import summarise as summarise_funding
 from .model import LEAD, IntakeResult, Submission, UnitStatus
@@ -106,7 +107,7 @@ def baseline_for(plan: Plan, ind: Indicator, year: int, history: dict[int, float
     0 % in the plan's base year; else the first earlier year with a value in the history."""
     if ind.base is not None:
         return ind.base
-    if ind.formula == "giam":
+    if ind.spec.baseline:  # a reduction: 0 % in the plan's base year
         return Milestone(plan.baseline_year, 0.0)
     earlier = sorted(y for y in (history or {}) if y < year)
     return Milestone(earlier[0], history[earlier[0]]) if earlier and history else None
@@ -197,22 +198,8 @@ def value_from_totals(
     def total(ids: tuple[str, ...]) -> float:
         return sum(float(totals[i][0] or 0) for i in ids if i in totals)
 
-    if ind.formula == "ti_le":
-        den = total(ind.denominator)
-        if den > 0:
-            return 100 * total(ind.numerator) / den, ""
-        return None, "mẫu số bằng 0 (không phát sinh đối tượng để tính tỷ lệ)"
-    if ind.formula == "giam":
-        base = total(ind.denominator)
-        if base > 0:
-            return 100 * (1 - total(ind.numerator) / base), ""
-        return None, "không có số liệu năm gốc (bằng 0)"
-    if ind.formula == "ti_le_co":
-        answered = sum(totals[i][1] for i in ind.numerator if i in totals)
-        return (100 * total(ind.numerator) / answered, "") if answered else (None, "")
-    if ind.formula == "tong":
-        return total(ind.numerator), ""
-    return None, ""
+    answered = sum(totals[i][1] for i in ind.numerator if i in totals)
+    return ind.spec.compute(Sums(total(ind.numerator), total(ind.denominator), answered))
 
 
 def counted_reporters(plan: Plan, unit_ids: tuple[str, ...], accepted: Mapping[str, object]) -> tuple[str, ...]:

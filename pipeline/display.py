@@ -10,22 +10,12 @@ from typing import TYPE_CHECKING
 
 from .model import HAS_ERRORS, LATE, MISSING, STATE_LABELS, SUBMITTED, IntakeResult, UnitStatus
 from .plan import Indicator, Milestone, Plan
-from .report import phan_tram, so_lieu
-from .wording import goal
+from .wording import amount, goal
 
 if TYPE_CHECKING:
     from .aggregate import Summary
     from .history import History
     from .report import ReportFiles
-
-FORMULA_TEXT = {
-    "ti_le": "tỷ lệ = Σ {num} / Σ {den}",
-    "giam": "mức giảm = 1 − Σ {num} / Σ {den}",
-    "ti_le_co": "tỷ lệ đơn vị trả lời «Có» ({num})",
-    "tong": "tổng {num}",
-    "dem": "thống kê số lượng: {num}",
-}
-
 
 def _summed(ids: tuple[str, ...]) -> str:
     """Input ids of one side of a ratio: "a" or "(a + b)"."""
@@ -82,7 +72,7 @@ def describe_plan(plan: Plan, year: int) -> str:
             aim = "; ".join(f"{goal(ind, m.value)} (mốc {m.year})" for m in ind.milestones)
         out.append(f"  {i:>2}. [{ind.id}] {ind.text}")
         names = {"num": _summed(ind.numerator), "den": _summed(ind.denominator)}
-        out.append(f"      Cách tính: {FORMULA_TEXT[ind.formula].format(**names)}; mục tiêu: {aim}; "
+        out.append(f"      Cách tính: {ind.spec.describe.format(**names)}; mục tiêu: {aim}; "
                    f"giai đoạn {ind.period}")
         if ind.method_note:
             out.append(f"      Lưu ý cách tính: {ind.method_note}")
@@ -211,13 +201,12 @@ def describe_history(plan: Plan, history: History, year: int) -> str:
         out.append(f"{i:>2}. {_pad(ind.text, 96).rstrip()}")
         out.append(f"      {'Năm':<6}{'Kết quả':<14}{'Cần đạt':<10}{'Mốc mục tiêu':<16}{'Đánh giá':<27}Đơn vị đã báo cáo")
         for p in series(plan, history, ind, year):
-            need = _level(ind, p.required) if p.source or ind.active_in(p.year) else "—"
+            need = amount(ind, p.required) if p.source or ind.active_in(p.year) else "—"
             if not p.source:
                 out.append(f"      {p.year:<6}{'—':<14}{need:<10}{_goal(ind, p.target):<16}"
                            f"{_pad(no_data_label(ind, p.year), 26)} —")
                 continue
-            value = phan_tram(p.value) if ind.is_percent else (
-                f"{so_lieu(p.value)} {ind.unit_of_measure}" if p.value is not None else "—")  # fmt: skip
+            value = amount(ind, p.value)
             units = f"{p.reported}/{p.expected}" if p.reported is not None and p.expected else "không rõ"
             out.append(f"      {p.year:<6}{_pad(value, 13)} {need:<10}{_goal(ind, p.target):<16}{_pad(p.label, 26)} {units}")
     issues = history_issues(history)
@@ -238,15 +227,5 @@ def history_issues(history: History) -> str:
     return "\n".join(out)
 
 
-def _level(ind: Indicator, level: float | None) -> str:
-    """The level required in a year: "≈55 %" on a path (rounded like the report), "—" when none."""
-    if level is None:
-        return "—"
-    return phan_tram(level) if ind.is_percent else f"{so_lieu(level)} {ind.unit_of_measure}"
-
-
 def _goal(ind: Indicator, target: Milestone | None) -> str:
-    if target is None:
-        return "—"
-    value = phan_tram(target.value) if ind.is_percent else f"{so_lieu(target.value)} {ind.unit_of_measure}"
-    return f"{value} ({target.year})"
+    return f"{amount(ind, target.value)} ({target.year})" if target is not None else "—"

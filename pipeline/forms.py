@@ -391,7 +391,7 @@ def _number_prompt(inp: Input) -> str:
 
 def baseline_inputs(plan: Plan) -> set[str]:
     """The base-year figures of the reduction indicators (``giam``): the same every year, asked once."""
-    return {i for ind in plan.indicators if ind.formula == "giam" for i in ind.denominator}
+    return {i for ind in plan.indicators if ind.spec.baseline for i in ind.denominator}
 
 
 def _indicator_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int, known: Mapping[str, float]) -> None:
@@ -501,7 +501,7 @@ def _part_error(stt: str, label: str, w_stt: str, w_label: str, kind: str) -> st
 
 def _whole_of(ind: Indicator, input_id: str) -> str | None:
     """For a ratio's part (numerator), the whole (denominator) it is a part of."""
-    if ind.formula != "ti_le" or input_id not in ind.numerator:
+    if not ind.spec.parts_of_whole or input_id not in ind.numerator:
         return None
     i = ind.numerator.index(input_id)
     return ind.denominator[i] if i < len(ind.denominator) else None

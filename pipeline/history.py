@@ -213,7 +213,7 @@ def series(plan: Plan, history: History, ind: Indicator, until: int) -> list[Poi
 
 def change(ind: Indicator, before: float | None, now: float | None) -> str:
     """ "tăng 5,2 điểm %", "giảm 3 cuộc", "không đổi"; "" when either value is missing."""
-    from .report import so_vn
+    from .wording import so_vn
 
     if before is None or now is None:
         return ""

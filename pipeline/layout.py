@@ -155,7 +155,7 @@ def _with_year(label: str, words: str, year: int) -> str:
 
 def input_label(plan: Plan, ind: Indicator, inp: Input, year: int) -> str:
     """The input's label; a reduction's baseline and current amounts name their year."""
-    if ind.formula == "giam":
+    if ind.spec.baseline:
         if inp.id in ind.denominator:
             return _with_year(inp.label, "năm gốc", plan.baseline_year)
         if inp.id in ind.numerator:

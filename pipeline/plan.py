@@ -17,10 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BaoCaoError, ConfigError, fs_error
+from .formulas import CO_KHONG, FORMULAS, Formula
 
-INPUT_KINDS = ("so_nguyen", "so_thap_phan", "co_khong")
-FORMULAS = ("ti_le", "giam", "ti_le_co", "tong", "dem")
-PERCENT_FORMULAS = ("ti_le", "giam", "ti_le_co")
+INPUT_KINDS = ("so_nguyen", "so_thap_phan", CO_KHONG)
 UNIT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 KEY_ID = re.compile(r"^[a-z0-9_]{1,60}$")
 GROUP_REF = "nhom:"
@@ -124,7 +123,7 @@ class Indicator:
     id: str
     text: str
     lists: tuple[str, ...]  # the plan's list(s) of section II it sits in, as configured: "2021-2025", "2026-2030"
-    formula: str
+    formula: str  # the config's cong_thuc, a key of formulas.FORMULAS (its entry: ``spec``)
     numerator: tuple[str, ...]  # ti_le: parts; giam: current year; tong/dem/ti_le_co: inputs
     denominator: tuple[str, ...]  # ti_le: wholes; giam: baseline
     unit_of_measure: str
@@ -136,8 +135,13 @@ class Indicator:
     method_note: str = ""  # cach_tinh: how the figure is measured, printed under it
 
     @property
+    def spec(self) -> Formula:
+        """The formula's registry entry: its checks, computation and wording (formulas.py)."""
+        return FORMULAS[self.formula]
+
+    @property
     def is_percent(self) -> bool:
-        return self.formula in PERCENT_FORMULAS
+        return self.spec.percent
 
     def active_in(self, year: int) -> bool:
         """Whether the plan asks this indicator in ``year`` (its phases as configured)."""
@@ -426,8 +430,26 @@ def load_plan(path: Path) -> Plan:
 
 
 def parse_plan(raw: dict[str, Any]) -> Plan:
+    """The plan from config.toml's tables; ``ConfigError`` naming the first faulty key."""
     root = _Table(raw, "")
-    kh = _Table(root.get("ke_hoach", dict), "ke_hoach")
+    head = _plan_head(_Table(root.get("ke_hoach", dict), "ke_hoach"))
+    issuer = _issuer(_Table(root.get("co_quan", dict), "co_quan"))
+    signer = _signer(_Table(root.get("nguoi_ky", dict), "nguoi_ky"))
+    recipients, addressee = _report_table(_Table(root.get("bao_cao", dict), "bao_cao"))
+    liaison = _liaison(_Table(root.get("lien_he", dict), "lien_he")) if "lien_he" in raw else None
+    progress_rule, min_coverage = _assessment(_Table(root.get("danh_gia", dict, {}), "danh_gia"))
+    units = _units(root.tables("don_vi"), head["drafting_unit"])
+    task_groups = _task_groups(root.tables("nhom_nhiem_vu"))
+    tasks = _tasks(root.tables("nhiem_vu"), task_groups, units)
+    indicators = _indicators(root.tables("chi_tieu"), units, head["start_year"], head["end_year"])
+    root.done()
+    return Plan(**head, issuer=issuer, signer=signer, recipients=recipients, min_coverage=min_coverage,
+                progress_rule=progress_rule, units=units, task_groups=task_groups, tasks=tasks,
+                indicators=indicators, liaison=liaison, addressee=addressee)  # fmt: skip
+
+
+def _plan_head(kh: _Table) -> dict[str, Any]:
+    """[ke_hoach]: the plan's own fields, as ``Plan`` keyword arguments."""
     plan_id = kh.get("ma", str)
     if not re.fullmatch(r"[A-Za-z0-9._-]{1,40}", plan_id):
         raise ConfigError("ke_hoach.ma", "chỉ dùng chữ không dấu, số, dấu chấm, gạch ngang.")
@@ -447,34 +469,51 @@ def parse_plan(raw: dict[str, Any]) -> Plan:
     version = kh.get("phien_ban_mau", int)
     if version < 1:
         raise ConfigError("ke_hoach.phien_ban_mau", "phải là số nguyên dương.")
-    number, issued = kh.get("so_hieu", str), kh.get("ngay_ban_hanh", str)
-    title, field = kh.get("trich_yeu", str), kh.get("linh_vuc", str)
-    drafting = kh.get("don_vi_tong_hop", str)
-    bases = kh.strings("can_cu", ())
+    head = {
+        "id": plan_id, "number": kh.get("so_hieu", str), "issued": kh.get("ngay_ban_hanh", str),
+        "title": kh.get("trich_yeu", str), "field": kh.get("linh_vuc", str), "start_year": start, "end_year": end,
+        "baseline_year": baseline, "template_version": version, "deadline_day": int(m[1]),
+        "deadline_month": int(m[2]), "deadline_inclusive": inclusive,
+        "drafting_unit": kh.get("don_vi_tong_hop", str), "bases": kh.strings("can_cu", ()),
+    }  # fmt: skip
     kh.done()
+    return head
 
-    cq = _Table(root.get("co_quan", dict), "co_quan")
+
+def _issuer(cq: _Table) -> Issuer:
     issuer = Issuer(
-        cq.get("cap_tren", str), cq.get("ten", str), cq.get("ten_day_du", str),
-        cq.get("tinh", str), cq.get("dia_danh", str), cq.get("ky_hieu", str), cq.get("noi_gui", str),
+        parent_line=cq.get("cap_tren", str), name_line=cq.get("ten", str), full_name=cq.get("ten_day_du", str),
+        province=cq.get("tinh", str), place=cq.get("dia_danh", str), code=cq.get("ky_hieu", str),
+        recipient=cq.get("noi_gui", str),
     )  # fmt: skip
     cq.done()
-    nk = _Table(root.get("nguoi_ky", dict), "nguoi_ky")
-    signer = Signer(
-        nk.get("tham_quyen", str), nk.get("ky_thay", str, ""), nk.get("chuc_vu", str), nk.get("ho_ten", str)
-    )
+    return issuer
+
+
+def _signer(nk: _Table) -> Signer:
+    signer = Signer(authority=nk.get("tham_quyen", str), on_behalf=nk.get("ky_thay", str, ""),
+                    title=nk.get("chuc_vu", str), name=nk.get("ho_ten", str))  # fmt: skip
     nk.done()
-    bc = _Table(root.get("bao_cao", dict), "bao_cao")
+    return signer
+
+
+def _report_table(bc: _Table) -> tuple[tuple[str, ...], str]:
+    """[bao_cao]: the recipients (nơi nhận) and the "Kính gửi" line."""
     recipients = bc.strings("noi_nhan")
     addressee = bc.get("kinh_gui", str, "").strip()
     bc.done()
-    liaison = None
-    if "lien_he" in raw:
-        lh = _Table(root.get("lien_he", dict), "lien_he")
-        liaison = Liaison(lh.get("can_bo", str, "").strip(), lh.get("dien_thoai", str, "").strip(),
-                          lh.get("thu_dien_tu", str, "").strip())  # fmt: skip
-        lh.done()
-    dg = _Table(root.get("danh_gia", dict, {}), "danh_gia")
+    return recipients, addressee
+
+
+def _liaison(lh: _Table) -> Liaison:
+    liaison = Liaison(name=lh.get("can_bo", str, "").strip(), phone=lh.get("dien_thoai", str, "").strip(),
+                      email=lh.get("thu_dien_tu", str, "").strip())  # fmt: skip
+    lh.done()
+    return liaison
+
+
+def _assessment(dg: _Table) -> tuple[str, float]:
+    """[danh_gia]: the progress rule and the minimum coverage to judge an indicator."""
     rule = dg.get("tien_do", str, LINEAR)
     if rule not in PROGRESS_RULES:
         raise ConfigError("danh_gia.tien_do", f"«{rule}» không thuộc {', '.join(PROGRESS_RULES)}.")
@@ -482,30 +521,40 @@ def parse_plan(raw: dict[str, Any]) -> Plan:
     if not 0 < coverage <= 1:
         raise ConfigError("danh_gia.do_phu_toi_thieu", "phải nằm trong khoảng (0; 1].")
     dg.done()
+    return rule, coverage
 
+
+def _units(tables: list[_Table], drafting: str) -> tuple[Unit, ...]:
+    """[[don_vi]], with the drafting unit ([ke_hoach] don_vi_tong_hop) among them."""
     units: list[Unit] = []
-    for t in root.tables("don_vi"):
+    for t in tables:
         uid = t.get("ma", str)
         if not UNIT_ID.fullmatch(uid):
             raise ConfigError(t.key("ma"), f"«{uid}»: chỉ dùng chữ thường không dấu, số, gạch ngang.")
-        units.append(Unit(uid, t.get("ten", str), t.get("nhom", str), t.get("dia_ban", str, ""),
-                          t.get("bat_buoc", bool, True)))
+        units.append(Unit(id=uid, name=t.get("ten", str), group=t.get("nhom", str), area=t.get("dia_ban", str, ""),
+                          required=t.get("bat_buoc", bool, True)))  # fmt: skip
         t.done()
     if not units:
         raise ConfigError("don_vi", "cần ít nhất một đơn vị báo cáo.")
     _unique([u.id for u in units], "don_vi")
-    unit_tuple = tuple(units)
     if drafting not in {u.id for u in units}:
         raise ConfigError("ke_hoach.don_vi_tong_hop", f"đơn vị «{drafting}» không có trong [[don_vi]].")
+    return tuple(units)
 
+
+def _task_groups(tables: list[_Table]) -> tuple[TaskGroup, ...]:
     groups = []
-    for t in root.tables("nhom_nhiem_vu"):
-        groups.append(TaskGroup(t.get("ma", str), t.get("ten", str)))
+    for t in tables:
+        groups.append(TaskGroup(id=t.get("ma", str), title=t.get("ten", str)))
         t.done()
     _unique([g.id for g in groups], "nhom_nhiem_vu")
+    return tuple(groups)
 
+
+def _tasks(tables: list[_Table], groups: tuple[TaskGroup, ...], units: tuple[Unit, ...]) -> tuple[Task, ...]:
+    """[[nhiem_vu]] with their [[nhiem_vu.muc]] items (a task without items is its own single item)."""
     tasks: list[Task] = []
-    for t in root.tables("nhiem_vu"):
+    for t in tables:
         group = t.get("nhom", str)
         if group not in {g.id for g in groups}:
             raise ConfigError(t.key("nhom"), f"nhóm «{group}» không có trong [[nhom_nhiem_vu]].")
@@ -515,7 +564,7 @@ def parse_plan(raw: dict[str, Any]) -> Plan:
         if lead not in {u.id for u in units}:
             raise ConfigError(t.key("chu_tri"), f"đơn vị «{lead}» không có trong danh sách [[don_vi]].")
         partners = tuple(
-            p for p in _resolve_units(t.strings("phoi_hop", ()), unit_tuple, t.key("phoi_hop")) if p != lead
+            p for p in _resolve_units(t.strings("phoi_hop", ()), units, t.key("phoi_hop")) if p != lead
         )
         y0, y1 = _years(t.get("thoi_gian", str), t.key("thoi_gian"))
         content = t.get("noi_dung", str)
@@ -524,105 +573,115 @@ def parse_plan(raw: dict[str, Any]) -> Plan:
             item_id = it.get("ma", str)
             if not re.fullmatch(r"[a-z]", item_id):
                 raise ConfigError(it.key("ma"), "mã mục là một chữ cái thường: a, b, c…")
-            items.append(TaskItem(f"{tid}.{item_id}", it.get("noi_dung", str)))
+            items.append(TaskItem(id=f"{tid}.{item_id}", content=it.get("noi_dung", str)))
             it.done()
         _unique([i.id for i in items], t.key("muc"))
         if not items:
-            items = [TaskItem(tid, content)]
-        tasks.append(
-            Task(tid, group, num, content, lead, partners, t.get("phoi_hop_van_ban", str, ""),
-                 y0, y1, t.get("ghi_chu", str, ""), tuple(items))
-        )  # fmt: skip
+            items = [TaskItem(id=tid, content=content)]
+        tasks.append(Task(id=tid, group=group, number=num, content=content, lead=lead, partners=partners,
+                          partners_text=t.get("phoi_hop_van_ban", str, ""), start_year=y0, end_year=y1,
+                          note=t.get("ghi_chu", str, ""), items=tuple(items)))  # fmt: skip
         t.done()
     _unique([t.id for t in tasks], "nhiem_vu")
+    return tuple(tasks)
 
-    indicators: list[Indicator] = []
-    input_ids: list[str] = []
-    for t in root.tables("chi_tieu"):
-        iid = t.get("ma", str)
-        if not KEY_ID.fullmatch(iid):
-            raise ConfigError(t.key("ma"), f"«{iid}»: chỉ dùng chữ thường không dấu, số, gạch dưới.")
-        formula = t.get("cong_thuc", str)
-        if formula not in FORMULAS:
-            raise ConfigError(t.key("cong_thuc"), f"«{formula}» không thuộc {', '.join(FORMULAS)}.")
-        inputs = []
-        for it in t.tables("dau_vao"):
-            in_id = it.get("ma", str)
-            if not KEY_ID.fullmatch(in_id):
-                raise ConfigError(it.key("ma"), f"«{in_id}»: chỉ dùng chữ thường không dấu, số, gạch dưới.")
-            kind = it.get("kieu", str)
-            if kind not in INPUT_KINDS:
-                raise ConfigError(it.key("kieu"), f"«{kind}» không thuộc {', '.join(INPUT_KINDS)}.")
-            reporters = _resolve_units(it.strings("don_vi_bao_cao"), unit_tuple, it.key("don_vi_bao_cao"))
-            inputs.append(Input(in_id, it.get("ten", str), kind, it.get("don_vi_tinh", str), reporters, iid))
-            it.done()
-        if not inputs:
-            raise ConfigError(t.key("dau_vao"), "chỉ tiêu cần ít nhất một đầu vào.")
-        input_ids += [i.id for i in inputs]
-        own = {i.id for i in inputs}
-        if formula == "giam":
-            num, den = t.strings("hien_tai"), t.strings("goc")
-        else:
-            num, den = t.strings("tu_so"), t.strings("mau_so", ())
-        for name, refs in (("tu_so/hien_tai", num), ("mau_so/goc", den)):
-            for ref in refs:
-                if ref not in own:
-                    raise ConfigError(t.key(name), f"đầu vào «{ref}» không thuộc chỉ tiêu «{iid}».")
-        if formula in ("ti_le", "giam") and len(num) != len(den):
-            raise ConfigError(t.key("mau_so"), "tử số và mẫu số phải có cùng số đầu vào (đi theo cặp).")
-        if formula == "ti_le_co" and any(i.kind != "co_khong" for i in inputs):
-            raise ConfigError(t.key("dau_vao"), "công thức ti_le_co cần đầu vào kiểu co_khong.")
-        milestones = []
-        for j, mt in enumerate(t.get("muc_tieu", list, [])):
-            mk = _Table(mt, f"{t.key('muc_tieu')}[{j}]")
-            year, value = mk.get("moc", int), mk.get("gia_tri", float)
-            mk.done()
-            if formula in PERCENT_FORMULAS and not 0 <= value <= 100:
-                raise ConfigError(mk.key("gia_tri"), f"mục tiêu {value:g} % nằm ngoài 0–100 %.")
-            if value < 0:
-                raise ConfigError(mk.key("gia_tri"), "mục tiêu không được âm.")
-            if not start <= year <= end:
-                raise ConfigError(mk.key("moc"), f"mốc {year} nằm ngoài thời kỳ {start}–{end}.")
-            milestones.append(Milestone(year, value))
-        milestones.sort(key=lambda m: m.year)
-        _unique([str(m.year) for m in milestones], t.key("muc_tieu"))
-        if formula == "dem" and milestones:
-            raise ConfigError(t.key("muc_tieu"), "chỉ tiêu «dem» không có mục tiêu định lượng.")
-        if formula != "dem" and not milestones:
-            raise ConfigError(t.key("muc_tieu"), "chỉ tiêu định lượng cần ít nhất một mốc mục tiêu.")
-        direction = t.get("chieu", str, "tang")
-        if direction not in ("tang", "giam"):
-            raise ConfigError(t.key("chieu"), "chỉ nhận «tang» hoặc «giam».")
-        lists = t.strings("giai_doan")
-        phases = [_years(text, f"{t.key('giai_doan')}[{j}]") for j, text in enumerate(lists)]
-        for a, b in phases:
-            if not start <= a <= b <= end:
-                raise ConfigError(t.key("giai_doan"), f"giai đoạn {a}–{b} nằm ngoài thời kỳ {start}–{end}.")
-        phases.sort()
-        extend = t.get("duy_tri_den", int, 0)
-        if extend:
-            if not phases[-1][1] <= extend <= end:
-                raise ConfigError(t.key("duy_tri_den"), f"năm {extend} phải từ {phases[-1][1]} đến {end}.")
-            phases[-1] = (phases[-1][0], extend)
-        base = None
-        if "gia_tri_goc" in t.data:
-            bt = _Table(t.get("gia_tri_goc", dict), t.key("gia_tri_goc"))
-            base = Milestone(bt.get("nam", int), bt.get("gia_tri", float))
-            bt.done()
-            if milestones and base.year >= milestones[0].year:
-                raise ConfigError(bt.key("nam"), f"năm gốc phải trước mốc đầu tiên ({milestones[0].year}).")
-        indicators.append(
-            Indicator(iid, t.get("noi_dung", str), lists, formula, num, den,
-                      t.get("don_vi_tinh", str), direction, tuple(milestones), tuple(inputs),
-                      tuple(phases), base, t.get("cach_tinh", str, "").strip())
-        )  # fmt: skip
-        t.done()
+
+def _indicators(tables: list[_Table], units: tuple[Unit, ...], start: int, end: int) -> tuple[Indicator, ...]:
+    """[[chi_tieu]]; input ids are unique across the plan."""
+    indicators = [_indicator(t, units, start, end) for t in tables]
     _unique([i.id for i in indicators], "chi_tieu")
-    _unique(input_ids, "chi_tieu.dau_vao")
-    root.done()
+    _unique([i.id for ind in indicators for i in ind.inputs], "chi_tieu.dau_vao")
+    return tuple(indicators)
 
-    return Plan(
-        plan_id, number, issued, title, field, start, end, baseline, version,
-        int(m[1]), int(m[2]), inclusive, drafting, bases, issuer, signer, recipients, coverage, rule,
-        unit_tuple, tuple(groups), tuple(tasks), tuple(indicators), liaison, addressee,
+
+def _indicator(t: _Table, units: tuple[Unit, ...], start: int, end: int) -> Indicator:
+    """One [[chi_tieu]]: its formula's entry (formulas.py) checks the formula-specific shape."""
+    iid = t.get("ma", str)
+    if not KEY_ID.fullmatch(iid):
+        raise ConfigError(t.key("ma"), f"«{iid}»: chỉ dùng chữ thường không dấu, số, gạch dưới.")
+    formula = t.get("cong_thuc", str)
+    if formula not in FORMULAS:
+        raise ConfigError(t.key("cong_thuc"), f"«{formula}» không thuộc {', '.join(FORMULAS)}.")
+    spec = FORMULAS[formula]
+    inputs = _inputs(t.tables("dau_vao"), iid, units)
+    if not inputs:
+        raise ConfigError(t.key("dau_vao"), "chỉ tiêu cần ít nhất một đầu vào.")
+    own = {i.id for i in inputs}
+    num = t.strings(spec.numerator_key)
+    den = t.strings(spec.denominator_key) if spec.denominator_required else t.strings(spec.denominator_key, ())
+    for name, refs in (("tu_so/hien_tai", num), ("mau_so/goc", den)):
+        for ref in refs:
+            if ref not in own:
+                raise ConfigError(t.key(name), f"đầu vào «{ref}» không thuộc chỉ tiêu «{iid}».")
+    spec.check(num, den, (i.kind for i in inputs), t.key)
+    milestones = _milestones(t, spec, start, end)
+    direction = t.get("chieu", str, "tang")
+    if direction not in ("tang", "giam"):
+        raise ConfigError(t.key("chieu"), "chỉ nhận «tang» hoặc «giam».")
+    lists = t.strings("giai_doan")
+    phases = _phases(t, lists, start, end)
+    base = None
+    if "gia_tri_goc" in t.data:
+        bt = _Table(t.get("gia_tri_goc", dict), t.key("gia_tri_goc"))
+        base = Milestone(year=bt.get("nam", int), value=bt.get("gia_tri", float))
+        bt.done()
+        if milestones and base.year >= milestones[0].year:
+            raise ConfigError(bt.key("nam"), f"năm gốc phải trước mốc đầu tiên ({milestones[0].year}).")
+    indicator = Indicator(
+        id=iid, text=t.get("noi_dung", str), lists=lists, formula=formula, numerator=num, denominator=den,
+        unit_of_measure=t.get("don_vi_tinh", str), direction=direction, milestones=milestones, inputs=inputs,
+        phases=phases, base=base, method_note=t.get("cach_tinh", str, "").strip(),
     )  # fmt: skip
+    t.done()
+    return indicator
+
+
+def _inputs(tables: list[_Table], indicator_id: str, units: tuple[Unit, ...]) -> tuple[Input, ...]:
+    inputs = []
+    for it in tables:
+        in_id = it.get("ma", str)
+        if not KEY_ID.fullmatch(in_id):
+            raise ConfigError(it.key("ma"), f"«{in_id}»: chỉ dùng chữ thường không dấu, số, gạch dưới.")
+        kind = it.get("kieu", str)
+        if kind not in INPUT_KINDS:
+            raise ConfigError(it.key("kieu"), f"«{kind}» không thuộc {', '.join(INPUT_KINDS)}.")
+        reporters = _resolve_units(it.strings("don_vi_bao_cao"), units, it.key("don_vi_bao_cao"))
+        inputs.append(Input(id=in_id, label=it.get("ten", str), kind=kind, unit_of_measure=it.get("don_vi_tinh", str),
+                            reporters=reporters, indicator=indicator_id))  # fmt: skip
+        it.done()
+    return tuple(inputs)
+
+
+def _milestones(t: _Table, spec: Formula, start: int, end: int) -> tuple[Milestone, ...]:
+    """[[chi_tieu.muc_tieu]], in year order; a percent formula's targets lie in 0–100 %."""
+    milestones = []
+    for j, mt in enumerate(t.get("muc_tieu", list, [])):
+        mk = _Table(mt, f"{t.key('muc_tieu')}[{j}]")
+        year, value = mk.get("moc", int), mk.get("gia_tri", float)
+        mk.done()
+        if spec.percent and not 0 <= value <= 100:
+            raise ConfigError(mk.key("gia_tri"), f"mục tiêu {value:g} % nằm ngoài 0–100 %.")
+        if value < 0:
+            raise ConfigError(mk.key("gia_tri"), "mục tiêu không được âm.")
+        if not start <= year <= end:
+            raise ConfigError(mk.key("moc"), f"mốc {year} nằm ngoài thời kỳ {start}–{end}.")
+        milestones.append(Milestone(year=year, value=value))
+    milestones.sort(key=lambda m: m.year)
+    _unique([str(m.year) for m in milestones], t.key("muc_tieu"))
+    spec.check_targets(len(milestones), t.key("muc_tieu"))
+    return tuple(milestones)
+
+
+def _phases(t: _Table, lists: tuple[str, ...], start: int, end: int) -> tuple[tuple[int, int], ...]:
+    """The years an indicator is asked: its lists (giai_doan), the last one extended to duy_tri_den."""
+    phases = [_years(text, f"{t.key('giai_doan')}[{j}]") for j, text in enumerate(lists)]
+    for a, b in phases:
+        if not start <= a <= b <= end:
+            raise ConfigError(t.key("giai_doan"), f"giai đoạn {a}–{b} nằm ngoài thời kỳ {start}–{end}.")
+    phases.sort()
+    extend = t.get("duy_tri_den", int, 0)
+    if extend:
+        if not phases[-1][1] <= extend <= end:
+            raise ConfigError(t.key("duy_tri_den"), f"năm {extend} phải từ {phases[-1][1]} đến {end}.")
+        phases[-1] = (phases[-1][0], extend)
+    return tuple(phases)

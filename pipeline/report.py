@@ -32,11 +32,12 @@ from .model import (
 from .outbox import free_names, workspace_lock, write_set
 from .plan import LINEAR, Plan
 from .record import build_record, output_entry, record_json
+from .wording import phan_tram, so_lieu, so_vn
 from .workspace import Workspace
 
 __all__ = [
-    "ReportFiles", "build_context", "excerpt", "jinja_filters", "ngay_thang", "phan_tram", "render_context",
-    "render_report", "report_date", "so_lieu", "so_vn", "summary_workbook", "write_report",
+    "ReportFiles", "build_context", "excerpt", "jinja_filters", "ngay_thang", "render_context",
+    "render_report", "report_date", "summary_workbook", "write_report",
 ]  # fmt: skip
 
 NUMBER_BLANK = "      "  # the number is written by the records office: "Số:      /BC-UBND"
@@ -48,40 +49,13 @@ _ADMIN_WORDS = ("thị trấn", "phường", "xã")
 # --------------------------------------------------------------------------- Vietnamese text
 
 
-def so_vn(x: float | None, decimals: int = 0) -> str:
-    """1250 → "1.250"; 1234.5 with decimals=1 → "1.234,5"; None → "—"."""
-    if x is None:
-        return "—"
-    text = f"{x:,.{decimals}f}"
-    if re.fullmatch(r"-0(?:\.0+)?", text):
-        text = text[1:]
-    return text.translate(str.maketrans(",.", ".,"))
-
-
-def so_lieu(x: float | None) -> str:
-    """A measured value: integers without decimals, others with up to two ("120,5")."""
-    if x is None:
-        return "—"
-    if float(x).is_integer():
-        return so_vn(x)
-    return so_vn(x, 2).rstrip("0").rstrip(",")
-
-
-def phan_tram(x: float | None) -> str:
-    """A percentage (0–100) with one decimal, ",0" dropped: 85.5 → "85,5 %", 60.0 → "60 %"."""
-    if x is None:
-        return "—"
-    text = so_vn(x, 1)
-    return f"{text[:-2] if text.endswith(',0') else text} %"
-
-
 def ngay_thang(place: str, date: dt.date) -> str:
     """The date line: "Cao Lãnh, ngày 05 tháng 12 năm 2026" (tháng 01, 02 with a leading zero)."""
     month = f"{date.month:02d}" if date.month < 3 else str(date.month)
     return f"{place}, ngày {date.day:02d} tháng {month} năm {date.year}"
 
 
-def clean_text(text: str) -> str:
+def one_paragraph(text: str) -> str:
     """A unit's free text as one paragraph: control characters removed, lines joined by "; "."""
     text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
     lines = [re.sub(r"^\s*(?:[-–•+*]|\d+[.)])\s+", "", ln).strip() for ln in text.split("\n")]
@@ -96,7 +70,7 @@ def excerpt(text: str, limit: int = 240, sentences: int = 2) -> str:
     """A unit's text for the report's body: its first sentence or two within ``limit`` characters,
     cut at a sentence boundary (or, when the first sentence alone is longer, at a word boundary,
     never mid-word), "…" where something was left out. The full text is in the summary workbook."""
-    text = clean_text(text)
+    text = one_paragraph(text)
     if len(text) <= limit:
         return text
     parts = _SENTENCE_END.split(text)

@@ -37,6 +37,7 @@ from .aggregate import (
     TaskResult,
 )
 from .errors import FileSystemError, TemplateError, WorkspaceError, fs_error
+from .formulas import Sums
 from .model import HAS_ERRORS, LATE, LEAD, MISSING, STATE_LABELS, SUBMITTED, YearHistory
 from .ooxml import stable_package
 from .plan import Plan, Task
@@ -44,12 +45,19 @@ from .report import (
     by_area,
     excerpt,
     is_optional_missing,
-    phan_tram,
     sentence,
-    so_lieu,
     unit_names,
 )
-from .wording import amount, goal, task_state, verdict_label, verdict_reason, verdict_text
+from .wording import (
+    amount,
+    goal,
+    phan_tram,
+    so_lieu,
+    task_state,
+    verdict_label,
+    verdict_reason,
+    verdict_text,
+)
 
 # tblCaption of a table whose columns after the first N share the remaining width equally
 # (its value columns come from a {%tc for %} loop): "baocao:cot-deu:2". LibreOffice drops table
@@ -208,17 +216,14 @@ def _result_text(r: IndicatorResult) -> str:
         ]  # fmt: skip
     elif r.value is None:
         lines = ["—"]
-    elif ind.formula == "ti_le":
-        lines = [phan_tram(r.value), f"({ratio_parts(r, sums)})"]
-    elif ind.formula == "giam":
-        uom = totals[ind.denominator[0]].input.unit_of_measure
-        lines = [phan_tram(r.value),
-                 f"(từ {so_lieu(total(ind.denominator))} xuống {so_lieu(total(ind.numerator))} {uom})"]  # fmt: skip
-    elif ind.formula == "ti_le_co":
-        answered = max((t.answered for t in r.totals), default=0)
-        lines = [phan_tram(r.value), f"({so_lieu(total(ind.numerator))}/{answered} đơn vị trả lời «Có»)"]
     else:
         lines = [amount(ind, r.value)]
+        if ind.spec.detail:  # the formula's own line: "(51/60 cửa hàng)", "(từ 120 xuống 80 kg)"…
+            lines.append(ind.spec.detail.format(
+                num=so_lieu(total(ind.numerator)), den=so_lieu(total(ind.denominator)),
+                answered=max((t.answered for t in r.totals), default=0),
+                unit=totals[ind.denominator[0]].input.unit_of_measure if ind.denominator else "",
+                pairs=ratio_parts(r, sums) if ind.spec.paired else ""))  # fmt: skip
     lines.append(f"({len(r.reported)}/{len(r.expected)} đơn vị)")
     if ind.method_note:
         lines.append(f"Cách tính: {_lower_first(ind.method_note)}")
@@ -322,17 +327,15 @@ def _value(v: float | bool | None) -> str:
 
 
 def _unit_ratio(r: IndicatorResult, values: dict[str, float | bool | None]) -> str:
+    """One unit's (or area's) value of the formula from its own figures: "75 %", "—" when there is none."""
     ind = r.indicator
 
     def total(ids: tuple[str, ...]) -> float:
         return sum(float(values.get(i) or 0) for i in ids)
 
-    den = total(ind.denominator)
-    if den <= 0:
-        return "—"
-    if ind.formula == "ti_le":
-        return phan_tram(100 * total(ind.numerator) / den)
-    return phan_tram(100 * (1 - total(ind.numerator) / den))
+    answered = sum(1 for i in ind.numerator if values.get(i) is not None)
+    value, _ = ind.spec.compute(Sums(total(ind.numerator), total(ind.denominator), answered))
+    return amount(ind, value)
 
 
 def _by_area(plan: Plan, items: Iterable[T], unit_of: Callable[[T], str]) -> dict[str, list[T]]:
@@ -383,10 +386,10 @@ def appendix_indicators(summary: Summary, previous: YearHistory | None = None) -
     out = []
     for i, r in enumerate(summary.indicators, 1):
         ind = r.indicator
-        ratio = ind.formula in ("ti_le", "giam")
+        ratio = bool(ind.spec.column)  # the formula's per-unit value column ("Tỷ lệ (%)")
         cols = [f"{inp.label} ({inp.unit_of_measure})" for inp in ind.inputs]
         if ratio:
-            cols.append("Tỷ lệ (%)" if ind.formula == "ti_le" else "Mức giảm (%)")
+            cols.append(ind.spec.column)
         reported = dict(r.by_unit)
         last = previous.indicators.get(ind.id) if previous else None
         before_units = last.by_unit if last else {}
@@ -416,7 +419,7 @@ def appendix_indicators(summary: Summary, previous: YearHistory | None = None) -
                 totals.append(f"{so_lieu(t.total)}/{t.answered} «Có»" if t.total is not None else "—")
             else:
                 totals.append(so_lieu(t.total))
-        totals += [phan_tram(r.value)] if ratio else []
+        totals += [amount(ind, r.value)] if ratio else []
         if r.value is not None:
             result = amount(ind, r.value)
         else:

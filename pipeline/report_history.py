@@ -16,20 +16,13 @@ from typing import Any
 from .aggregate import Summary
 from .history import History, change, milestone_path, series, with_current
 from .model import YearHistory
-from .plan import Indicator
-from .report import phan_tram, so_lieu
+from .wording import amount, phan_tram
 
 TREND_WIDTH_MM = 160
 
 
 def previous_year(summary: Summary, history: History | None) -> YearHistory | None:
     return history.get(summary.year - 1) if history is not None else None
-
-
-def shown_value(ind: Indicator, value: float | None) -> str:
-    if value is None:
-        return "—"
-    return phan_tram(value) if ind.is_percent else f"{so_lieu(value)} {ind.unit_of_measure}"
 
 
 def comparison_cells(summary: Summary, history: History | None) -> tuple[list[str], list[list[str]]]:
@@ -46,7 +39,7 @@ def comparison_cells(summary: Summary, history: History | None) -> tuple[list[st
             cells.append(["—"])
             continue
         moved = change(ind, value, r.value)
-        cells.append([shown_value(ind, value) + (f"\n({moved})" if moved else "")])
+        cells.append([amount(ind, value) + (f"\n({moved})" if moved else "")])
     return [f"Năm {summary.year - 1} (thay đổi)"], cells
 
 

@@ -22,6 +22,7 @@ from .errors import BaoCaoError
 from .history import History, change, load_history, milestone_path, series
 from .model import HAS_ERRORS, LATE, MISSING, SUBMITTED
 from .plan import Plan
+from .wording import amount, so_lieu
 from .workspace import Workspace, bundled_defaults
 
 REVIEW_TEMPLATE = "so-ket.docx"
@@ -41,14 +42,6 @@ def parse_phase(text: str, plan: Plan) -> tuple[int, int]:
     return start, end
 
 
-def _shown(is_percent: bool, value: float | None, uom: str) -> str:
-    from .report import phan_tram, so_lieu
-
-    if value is None:
-        return "—"
-    return phan_tram(value) if is_percent else f"{so_lieu(value)} {uom}"
-
-
 def indicator_rows(plan: Plan, history: History, start: int, end: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, int]]:  # fmt: skip
     """The result table (against the phase's last-year milestone), the series table, verdict counts."""
     results, chains = [], []
@@ -56,10 +49,10 @@ def indicator_rows(plan: Plan, history: History, start: int, end: int) -> tuple[
     for i, ind in enumerate(plan.indicators, 1):
         points = [p for p in series(plan, history, ind, end) if p.year >= start]
         chains.append({"stt": str(i), "noi_dung": ind.text,
-                       "gia_tri": [_shown(ind.is_percent, p.value, ind.unit_of_measure) for p in points]})  # fmt: skip
+                       "gia_tri": [amount(ind, p.value) for p in points]})  # fmt: skip
         last = points[-1]
         milestone = next((m for m in ind.milestones if m.year == end), None)
-        goal = _shown(ind.is_percent, milestone.value, ind.unit_of_measure) if milestone else "—"
+        goal = amount(ind, milestone.value) if milestone else "—"
         if not ind.milestones:
             verdict, status = ASSESSMENT_LABELS[NO_TARGET], NO_TARGET
         elif milestone is None:
@@ -72,13 +65,13 @@ def indicator_rows(plan: Plan, history: History, start: int, end: int) -> tuple[
             verdict = f"{ASSESSMENT_LABELS[NO_DATA]} năm {end}"
         with_value = [p for p in points if p.value is not None]
         if last.value is not None:
-            result = _shown(ind.is_percent, last.value, ind.unit_of_measure) + f" ({end})"
+            result = amount(ind, last.value) + f" ({end})"
             first = with_value[0]
             if first.year < end:
                 result += f"\n{change(ind, first.value, last.value)} so với năm {first.year}"
         elif with_value:
             p = with_value[-1]
-            result = _shown(ind.is_percent, p.value, ind.unit_of_measure) + f" ({p.year}, năm gần nhất có số liệu)"
+            result = amount(ind, p.value) + f" ({p.year}, năm gần nhất có số liệu)"
         else:
             result = "Chưa có số liệu"
         counts[status] += 1
@@ -147,8 +140,6 @@ def _task_summary(plan: Plan, history: History, years: list[int]) -> list[str]:
 
 def _funding(history: History, years: list[int]) -> list[str]:
     """Funding per year from the run records that carry it (triệu đồng), and the phase's total."""
-    from .report import so_lieu
-
     known = [(y, f) for y in years if (yh := history.get(y)) is not None and (f := yh.funding) is not None]
     if not known:
         return ["Các năm trong giai đoạn chưa có số liệu kinh phí thực hiện (nhật ký báo cáo các năm đó không có "

@@ -309,9 +309,11 @@ class FormView:
     last_year: Mapping[str, float] = field(default_factory=dict)  # input id → value used last year
 
 
-def _pairs(plan: Plan, form: FormView, formula: str) -> Iterable[tuple[Cell, float, Cell, float]]:
+def _pairs(plan: Plan, form: FormView, parts: bool) -> Iterable[tuple[Cell, float, Cell, float]]:
+    """(numerator cell, value, denominator cell, value) of paired formulas: parts of a whole (``parts``),
+    or this year's amount and its base year's (formulas.Formula.baseline)."""
     for ind in plan.indicators:
-        if ind.formula != formula:
+        if not (ind.spec.parts_of_whole if parts else ind.spec.baseline):
             continue
         for part, whole in zip(ind.numerator, ind.denominator, strict=False):
             a, b = form.values.get(part), form.values.get(whole)
@@ -328,7 +330,7 @@ def _at(cell: Cell, other: Cell) -> str:
 def part_not_over_whole(plan: Plan, form: FormView) -> list[Problem]:
     """ti_le: numerator[i] ≤ denominator[i] (collected ≤ generated, compliant ≤ inspected)."""
     out = []
-    for part, a, whole, b in _pairs(plan, form, "ti_le"):
+    for part, a, whole, b in _pairs(plan, form, parts=True):
         if a > b + 1e-9:
             out.append(problem("phan-lon-hon-tong", part, f"«{part.label}» ({_at(part, whole)}) = {format_number(a)} lớn "
                                f"hơn «{whole.label}» ({_at(whole, part)}) = {format_number(b)}: phần không thể lớn hơn "
@@ -339,7 +341,7 @@ def part_not_over_whole(plan: Plan, form: FormView) -> list[Problem]:
 def reduction_not_up(plan: Plan, form: FormView) -> list[Problem]:
     """giam (warning): this year's amount above the baseline year's."""
     out = []
-    for cur, a, base, b in _pairs(plan, form, "giam"):
+    for cur, a, base, b in _pairs(plan, form, parts=False):
         if a > b + 1e-9:
             out.append(problem("giam-tang", cur, f"«{cur.label}» ({_at(cur, base)}) = {format_number(a)} lớn hơn năm gốc "
                                f"«{base.label}» ({_at(base, cur)}) = {format_number(b)}: lượng sử dụng tăng chứ không giảm. "
@@ -349,7 +351,7 @@ def reduction_not_up(plan: Plan, form: FormView) -> list[Problem]:
 
 
 def _baselines(plan: Plan) -> set[str]:
-    return {i for ind in plan.indicators if ind.formula == "giam" for i in ind.denominator}
+    return {i for ind in plan.indicators if ind.spec.baseline for i in ind.denominator}
 
 
 def baseline_unchanged(plan: Plan, form: FormView) -> list[Problem]:

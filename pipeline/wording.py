@@ -1,11 +1,13 @@
 """One wording for each thing the console, the workbook and the report all say.
 
-A verdict, an indicator's figure, a level it must reach, a task's state: each is worded by
-one function here, so the three outputs can never tell the same fact two ways.
+A number, a verdict, an indicator's figure, a level it must reach, a task's state: each is
+worded by one function here, so the outputs can never tell the same fact two ways. Numbers
+are written the Vietnamese way (``so_vn``: "1.250", "85,5 %"); no other module formats one.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from .aggregate import (
@@ -21,7 +23,38 @@ from .aggregate import (
 )
 from .model import HAS_ERRORS, LATE, MISSING, SUBMITTED
 from .plan import Indicator
-from .report import phan_tram, so_lieu
+
+# --------------------------------------------------------------------------- numbers
+
+
+def so_vn(x: float | None, decimals: int = 0) -> str:
+    """1250 → "1.250"; 1234.5 with decimals=1 → "1.234,5"; None → "—"."""
+    if x is None:
+        return "—"
+    text = f"{x:,.{decimals}f}"
+    if re.fullmatch(r"-0(?:\.0+)?", text):
+        text = text[1:]
+    return text.translate(str.maketrans(",.", ".,"))
+
+
+def so_lieu(x: float | None) -> str:
+    """A measured value: integers without decimals, others with up to two ("120,5")."""
+    if x is None:
+        return "—"
+    if float(x).is_integer():
+        return so_vn(x)
+    return so_vn(x, 2).rstrip("0").rstrip(",")
+
+
+def phan_tram(x: float | None) -> str:
+    """A percentage (0–100) with one decimal, ",0" dropped: 85.5 → "85,5 %", 60.0 → "60 %"."""
+    if x is None:
+        return "—"
+    text = so_vn(x, 1)
+    return f"{text[:-2] if text.endswith(',0') else text} %"
+
+
+# --------------------------------------------------------------------------- indicators
 
 
 def amount(ind: Indicator, x: float | None) -> str:

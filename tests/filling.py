@@ -108,7 +108,7 @@ def default_values(plan: Plan, unit_id: str, year: int) -> dict[str, object]:
                 out[inp.id] = YES
             elif inp.id in ind.denominator:  # a whole, or a baseline
                 out[inp.id] = 40 + n if whole else 120.5 + n
-            elif ind.formula in ("ti_le", "giam"):  # a part, or this year's amount
+            elif ind.spec.paired:  # a part, or this year's amount
                 out[inp.id] = 30 + n if whole else 45.25 + n
             else:
                 out[inp.id] = 3 + n if whole else 12.5 + n

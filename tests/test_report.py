@@ -29,16 +29,14 @@ from pipeline.report import (
     build_context,
     jinja_filters,
     ngay_thang,
-    phan_tram,
     render_context,
     render_report,
     report_stamp,
-    so_lieu,
-    so_vn,
     summary_workbook,
     write_report,
 )  # fmt: skip
 from pipeline.report_docx import bar_chart, make_env
+from pipeline.wording import phan_tram, so_lieu, so_vn
 from pipeline.workspace import Workspace
 from tests.conftest import make_submission, small_intake, small_submissions
 
