@@ -40,9 +40,6 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 # formatters, its context), each still in a cycle or against the layers. Nothing else goes here.
 REPORT_SPLIT_EDGES: frozenset[tuple[str, str]] = frozenset({
     ("report_docx", "report"),
-    ("report_history", "report"),
-    ("wording", "report"),
-    ("history", "report"),
 })  # fmt: skip
 
 
