@@ -23,7 +23,7 @@ lint: $(VENV)/.installed-test
 golden: $(VENV)/.installed-test
 	BAOCAO_GOLDEN=ghi $(BIN)/python -m pytest -q tests/test_golden.py
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/run.py
 
 exe: $(VENV)/.installed
@@ -37,6 +37,10 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e '.[bench]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed

@@ -41,8 +41,6 @@ from .model import (
 from .workspace import is_skipped_name, nfc
 
 if TYPE_CHECKING:
-    import pandas
-
     from .plan import Plan
     from .workspace import Workspace
 
@@ -384,31 +382,3 @@ def _read_isolated(files: list[tuple[Path, str]], plan: Plan, year: int, history
         if pool is not None:
             pool.shutdown(wait=True)
     return out
-
-
-def inputs_frame(plan: Plan, result: IntakeResult) -> pandas.DataFrame:
-    """Tidy table, one row per (unit, input the unit reports), in plan order; missing units included."""
-    import pandas as pd
-
-    rows = []
-    for st in result.statuses:
-        unit = plan.unit(st.unit_id)
-        sub = st.submission
-        for inp in plan.inputs_for(unit.id, result.year):
-            rows.append({
-                "unit_id": unit.id,
-                "unit_name": unit.name,
-                "indicator_id": inp.indicator,
-                "input_id": inp.id,
-                "input_label": inp.label,
-                "value": sub.values.get(inp.id) if sub else None,
-                "note": sub.notes.get(inp.id, "") if sub else "",
-                "state": st.state,
-                "file": sub.provenance.path if sub else "",
-            })  # fmt: skip
-    columns = ["unit_id", "unit_name", "indicator_id", "input_id", "input_label", "value", "note", "state", "file"]
-    frame = pd.DataFrame(rows, columns=columns)
-    # Built as object from the start: inferred from numbers and None, pandas makes floats and NaN
-    # (a later astype(object) keeps them), so a missing value would no longer be None nor a count an int.
-    frame["value"] = pd.Series([r["value"] for r in rows], index=frame.index, dtype=object)
-    return frame

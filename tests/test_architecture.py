@@ -8,11 +8,13 @@ are left out. The README's map of modules («Bản đồ mã nguồn») follows 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "pipeline"
 
 # From the bottom up. A module imports only from its own layer or from earlier ones.
 LAYERS: tuple[tuple[str, ...], ...] = (
@@ -167,3 +169,15 @@ def test_each_listed_exception_is_still_needed() -> None:
 def test_the_shared_types_and_the_layout_import_only_leaves(module: str) -> None:
     allowed = set(LAYERS[0]) | {"plan", "formulas", "layout"}
     assert import_graph()[module] <= allowed, import_graph()[module]
+
+
+def test_the_readme_map_names_every_module_once_in_the_order_of_the_layers() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Bản đồ mã nguồn", 1)[1].split("\n## ", 1)[0]
+    named = list(dict.fromkeys(re.findall(r"`([a-z_]+)\.py`", section)))
+    modules = set(import_graph()) - {"__init__"}
+    assert sorted(modules - set(named)) == [], "add to the README's «Bản đồ mã nguồn»"
+    assert sorted(set(named) - modules) == [], "no such module in pipeline/"
+    layer_of = {m: i for i, layer in enumerate(LAYERS) for m in layer}
+    out_of_order = [f"{a} before {b}" for a, b in zip(named, named[1:], strict=False) if layer_of.get(a, 0) > layer_of.get(b, 0)]
+    assert not out_of_order, out_of_order

@@ -24,7 +24,7 @@ from openpyxl import load_workbook
 from pipeline.cli import cli
 from pipeline.feedback import feedback_workbook
 from pipeline.forms import build_form
-from pipeline.intake import inputs_frame, read_data, read_inbox
+from pipeline.intake import read_data, read_inbox
 from pipeline.layout import ID_CELL
 from pipeline.model import (
     ERROR,
@@ -558,7 +558,7 @@ def test_whether_the_deadline_day_itself_is_on_time_is_a_config_switch(kh178: Pl
     assert read_inbox(ws, strict, YEAR).statuses[UNIT_IDS.index(COMMUNE)].state == LATE  # = before the 5th
 
 
-# --------------------------------------------------------------------------- the tidy frame
+# --------------------------------------------------------------------------- two units read
 
 
 @pytest.fixture
@@ -568,35 +568,18 @@ def two_units_result(kh178: Plan, filled: dict[str, bytes], ws: Workspace) -> In
     return read_inbox(ws, kh178, YEAR)
 
 
-def test_inputs_frame_has_one_row_per_unit_and_input_with_real_values(kh178: Plan, two_units_result: IntakeResult) -> None:
-    df = inputs_frame(kh178, two_units_result)
-    assert len(df) == sum(len(kh178.inputs_for(u, YEAR)) for u in UNIT_IDS)
-    assert list(df.columns) == ["unit_id", "unit_name", "indicator_id", "input_id", "input_label", "value", "note",
-                                "state", "file"]  # fmt: skip
-    row = df[(df.unit_id == COMMUNE) & (df.input_id == "so_cua_hang_tien_loi")].iloc[0]
-    assert (row.value, row.indicator_id, row.state, row.file) == (40, "cua_hang_tien_loi", SUBMITTED, "xa.xlsx")
-    assert type(row.value) is int
-    assert df[(df.unit_id == COMMUNE) & (df.input_id == "so_cuoc_tuyen_truyen")].iloc[0].note == NOTE
-    assert df[(df.unit_id == COMMUNE) & (df.input_id == "tui_nhua_cvm_nam")].iloc[0].value == 46.25
-    tnmt = df[df.unit_id == "tnmt"].set_index("input_id")
-    assert tnmt.loc["dung_sp_than_thien", "value"] is True
-    assert tnmt.loc["so_cuoc_tuyen_truyen", "value"] is None and tnmt.loc["so_cuoc_tuyen_truyen", "state"] == HAS_ERRORS
-
-
-def test_inputs_frame_gives_none_not_zero_for_missing_units(kh178: Plan, two_units_result: IntakeResult) -> None:
-    df = inputs_frame(kh178, two_units_result)
-    missing = df[df.unit_id == "yte"]
-    assert len(missing) == 2 and list(missing.state) == [MISSING, MISSING] and list(missing.file) == ["", ""]
-    assert all(v is None for v in missing.value)
-
-
-def test_inputs_frame_keeps_none_and_ints_when_the_plan_has_only_numbers(kh178: Plan, ws: Workspace, filled: dict) -> None:
-    numbers_only = dataclasses.replace(kh178, indicators=tuple(i for i in kh178.indicators if i.formula != "ti_le_co"))
-    put(ws.inbox, "xa.xlsx", filled[COMMUNE])
-    df = inputs_frame(numbers_only, read_inbox(ws, numbers_only, YEAR))
-    assert all(v is None for v in df[df.unit_id == "yte"].value)  # not NaN
-    value = df[(df.unit_id == COMMUNE) & (df.input_id == "so_cua_hang_tien_loi")].iloc[0].value
-    assert value == 40 and type(value) is int
+def test_intake_result_gives_each_unit_its_values_with_their_types_notes_and_file(two_units_result: IntakeResult) -> None:
+    by_unit = {s.unit_id: s for s in two_units_result.statuses}
+    commune = by_unit[COMMUNE]
+    assert (commune.state, commune.submission.provenance.path) == (SUBMITTED, "xa.xlsx")
+    count = commune.submission.values["so_cua_hang_tien_loi"]
+    assert count == 40 and type(count) is int
+    assert commune.submission.values["tui_nhua_cvm_nam"] == 46.25
+    assert commune.submission.notes["so_cuoc_tuyen_truyen"] == NOTE
+    tnmt = by_unit["tnmt"]
+    assert tnmt.state == HAS_ERRORS and tnmt.submission.values["dung_sp_than_thien"] is True
+    assert tnmt.submission.values["so_cuoc_tuyen_truyen"] is None  # "hai": not a number
+    assert (by_unit["yte"].state, by_unit["yte"].submission) == (MISSING, None)
 
 
 # --------------------------------------------------------------------------- baocao kiem-tra
