@@ -261,24 +261,22 @@ def naive(ws: Workspace) -> float:
     return time.perf_counter() - t0
 
 
-def stages(ws: Workspace, plan: Plan) -> dict[str, float]:
-    """The library's stages in this process: intake on one core (wall and CPU), aggregate, report."""
-    from pipeline.aggregate import aggregate
-    from pipeline.intake import read_inbox
-    from pipeline.report import write_report
+def stages(ws: Workspace) -> dict[str, float]:
+    """The library's stages in this process, through the same call as `bao-cao` (``run.report``), intake on one
+    core: read (wall and CPU), aggregate, report; each stage's end is told by ``on_stage``."""
+    from pipeline import run
 
-    t: dict[str, float] = {}
-    t0, c0 = time.perf_counter(), time.process_time()
-    result = read_inbox(ws, plan, YEAR, workers=1)
-    t["intake"], t["intake_cpu"] = time.perf_counter() - t0, time.process_time() - c0
-    t0 = time.perf_counter()
-    summary = aggregate(plan, result)
-    t["aggregate"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    write_report(ws, summary, overwrite=True, rejected=result.rejected)
-    t["report"] = time.perf_counter() - t0
-    t["accepted"] = len(result.accepted())
-    return t
+    marks: dict[str, tuple[float, float]] = {}
+
+    def mark(stage: str) -> None:
+        marks[stage] = (time.perf_counter(), time.process_time())
+
+    r = run.report(ws, YEAR, overwrite=True, workers=1, on_stage=mark)
+    (t0, c0), (t1, c1) = marks[run.START], marks[run.READ]
+    return {"intake": t1 - t0, "intake_cpu": c1 - c0,
+            "aggregate": marks[run.AGGREGATE][0] - marks[run.FEEDBACK][0],
+            "report": marks[run.WRITE][0] - marks[run.AGGREGATE][0],
+            "accepted": len(r.checked.intake.accepted())}  # fmt: skip
 
 
 @dataclass
@@ -355,7 +353,7 @@ def main(argv: list[str] | None = None) -> None:
     rows: list[Row] = []
     for n in sizes:
         ws, plan = prepare(n, args.out)
-        row = Row(n, stages(ws, plan))
+        row = Row(n, stages(ws))
         for _ in range(max(1, args.lap)):  # round after round, so a busy moment hits every column alike
             row.naive.append(naive(ws))
             row.check.append(command(ws, "kiem-tra", "--nam", str(YEAR)))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import sys
 import traceback
@@ -12,9 +11,8 @@ from typing import TypeVar
 
 import click
 
-from . import package_version
+from . import package_version, run
 from .errors import BaoCaoError, fs_error
-from .plan import Plan
 from .workspace import CONFIG_NAME, GUIDE_NAME, Workspace
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -72,6 +70,20 @@ class VietnameseCommand(click.Command):
             expose_value=False, callback=_set_workdir, help=WORKDIR_HELP,
         ))  # fmt: skip
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        allowed = ctx.allow_extra_args
+        ctx.allow_extra_args = True  # left-over words are named by ``ExtraArguments``, not click's English
+        try:
+            rest = super().parse_args(ctx, args)
+        except click.exceptions.UsageError as e:
+            e.ctx = e.ctx or ctx  # the parser's errors come without the command they are about
+            raise
+        finally:
+            ctx.allow_extra_args = allowed
+        if ctx.args and not allowed and not ctx.resilient_parsing:
+            raise ExtraArguments(list(ctx.args), ctx)
+        return rest
+
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)
         if option is not None:
@@ -84,6 +96,23 @@ class VietnameseCommand(click.Command):
         return " ".join(self.help.split("\n\n", 1)[0].split())
 
 
+class ExtraArguments(click.UsageError):
+    """Words left over after a command's options and arguments (``args``)."""
+
+    def __init__(self, args: list[str], ctx: click.Context | None = None) -> None:
+        super().__init__("thừa tham số", ctx)
+        self.words = args
+
+
+class UnknownCommand(click.UsageError):
+    """A command name the group does not have (``name``): raised by ``VietnameseGroup``, so ``main`` names it
+    without reading click's English message."""
+
+    def __init__(self, name: str, ctx: click.Context | None = None) -> None:
+        super().__init__(f"không có lệnh «{name}»", ctx)
+        self.name = name
+
+
 class VietnameseGroup(click.Group):
     """The ``baocao`` group: commands listed in the order of the year's work, not alphabetically."""
 
@@ -91,6 +120,19 @@ class VietnameseGroup(click.Group):
 
     def list_commands(self, ctx: click.Context | None) -> list[str]:
         return list(self.commands)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.exceptions.UsageError as e:
+            e.ctx = e.ctx or ctx  # the parser's errors come without the command they are about
+            raise
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None and not ctx.resilient_parsing:
+            raise UnknownCommand(name, ctx)
+        return super().resolve_command(ctx, args)
 
 
 class YearType(click.ParamType):
@@ -121,14 +163,6 @@ class DateType(click.ParamType):
 
 def _ws(ctx: click.Context) -> Workspace:
     return ctx.obj["ws"]
-
-
-def _plan_and_year(ctx: click.Context, year: int | None, period: str | None = None,
-                   deadline: dt.date | None = None) -> tuple[Plan, int]:  # fmt: skip
-    """The plan and the report's year; with ``--ky``/``--han-nop``, the plan of that ad-hoc period."""
-    plan = _ws(ctx).load_plan()
-    year = plan.check_year(year if year is not None else dt.date.today().year)
-    return plan.for_period(year, period, deadline), year
 
 
 def period_options(func: F) -> F:
@@ -224,7 +258,7 @@ def ke_hoach(ctx: click.Context, year: int | None) -> None:
     """
     from .display import describe_plan
 
-    plan, year = _plan_and_year(ctx, year)
+    plan, year = run.plan_for(_ws(ctx), year)
     say(describe_plan(plan, year))
 
 
@@ -237,31 +271,18 @@ def tao_mau(ctx: click.Context, year: int | None, period: str | None, period_dea
 
     Cùng kế hoạch, cùng năm thì tệp giống hệt từng byte.
     """
-    from .forms import write_forms
-    from .outbox import workspace_lock
-    from .record import last_year
-
-    plan, year = _plan_and_year(ctx, year, period, period_deadline)
-    with workspace_lock(_ws(ctx)):
-        paths = write_forms(_ws(ctx), plan, year)
-    say(f"Đã tạo {len(paths)} biểu mẫu {plan.period_name(year)} trong {paths[0].parent}:")
-    for p in paths:
+    made = run.forms(_ws(ctx), year, period, period_deadline)
+    plan, year = made.plan, made.year
+    say(f"Đã tạo {len(made.paths)} biểu mẫu {plan.period_name(year)} trong {made.paths[0].parent}:")
+    for p in made.paths:
         say(f"  {p.name}")
     say(f"Gửi mỗi đơn vị tệp của mình; hạn nộp lại: {plan.deadline(year):%d/%m/%Y}.")
-    notice = last_year(_ws(ctx), year).notice
-    if notice:
-        say(f"Lưu ý: {notice}")
+    if made.notice:
+        say(f"Lưu ý: {made.notice}")
 
 
-def _check(ctx: click.Context, plan: Plan, year: int):
-    from .display import describe_intake
-    from .feedback import write_feedback
-    from .intake import read_inbox
-    from .record import last_year
-
-    ws = _ws(ctx)
-    if not ws.inbox.is_dir():
-        raise BaoCaoError(f"Không có thư mục inbox/ trong {ws.root}: hãy tạo và chép các tệp đơn vị gửi vào đó.")
+def _progress() -> run.Progress:
+    """A progress bar on stderr while reading many files (20 or more)."""
     bar = None
 
     def progress(done: int, total: int) -> None:
@@ -275,18 +296,30 @@ def _check(ctx: click.Context, plan: Plan, year: int):
         if done == total:
             bar.__exit__(None, None, None)
 
-    result = read_inbox(ws, plan, year, progress=progress)
-    feedback = write_feedback(ws, plan, result)
-    say(describe_intake(plan, result, feedback, ws.inbox))
-    notice = last_year(ws, year).notice
-    if notice:
+    return progress
+
+
+def _show_check(ctx: click.Context, c: run.Checked) -> None:
+    from .display import describe_intake
+
+    say(describe_intake(c.plan, c.intake, c.feedback, c.ws.inbox))
+    for notice in c.notices:
         say("")
         say(f"Lưu ý: {notice}")
     if ctx.obj.get("debug"):
-        for _prov, problem in result.rejected:
+        for _prov, problem in c.intake.rejected:
             if problem.detail:
                 say(f"[--debug] {problem.file}:\n{problem.detail}", err=True)
-    return result
+
+
+def _show_report(r: run.Reported) -> None:
+    from .display import describe_report, history_issues
+
+    say(describe_report(r.summary, r.files))
+    issues = history_issues(r.history)
+    if issues:
+        say("")
+        say(issues)
 
 
 @cli.command("kiem-tra", context_settings=CONTEXT)
@@ -301,18 +334,12 @@ def kiem_tra(ctx: click.Context, year: int | None, period: str | None, period_de
     Đọc mọi tệp trong inbox/, in mọi lỗi (tệp, trang, ô, cách sửa) và ghi tệp phản hồi
     cho đơn vị có lỗi (outbox/phan-hoi-<năm>/).
     """
-    from .model import LATE, SUBMITTED
-    from .outbox import workspace_lock
-
-    plan, year = _plan_and_year(ctx, year, period, period_deadline)
-    with workspace_lock(_ws(ctx)):
-        result = _check(ctx, plan, year)
-    accepted = [s for s in result.statuses if s.state in (SUBMITTED, LATE)]
-    if not accepted and not any(s.submission for s in result.statuses):
+    c = run.check(_ws(ctx), year, period, period_deadline, progress=_progress())
+    _show_check(ctx, c)
+    if c.nothing_read:
         say("Không đọc được biểu mẫu nào trong inbox/.", err=True)
         ctx.exit(1)
-    owed = [s for s in result.statuses if plan.unit(s.unit_id).required or s.submission is not None]
-    if strict and (any(s.state not in (SUBMITTED, LATE) for s in owed) or result.rejected):
+    if strict and not c.complete:
         ctx.exit(1)
 
 
@@ -333,14 +360,9 @@ def bao_cao(ctx: click.Context, year: int | None, period: str | None, period_dea
     Kiểm tra inbox/ như kiem-tra, tổng hợp số liệu, rồi ghi báo cáo Word, bảng tổng hợp
     Excel và nhật ký vào outbox/bao-cao-<năm>/.
     """
-    from .outbox import workspace_lock
-
-    plan, year = _plan_and_year(ctx, year, period, period_deadline)
-    if request.strip():
-        plan = dataclasses.replace(plan, request=request.strip())
-    with workspace_lock(_ws(ctx)):  # one run at a time: the numbered set is reserved under the lock
-        result = _check(ctx, plan, year)
-        _report(ctx, plan, result, overwrite, report_date)
+    r = run.report(_ws(ctx), year, period, period_deadline, overwrite=overwrite, report_date=report_date,
+                   request=request, progress=_progress(), checked=lambda c: _show_check(ctx, c))  # fmt: skip
+    _show_report(r)
 
 
 @cli.command("nhac-nop", context_settings=CONTEXT)
@@ -356,45 +378,17 @@ def nhac_nop(ctx: click.Context, year: int | None, period: str | None, period_de
     Đọc inbox/ như kiem-tra, ghi tệp phản hồi cho đơn vị có lỗi, soạn công văn (thể thức
     Nghị định 30) vào outbox/nhac-nop-<năm>/ và in danh sách để dán vào tin nhắn.
     """
-    from .feedback import write_feedback
-    from .intake import read_inbox
-    from .outbox import workspace_lock
-    from .reminder import build_reminder, paste_text, write_reminder
+    from .reminder import paste_text
 
-    plan, year = _plan_and_year(ctx, year, period, period_deadline)
-    ws = _ws(ctx)
-    if not ws.inbox.is_dir():
-        raise BaoCaoError(f"Không có thư mục inbox/ trong {ws.root}: hãy tạo và chép các tệp đơn vị gửi vào đó.")
-    with workspace_lock(ws):
-        result = read_inbox(ws, plan, year)
-        write_feedback(ws, plan, result)
-        reminder = build_reminder(plan, result, deadline)
-        if not reminder.units:
-            say(f"Mọi đơn vị phải báo cáo đã gửi báo cáo hợp lệ {plan.period_name(year)}: không cần đôn đốc.")
-            return
-        path = write_reminder(ws, plan, reminder)
-    say(f"Đã soạn công văn đôn đốc {len(reminder.units)} đơn vị: {path}")
-    say("Mở bằng Word, ghi số, ngày rồi trình ký; gửi kèm tệp phản hồi cho đơn vị có lỗi "
-        f"({ws.feedback_dir(plan.tag(year))}).")  # fmt: skip
+    r = run.reminder(_ws(ctx), year, period, period_deadline, deadline)
+    if r.letter is None:
+        say(f"Mọi đơn vị phải báo cáo đã gửi báo cáo hợp lệ {r.plan.period_name(r.year)}: không cần đôn đốc.")
+        return
+    say(f"Đã soạn công văn đôn đốc {len(r.reminder.units)} đơn vị: {r.letter}")
+    say(f"Mở bằng Word, ghi số, ngày rồi trình ký; gửi kèm tệp phản hồi cho đơn vị có lỗi ({r.feedback_dir}).")
     say("")
     say("Nội dung để dán vào tin nhắn:")
-    say(paste_text(plan, reminder))
-
-
-def _report(ctx: click.Context, plan: Plan, result, overwrite: bool, report_date: dt.date | None = None):
-    from .aggregate import aggregate
-    from .display import describe_report, history_issues
-    from .history import load_history
-    from .report import write_report
-
-    summary = aggregate(plan, result, report_date)
-    files = write_report(_ws(ctx), summary, overwrite=overwrite, rejected=result.rejected)
-    say(describe_report(summary, files))
-    issues = history_issues(load_history(_ws(ctx), plan, summary.year - 1))
-    if issues:
-        say("")
-        say(issues)
-    return files
+    say(paste_text(r.plan, r.reminder))
 
 
 @cli.command("lich-su", context_settings=CONTEXT)
@@ -408,21 +402,18 @@ def lich_su(ctx: click.Context, year: int | None, template: bool, as_xlsx: bool)
     Mỗi năm: kết quả, mục tiêu, đánh giá, số đơn vị báo cáo.
     """
     from .display import describe_history
-    from .history import load_history, write_history_template
-    from .summary_xlsx import write_history_workbook
 
-    plan, year = _plan_and_year(ctx, year)
     ws = _ws(ctx)
     if template:
-        path = write_history_template(ws, plan, year)
+        plan, year, path = run.history_template(ws, year)
         say(f"Đã tạo sổ số liệu lịch sử các năm {plan.start_year}–{year - 1}: {path}")
         say(f"Điền số liệu các năm chưa có nhật ký bao-cao, lưu rồi chép vào {ws.history_dir}/ và chạy `baocao lich-su`.")
         return
-    history = load_history(ws, plan, year)
-    say(describe_history(plan, history, year))
-    if as_xlsx:
+    h = run.history(ws, year, as_xlsx)
+    say(describe_history(h.plan, h.history, h.year))
+    if h.workbook is not None:
         say("")
-        say(f"Đã ghi bảng lịch sử: {write_history_workbook(ws, plan, history, year)}")
+        say(f"Đã ghi bảng lịch sử: {h.workbook}")
 
 
 @cli.command("so-ket", context_settings=CONTEXT)
@@ -430,14 +421,10 @@ def lich_su(ctx: click.Context, year: int | None, template: bool, as_xlsx: bool)
 @click.pass_context
 def so_ket(ctx: click.Context, phase: str) -> None:
     """Báo cáo sơ kết một giai đoạn (Word) từ lịch sử các năm."""
-    from .review import parse_phase, write_review
-
-    plan = _ws(ctx).load_plan()
-    start, end = parse_phase(phase, plan)
-    files = write_review(_ws(ctx), plan, start, end)
-    say(f"Đã lập báo cáo sơ kết giai đoạn {start}–{end}:")
-    say(f"  Báo cáo (Word):       {files.docx}")
-    say(f"  Lịch sử (Excel):      {files.xlsx}")
+    r = run.review(_ws(ctx), phase)
+    say(f"Đã lập báo cáo sơ kết giai đoạn {r.start}–{r.end}:")
+    say(f"  Báo cáo (Word):       {r.files.docx}")
+    say(f"  Lịch sử (Excel):      {r.files.xlsx}")
     say("Mở báo cáo bằng Word, đọc lại, bổ sung đánh giá và phương hướng, ghi số văn bản và ngày ký.")
 
 
@@ -450,24 +437,27 @@ def demo(ctx: click.Context, folder: Path | None, year: int | None) -> None:
 
     Tạo thư mục chạy thử riêng, biểu mẫu đã điền sẵn trong inbox/, rồi chạy bao-cao.
     """
-    from .demo import make_demo
-    from .outbox import workspace_lock
-
     if folder is None:
         folder = ctx.obj["ws"].root if ctx.obj["workdir_given"] else Path.cwd() / "demo"
     source = Path.cwd() if (Path.cwd() / "config.toml").is_file() else None
-    ws, plan, year = make_demo(folder, year, source)
-    ctx.obj["ws"] = ws
-    say(f"Đã tạo thư mục chạy thử {ws.root} với biểu mẫu đã điền trong inbox/.")
-    say("")
-    with workspace_lock(ws):
-        result = _check(ctx, plan, year)
-        files = _report(ctx, plan, result, overwrite=True)
+
+    def ready(ws: Workspace) -> None:
+        say(f"Đã tạo thư mục chạy thử {ws.root} với biểu mẫu đã điền trong inbox/.")
+        say("")
+
+    r = run.demo(folder, year, source, progress=_progress(), ready=ready, checked=lambda c: _show_check(ctx, c))
+    ws = r.checked.ws
+    _show_report(r)
     say("")
     say("Việc tiếp theo của chuyên viên tổng hợp:")
-    say(f"  1. Mở {files.docx} bằng Word, đọc lại, ghi số văn bản và ngày ký.")
-    say(f"  2. Gửi các tệp phản hồi trong {ws.feedback_dir(year)} cho đơn vị có lỗi để sửa và gửi lại.")
+    say(f"  1. Mở {r.files.docx} bằng Word, đọc lại, ghi số văn bản và ngày ký.")
+    say(f"  2. Gửi các tệp phản hồi trong {ws.feedback_dir(r.checked.year)} cho đơn vị có lỗi để sửa và gửi lại.")
     say("  3. Nhắc các đơn vị chưa nộp; khi nhận thêm tệp, chép vào inbox/ rồi chạy lại `baocao bao-cao`.")
+
+
+def _command_path(ctx: click.Context | None) -> str:
+    """ "kiem-tra " for an error inside a command (its own --help), "" at the top level."""
+    return f"{ctx.info_name} " if ctx is not None and ctx.parent is not None else ""
 
 
 def _utf8_console() -> None:
@@ -498,12 +488,20 @@ def main(argv: list[str] | None = None) -> int:
         names = "/".join(e.param.opts) if e.param is not None else (e.param_hint or "")
         say(f"Lỗi: giá trị của {names} không hợp lệ: {e.message}", err=True)
         return 2
+    except click.exceptions.BadOptionUsage as e:  # a value missing after an option, or given to a flag
+        flag = e.ctx is not None and any(isinstance(p, click.Option) and p.is_flag and e.option_name in p.opts
+                                         for p in e.ctx.command.params)  # fmt: skip
+        what = "không nhận giá trị" if flag else "cần một giá trị"
+        say(f"Lỗi: tùy chọn «{e.option_name}» {what}. Xem `baocao {_command_path(e.ctx)}--help`.", err=True)
+        return 2
+    except ExtraArguments as e:
+        say(f"Lỗi: thừa tham số «{' '.join(e.words)}». Xem `baocao {_command_path(e.ctx)}--help`.", err=True)
+        return 2
+    except UnknownCommand as e:
+        say(f"Lỗi: không có lệnh «{e.name}». Các lệnh: {', '.join(cli.list_commands(None))}.", err=True)
+        return 2
     except click.exceptions.UsageError as e:
-        if "No such command" in e.message:
-            name = e.message.split("'")[1] if "'" in e.message else ""
-            say(f"Lỗi: không có lệnh «{name}». Các lệnh: {', '.join(cli.list_commands(None))}.", err=True)
-        else:
-            say(f"Lỗi cách dùng: {e.format_message()} Xem `baocao --help`.", err=True)
+        say(f"Lỗi cách dùng: {e.format_message()} Xem `baocao --help`.", err=True)
         return 2
     except BaoCaoError as e:  # exit code by kind: 1 user's files, 4 file system, 5 another run (errors.py)
         say(f"Lỗi: {e}", err=True)

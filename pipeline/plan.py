@@ -326,12 +326,10 @@ class Plan:
         return self._indicator_index[indicator_id]
 
     def check_year(self, year: int) -> int:
+        """``year`` when the plan covers it; else ``BaoCaoError`` (the year comes from ``--nam``, not the config)."""
         if not self.start_year <= year <= self.end_year:
-            raise ConfigError(
-                "--nam",
-                f"năm {year} nằm ngoài thời kỳ của kế hoạch {self.number} "
-                f"({self.start_year}–{self.end_year}); hãy chọn một năm trong thời kỳ này.",
-            )
+            raise BaoCaoError(f"năm {year} (--nam) nằm ngoài thời kỳ của kế hoạch {self.number} "
+                              f"({self.start_year}–{self.end_year}); hãy chọn một năm trong thời kỳ này.")  # fmt: skip
         return year
 
 

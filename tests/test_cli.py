@@ -70,8 +70,8 @@ def test_tao_mau_writes_one_form_per_unit(capsys, workspace):
 def test_year_outside_the_plan_is_a_one_line_message(capsys, workspace):
     code, out, err = run(capsys, "-C", str(workspace), "tao-mau", "--nam", "2035")
     assert (code, out) == (1, "")
-    assert err == ("Lỗi: Lỗi cấu hình tại khóa «--nam»: năm 2035 nằm ngoài thời kỳ của kế hoạch 178/KH-UBND "
-                   "(2021–2030); hãy chọn một năm trong thời kỳ này.\n")
+    assert err == ("Lỗi: năm 2035 (--nam) nằm ngoài thời kỳ của kế hoạch 178/KH-UBND (2021–2030); hãy chọn một năm "
+                   "trong thời kỳ này.\n")
 
 
 def test_year_that_is_not_a_number_is_explained(capsys, workspace):
@@ -99,6 +99,24 @@ def test_unknown_command_is_named(capsys):
     assert (code, out) == (2, "")
     assert err == ("Lỗi: không có lệnh «in-bao-cao». Các lệnh: khoi-tao, ke-hoach, tao-mau, kiem-tra, bao-cao, "
                    "nhac-nop, lich-su, so-ket, demo.\n")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["kiem-tra", "--nam"], "Lỗi: tùy chọn «--nam» cần một giá trị. Xem `baocao kiem-tra --help`.\n"),
+    (["kiem-tra", "--strict=co"], "Lỗi: tùy chọn «--strict» không nhận giá trị. Xem `baocao kiem-tra --help`.\n"),
+    (["--debug=co", "ke-hoach"], "Lỗi: tùy chọn «--debug» không nhận giá trị. Xem `baocao --help`.\n"),
+    (["ke-hoach", "--nam", "2026", "2027"], "Lỗi: thừa tham số «2027». Xem `baocao ke-hoach --help`.\n"),
+    (["demo", "a", "b", "c"], "Lỗi: thừa tham số «b c». Xem `baocao demo --help`.\n"),
+])  # fmt: skip
+def test_usage_errors_are_one_vietnamese_line_naming_the_option(capsys, workspace, args, message):
+    code, out, err = run(capsys, "-C", str(workspace), *args)
+    assert (code, out, err) == (2, "", message)
+
+
+def test_the_cli_reads_click_errors_by_type_never_by_their_english_text():
+    source = (ROOT / "pipeline" / "cli.py").read_text(encoding="utf-8")
+    assert "in e.message" not in source and "message.split" not in source  # the message is shown, never parsed
+    assert "No such" not in source and "requires an argument" not in source
 
 
 def test_version_comes_from_package_metadata(capsys, tmp_path):

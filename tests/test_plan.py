@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import ConfigError
+from pipeline.errors import BaoCaoError, ConfigError
 from pipeline.plan import load_plan, parse_plan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,8 +97,11 @@ def test_a_target_with_no_later_milestone_carries_forward(plan):
 
 
 def test_year_outside_the_plan_period_is_refused(plan):
-    with pytest.raises(ConfigError, match="năm 2031 nằm ngoài thời kỳ"):
+    with pytest.raises(BaoCaoError) as refused:
         plan.check_year(2031)
+    assert not isinstance(refused.value, ConfigError)  # the year is --nam's, not a key of config.toml
+    assert str(refused.value) == ("năm 2031 (--nam) nằm ngoài thời kỳ của kế hoạch 178/KH-UBND (2021–2030); hãy chọn "
+                                  "một năm trong thời kỳ này.")  # fmt: skip
     assert plan.check_year(2026) == 2026
 
 
