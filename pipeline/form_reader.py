@@ -1,5 +1,10 @@
 """One checked workbook → the unit's Submission: identification, cells by key, the rules.
 
+``read_form`` reads like the form: identify the form (``_id`` or the visible code) and check it
+is this year's form of a unit of the plan; find every row by its key in column A (``layout``);
+then the contact, the general texts, the indicator inputs, the funding lines, the tasks, and
+last the rules across cells (``rules.FORM_RULES``). Problems come out sheet by sheet, row by row.
+
 The package was checked by ``xlsx_safety`` before this module sees it. Values and the facts
 the rules need (percent format, formula, cached value, error value, a number that is not a
 finite number) come from one bounded pass over each sheet's XML (``sheet_cells``), limited to

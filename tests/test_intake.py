@@ -305,6 +305,11 @@ def test_led_task_done_without_a_result_is_a_warning(kh178: Plan) -> None:
     assert sub.tasks[0].status == "Đã hoàn thành" and sub.accepted
 
 
+def test_led_task_not_started_needs_no_result(kh178: Plan) -> None:
+    sub = submission(kh178, filled_form(kh178, "tnmt", YEAR, tasks={"I.2": {"status": "Chưa thực hiện", "result": ""}}))
+    assert sub.problems == () and sub.tasks[0].status == "Chưa thực hiện"
+
+
 def test_empty_contact_fields_are_each_named_at_their_cell(kh178: Plan) -> None:
     data = filled_form(kh178, COMMUNE, YEAR, contact={"nguoi_lap": " \u00a0", "dien_thoai": None, "ngay_lap": None})
     sub = submission(kh178, data)
