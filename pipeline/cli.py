@@ -410,7 +410,7 @@ def lich_su(ctx: click.Context, year: int | None, template: bool, as_xlsx: bool)
         say(f"Điền số liệu các năm chưa có nhật ký bao-cao, lưu rồi chép vào {ws.history_dir}/ và chạy `baocao lich-su`.")
         return
     h = run.history(ws, year, as_xlsx)
-    say(describe_history(h.plan, h.history, h.year))
+    say(describe_history(h.plan, h.history, h.year, h.adhoc))
     if h.workbook is not None:
         say("")
         say(f"Đã ghi bảng lịch sử: {h.workbook}")

@@ -14,7 +14,7 @@ from .wording import amount, goal
 
 if TYPE_CHECKING:
     from .aggregate import Summary
-    from .history import History
+    from .history import AdHocHistory, History
     from .report import ReportFiles
 
 def _summed(ids: tuple[str, ...]) -> str:
@@ -188,15 +188,21 @@ def describe_report(summary: Summary, files: ReportFiles) -> str:
     return "\n".join(out)
 
 
-def describe_history(plan: Plan, history: History, year: int) -> str:
-    """``baocao lich-su``: per indicator, each year from the plan's first to ``year``."""
-    from .history import SOURCE_LABELS, no_data_label, series
+def describe_history(plan: Plan, history: History, year: int, adhoc: AdHocHistory | None = None) -> str:
+    """``baocao lich-su``: per indicator, each year from the plan's first to ``year``, then the ad-hoc periods
+    that reported it (apart: an ad-hoc period is not a year's result); nothing about them when there are none."""
+    from .history import SOURCE_LABELS, adhoc_line, no_data_label, series
+
+    periods = adhoc.periods if adhoc is not None else ()
 
     sources: dict[str, list[int]] = {}
     for y, h in history.years.items():
         sources.setdefault(SOURCE_LABELS[h.source], []).append(y)
     found = "; ".join(f"{label}: {', '.join(map(str, ys))}" for label, ys in sources.items()) or "chưa có năm nào"
-    out = [f"LỊCH SỬ CÁC CHỈ TIÊU {plan.start_year}–{year} — Kế hoạch số {plan.number}", f"Nguồn: {found}.", ""]
+    out = [f"LỊCH SỬ CÁC CHỈ TIÊU {plan.start_year}–{year} — Kế hoạch số {plan.number}", f"Nguồn: {found}."]
+    if periods:
+        out.append(f"Báo cáo đột xuất: {'; '.join(p.name for p in periods)} (không tính vào kết quả từng năm).")
+    out.append("")
     for i, ind in enumerate(plan.indicators, 1):
         out.append(f"{i:>2}. {_pad(ind.text, 96).rstrip()}")
         out.append(f"      {'Năm':<6}{'Kết quả':<14}{'Cần đạt':<10}{'Mốc mục tiêu':<16}{'Đánh giá':<27}Đơn vị đã báo cáo")
@@ -209,16 +215,21 @@ def describe_history(plan: Plan, history: History, year: int) -> str:
             value = amount(ind, p.value)
             units = f"{p.reported}/{p.expected}" if p.reported is not None and p.expected else "không rõ"
             out.append(f"      {p.year:<6}{_pad(value, 13)} {need:<10}{_goal(ind, p.target):<16}{_pad(p.label, 26)} {units}")
-    issues = history_issues(history)
+        lines = [line for period in periods if (line := adhoc_line(ind, period)) is not None]
+        if lines:
+            out.append("      Báo cáo đột xuất:")
+            out += [f"        {line}" for line in lines]
+    issues = history_issues(history, adhoc.notes if adhoc is not None else ())
     return "\n".join(out + ["", issues] if issues else out)
 
 
-def history_issues(history: History) -> str:
-    """What the clerk must know about the history used: records preferred over a workbook, workbooks
-    refused (by name), findings in them by cell; "" when there is nothing to say."""
+def history_issues(history: History, more_notes: Sequence[str] = ()) -> str:
+    """What the clerk must know about the history used: records preferred over a workbook, records and
+    workbooks not read (by name), findings in them by cell; "" when there is nothing to say."""
     out: list[str] = []
-    if history.notes:
-        out += ["Lưu ý về số liệu lịch sử:"] + [f"  - {n}" for n in history.notes]
+    notes = [*history.notes, *more_notes]
+    if notes:
+        out += ["Lưu ý về số liệu lịch sử:"] + [f"  - {n}" for n in notes]
     if history.refused:
         out += ["Tệp trong lich-su/ không đọc:"] + [f"  - {p.file}: [{p.code}] {p.message}" for p in history.refused]
     if history.problems:

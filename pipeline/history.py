@@ -15,6 +15,7 @@ the plan's first year; verdicts come from the same function the yearly report us
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +42,14 @@ from .model import (
     YearHistory,
 )
 from .plan import Indicator, Milestone, Plan
-from .record import RecordError, RunRecord, newest_record, read_record, unreadable_note
+from .record import (
+    RecordError,
+    RunRecord,
+    adhoc_records,
+    newest_record,
+    read_record,
+    unreadable_note,
+)
 
 if TYPE_CHECKING:
     from .aggregate import Summary
@@ -100,6 +108,61 @@ def record_years(ws: Workspace, plan: Plan, until: int) -> tuple[dict[int, YearH
             log.warning("%s: %s", path, err)
             notes.append(unreadable_note(ws, path, err) + f"; năm {year} không có trong lịch sử.")
     return years, notes
+
+
+# --------------------------------------------------------------------------- ad-hoc periods
+
+
+@dataclass(frozen=True)
+class AdHocPeriod:
+    """An ad-hoc period's report (``bao-cao --ky … --han-nop …``, ``outbox/bao-cao-<year>-<slug>/``): history
+    too, shown beside the years but never in a year's series or verdict (it is not a year's result)."""
+
+    year: int
+    name: str  # "6 tháng đầu năm 2026"
+    report_date: dt.date  # the date its report is dated
+    file: str  # its run record's file name
+    indicators: dict[str, IndicatorYear]  # the indicators it reported (plan ids still known)
+
+
+@dataclass(frozen=True)
+class AdHocHistory:
+    periods: tuple[AdHocPeriod, ...] = ()  # by report date
+    notes: tuple[str, ...] = ()  # Vietnamese: records that could not be read, by name
+
+
+def adhoc_periods(ws: Workspace, plan: Plan, start: int, until: int) -> AdHocHistory:
+    """The ad-hoc periods reported in the years ``start``..``until`` (the newest record of each), by date."""
+    periods: list[AdHocPeriod] = []
+    notes: list[str] = []
+    for year in range(start, until + 1):
+        for path in adhoc_records(ws, year):
+            try:
+                record = read_record(path)
+            except (OSError, RecordError) as err:
+                log.warning("%s: %s", path, err)
+                notes.append(unreadable_note(ws, path, err) + "; kỳ báo cáo đột xuất này không có trong lịch sử.")
+                continue
+            if record.period is None or record.year != year:
+                notes.append(f"Nhật ký «{path.relative_to(ws.root).as_posix()}» không phải của một kỳ báo cáo đột "
+                             f"xuất năm {year} (nằm sai thư mục); không dùng.")  # fmt: skip
+                continue
+            yh = year_from_record(plan, record)
+            periods.append(AdHocPeriod(year, record.period.name, record.report_date, record.file, yh.indicators))
+    periods.sort(key=lambda p: (p.report_date, p.name))
+    return AdHocHistory(tuple(periods), tuple(notes))
+
+
+def adhoc_line(ind: Indicator, period: AdHocPeriod) -> str | None:
+    """ "6 tháng đầu năm 2026, ngày 15/06/2026: 65 %, 18/18 đơn vị đã báo cáo"; None when the period did
+    not ask the indicator."""
+    from .wording import amount
+
+    iy = period.indicators.get(ind.id)
+    if iy is None:
+        return None
+    units = f"{iy.reported}/{iy.expected} đơn vị đã báo cáo" if iy.expected else "không rõ số đơn vị đã báo cáo"
+    return f"{period.name}, ngày {period.report_date:%d/%m/%Y}: {amount(ind, iy.value)}, {units}"
 
 
 # --------------------------------------------------------------------------- all of it
@@ -260,6 +323,26 @@ def table_rows(plan: Plan, history: History, until: int) -> list[list[Any]]:
                 SOURCE_LABELS.get(p.source, ""),
             ])  # fmt: skip
             before = p.value
+    return rows
+
+
+ADHOC_HEADERS = (("STT", 5), ("Chỉ tiêu", 50), ("Kỳ báo cáo đột xuất", 24), ("Năm", 7), ("Ngày báo cáo", 12),
+                 ("Kết quả", 12), ("Đơn vị tính", 10), ("Số đơn vị đã báo cáo", 10), ("Số đơn vị phải báo cáo", 10),
+                 ("Nhật ký", 30))  # fmt: skip
+
+
+def adhoc_rows(plan: Plan, adhoc: AdHocHistory) -> list[list[Any]]:
+    """Per indicator, its ad-hoc periods (the «Báo cáo đột xuất» sheet of ``lich-su --xlsx``): the same
+    figures as the console's lines, numbers as numbers; no row when there is no ad-hoc period."""
+    rows: list[list[Any]] = []
+    for n, ind in enumerate(plan.indicators, 1):
+        for period in adhoc.periods:
+            iy = period.indicators.get(ind.id)
+            if iy is None:
+                continue
+            rows.append([n, ind.text, period.name, period.year, f"{period.report_date:%d/%m/%Y}",
+                         None if iy.value is None else round(iy.value, 6), "%" if ind.is_percent else ind.unit_of_measure,
+                         iy.reported, iy.expected, period.file])  # fmt: skip
     return rows
 
 

@@ -19,7 +19,15 @@ from typing import Any
 
 from .aggregate import ASSESSMENT_LABELS, MET, NO_DATA, NO_TARGET, NOT_MET
 from .errors import BaoCaoError
-from .history import History, change, load_history, milestone_path, series
+from .history import (
+    AdHocHistory,
+    History,
+    adhoc_periods,
+    change,
+    load_history,
+    milestone_path,
+    series,
+)
 from .model import HAS_ERRORS, LATE, MISSING, SUBMITTED
 from .plan import Plan
 from .wording import amount, so_lieu
@@ -170,7 +178,17 @@ def _submissions(plan: Plan, history: History, years: list[int]) -> list[str]:
     return out + ["Tình hình gửi báo cáo của từng đơn vị qua các năm tại Phụ lục II."]
 
 
-def build_review_context(plan: Plan, history: History, start: int, end: int) -> dict[str, Any]:
+def adhoc_sentence(adhoc: AdHocHistory | None) -> str:
+    """One sentence naming the phase's ad-hoc reports ("" when there were none): they are said, not counted."""
+    if adhoc is None or not adhoc.periods:
+        return ""
+    named = "; ".join(f"{p.name} (ngày {p.report_date:%d/%m/%Y})" for p in adhoc.periods)
+    return (f" Ngoài báo cáo hằng năm, trong giai đoạn đã lập {len(adhoc.periods)} báo cáo đột xuất theo yêu cầu: "
+            f"{named}; số liệu các kỳ này không tính vào kết quả từng năm.")  # fmt: skip
+
+
+def build_review_context(plan: Plan, history: History, start: int, end: int,
+                         adhoc: AdHocHistory | None = None) -> dict[str, Any]:  # fmt: skip
     from .report import ngay_thang
     from .report_history import trend_chart
 
@@ -188,7 +206,7 @@ def build_review_context(plan: Plan, history: History, start: int, end: int) -> 
     not_met = [r["stt"] for r in results if r["danh_gia"] == ASSESSMENT_LABELS[NOT_MET]]
     closing = (f"Đến năm {end}, trong {len(plan.indicators)} chỉ tiêu của Kế hoạch: {counts[MET]} chỉ tiêu đạt mốc "
                f"năm {end}, {counts[NOT_MET]} chỉ tiêu chưa đạt, {counts[NO_DATA]} chỉ tiêu chưa đủ số liệu để đánh "
-               f"giá, {counts[NO_TARGET]} chỉ tiêu không có mốc định lượng năm {end}.")  # fmt: skip
+               f"giá, {counts[NO_TARGET]} chỉ tiêu không có mốc định lượng năm {end}.") + adhoc_sentence(adhoc)  # fmt: skip
     direction = [f"Tiếp tục triển khai các nhiệm vụ của Kế hoạch số {plan.number} trong giai đoạn tiếp theo"
                  + (f" đến năm {plan.end_year}" if end < plan.end_year else "") + "."]  # fmt: skip
     if not_met:
@@ -275,13 +293,14 @@ def write_review(ws: Workspace, plan: Plan, start: int, end: int) -> ReviewFiles
     from .summary_xlsx import build_history_workbook
 
     history = load_history(ws, plan, end)
+    adhoc = adhoc_periods(ws, plan, start, end)
     if not any(start <= y <= end for y in history.years):
         raise BaoCaoError(f"Chưa có số liệu năm nào của giai đoạn {start}–{end} (không có nhật ký bao-cao, không có "
                           "sổ số liệu lịch sử trong lich-su/): chưa lập được báo cáo sơ kết.")  # fmt: skip
     stamp = dt.datetime.combine(review_date(plan, end), dt.time(0, 0))
     folder = ws.outbox / f"so-ket-{start}-{end}"
-    docx = render_context(review_template(ws), build_review_context(plan, history, start, end), stamp)
-    xlsx = build_history_workbook(plan, history, end, stamp)
+    docx = render_context(review_template(ws), build_review_context(plan, history, start, end, adhoc), stamp)
+    xlsx = build_history_workbook(plan, history, end, stamp, adhoc)
     docx_path, xlsx_path = write_set(ws, folder, [(f"so-ket-{start}-{end}.docx", docx),
                                                   (f"lich-su-{start}-{end}.xlsx", xlsx)])  # fmt: skip
     return ReviewFiles(docx_path, xlsx_path)

@@ -34,7 +34,7 @@ from .outbox import workspace_lock
 
 if TYPE_CHECKING:
     from .aggregate import Summary
-    from .history import History
+    from .history import AdHocHistory, History
     from .model import IntakeResult
     from .plan import Plan
     from .reminder import Reminder
@@ -215,18 +215,20 @@ class HistoryView:
     plan: Plan
     year: int
     history: History
+    adhoc: AdHocHistory  # ad-hoc periods reported in those years: beside the years, never in their series
     workbook: Path | None  # --xlsx
 
 
 def history(ws: Workspace, year: int | None = None, as_xlsx: bool = False) -> HistoryView:
-    """``lich-su``: every year from the plan's first to ``year``."""
-    from .history import load_history
+    """``lich-su``: every year from the plan's first to ``year``, and the ad-hoc periods reported in them."""
+    from .history import adhoc_periods, load_history
     from .summary_xlsx import write_history_workbook
 
     plan, year = plan_for(ws, year)
     past = load_history(ws, plan, year)
-    path = write_history_workbook(ws, plan, past, year) if as_xlsx else None
-    return HistoryView(plan, year, past, path)
+    adhoc = adhoc_periods(ws, plan, plan.start_year, year)
+    path = write_history_workbook(ws, plan, past, year, adhoc) if as_xlsx else None
+    return HistoryView(plan, year, past, adhoc, path)
 
 
 def history_template(ws: Workspace, year: int | None = None) -> tuple[Plan, int, Path]:

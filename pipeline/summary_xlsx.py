@@ -25,7 +25,7 @@ from .print_layout import row_height
 from .wording import task_state, verdict_label, verdict_reason
 
 if TYPE_CHECKING:
-    from .history import History
+    from .history import AdHocHistory, History
     from .plan import Plan
     from .workspace import Workspace
 
@@ -234,20 +234,34 @@ def _history_sheet(wb: xlsxwriter.Workbook, fx: _Formats, plan: Plan, history: H
                                                       10: COUNT, 11: COUNT}, cells)  # fmt: skip
 
 
-def build_history_workbook(plan: Plan, history: History, until: int, stamp: dt.datetime) -> bytes:
-    """``baocao lich-su --xlsx``: the «Lịch sử» sheet alone, deterministic."""
+def _adhoc_sheet(wb: xlsxwriter.Workbook, fx: _Formats, plan: Plan, adhoc: AdHocHistory) -> None:
+    from .history import ADHOC_HEADERS, adhoc_rows
+
+    rows = adhoc_rows(plan, adhoc)
+    cells = {(r, 6): PERCENT for r, row in enumerate(rows, 2) if row[6] == "%"}
+    _sheet(wb, fx, "Báo cáo đột xuất", ADHOC_HEADERS, rows, {1: COUNT, 4: "0", 6: DECIMAL, 8: COUNT, 9: COUNT}, cells)
+
+
+def build_history_workbook(plan: Plan, history: History, until: int, stamp: dt.datetime,
+                           adhoc: AdHocHistory | None = None) -> bytes:  # fmt: skip
+    """``baocao lich-su --xlsx``: the «Lịch sử» sheet, and the «Báo cáo đột xuất» sheet when ad-hoc periods
+    were reported (none: no such sheet); deterministic."""
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
     wb.set_properties({"author": "baocao", "created": stamp,
                        "title": f"Lịch sử các chỉ tiêu Kế hoạch số {plan.number} {plan.start_year}–{until}"})  # fmt: skip
-    _history_sheet(wb, _Formats(wb), plan, history, until)
+    fx = _Formats(wb)
+    _history_sheet(wb, fx, plan, history, until)
+    if adhoc is not None and adhoc.periods:
+        _adhoc_sheet(wb, fx, plan, adhoc)
     wb.close()
     return stable_package(buf.getvalue(), stamp)
 
 
-def write_history_workbook(ws: Workspace, plan: Plan, history: History, year: int) -> Path:
-    """``baocao lich-su --xlsx``: the same table as the console, as outbox/lich-su-<year>.xlsx."""
+def write_history_workbook(ws: Workspace, plan: Plan, history: History, year: int,
+                           adhoc: AdHocHistory | None = None) -> Path:  # fmt: skip
+    """``baocao lich-su --xlsx``: the same tables as the console, as outbox/lich-su-<year>.xlsx."""
     from .outbox import write_file
 
     stamp = dt.datetime.combine(plan.deadline(year), dt.time(0, 0))
-    return write_file(ws, ws.history_workbook(year), build_history_workbook(plan, history, year, stamp))
+    return write_file(ws, ws.history_workbook(year), build_history_workbook(plan, history, year, stamp, adhoc))

@@ -417,3 +417,128 @@ def test_bao_cao_names_a_refused_history_workbook(tmp_path: Path, kh178: Plan, c
     assert main(["-C", str(ws.root), "bao-cao", "--nam", "2024"]) == 0
     tail = capsys.readouterr().out.split("Tệp trong lich-su/ không đọc:\n", 1)[1].splitlines()
     assert tail[0].startswith("  - lich-su-doc-hai.xlsx: [xml-nguy-hiem] Thành phần «xl/workbook.xml»")
+
+
+# --------------------------------------------------------------------------- ad-hoc periods are history too
+
+ADHOC = ("6 tháng đầu năm", dt.date(2026, 6, 15))  # 9 of each commune's 10 shops green (90 %), bags 100 → 42 (58 %)
+SHOPS_2021_2026 = [  # the yearly series of «Cửa hàng tiện lợi», as printed without any ad-hoc period
+    ["Năm", "Kết", "quả", "Cần", "đạt", "Mốc", "mục", "tiêu", "Đánh", "giá", "Đơn", "vị", "đã", "báo", "cáo"],
+    ["2021", "—", "—", "85", "%", "(2025)", "Chưa", "có", "số", "liệu", "—"],
+    ["2022", "40", "%", "—", "85", "%", "(2025)", "Chưa", "đánh", "giá", "tiến", "độ", "không", "rõ"],
+    ["2023", "50", "%", "55", "%", "85", "%", "(2025)", "Chậm", "tiến", "độ", "18/18"],
+    ["2024", "60", "%", "70", "%", "85", "%", "(2025)", "Chậm", "tiến", "độ", "18/18"],
+    ["2025", "70", "%", "85", "%", "85", "%", "(2025)", "Chưa", "đạt", "17/18"],
+    ["2026", "80", "%", "88", "%", "100", "%", "(2030)", "Chậm", "tiến", "độ", "18/18"],
+]
+
+
+def produce_adhoc(ws: Workspace, plan: Plan, year: int) -> None:
+    """``bao-cao --ky "6 tháng đầu năm" --han-nop 15/06/<year>`` on every unit's form of that period."""
+    period = plan.for_period(year, *ADHOC)
+    shutil.rmtree(ws.inbox, ignore_errors=True)
+    ws.inbox.mkdir()
+    for unit in plan.units:
+        values: dict[str, object] = {}
+        if unit.group == "xa":
+            values = {"so_cua_hang_tien_loi": 10, "so_cua_hang_bao_bi_xanh": 9, "tui_nhua_cvm_goc": 100,
+                      "tui_nhua_cvm_nam": 42}  # fmt: skip
+        data = filled_form(period, unit.id, year, values=values, contact={"ngay_lap": dt.date(year, 6, 10)})
+        (ws.inbox / f"{unit.id}.xlsx").write_bytes(data)
+    result = read_inbox(ws, period, year)
+    write_report(ws, aggregate(period, result), overwrite=True, rejected=result.rejected)
+
+
+@pytest.fixture(scope="module")
+def with_adhoc(tmp_path_factory: pytest.TempPathFactory, three_years: Workspace, kh178: Plan) -> Workspace:
+    """The three years, and a half-year report of 2026 asked by the province."""
+    ws = Workspace(tmp_path_factory.mktemp("adhoc") / "ws")
+    shutil.copytree(three_years.root, ws.root)
+    produce_adhoc(ws, kh178, 2026)
+    assert ws.run_record("2026-6-thang-dau-nam").is_file()
+    return ws
+
+
+def _indicator_block(out: str, heading: str, next_heading: str) -> list[str]:
+    return out.split(heading)[1].split(next_heading)[0].splitlines()[1:]
+
+
+def test_lich_su_lists_the_adhoc_period_after_the_yearly_series_with_its_date_and_value(
+    with_adhoc: Workspace, capsys: pytest.CaptureFixture
+) -> None:
+    assert main(["-C", str(with_adhoc.root), "lich-su", "--nam", "2026"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[1:4] == [
+        "Nguồn: số liệu lịch sử: 2022, 2023; nhật ký bao-cao: 2024, 2025, 2026.",
+        "Báo cáo đột xuất: 6 tháng đầu năm 2026 (không tính vào kết quả từng năm).",
+        "",
+    ]
+    shops = _indicator_block(out, " 6. Cửa hàng tiện lợi", " 7. ")
+    assert [line.split() for line in shops[:-2]] == SHOPS_2021_2026  # the years and their verdicts: unchanged
+    assert shops[-2:] == [
+        "      Báo cáo đột xuất:",
+        "        6 tháng đầu năm 2026, ngày 15/06/2026: 90 %, 18/18 đơn vị đã báo cáo",
+    ]
+    bags = _indicator_block(out, " 4. Giảm thiểu túi nhựa", " 5. ")
+    assert bags[-3].split()[:3] == ["2026", "60", "%"] and bags[-2:] == [
+        "      Báo cáo đột xuất:",
+        "        6 tháng đầu năm 2026, ngày 15/06/2026: 58 %, 18/18 đơn vị đã báo cáo",
+    ]
+    sessions = _indicator_block(out, " 1. Tổ chức tuyên truyền", " 2. ")  # 2021–2025 only: not asked in 2026
+    assert "Báo cáo đột xuất" not in "\n".join(sessions)
+
+
+def test_without_adhoc_periods_lich_su_shows_no_such_section(three_years: Workspace, capsys) -> None:
+    assert main(["-C", str(three_years.root), "lich-su", "--nam", "2026", "--xlsx"]) == 0
+    out = capsys.readouterr().out
+    assert "đột xuất" not in out
+    assert [line.split() for line in _indicator_block(out, " 6. Cửa hàng tiện lợi", " 7. ")] == SHOPS_2021_2026
+    assert open_form(three_years.history_workbook(2026).read_bytes()).sheetnames == ["Lịch sử"]
+
+
+def test_lich_su_xlsx_carries_the_adhoc_period_on_its_own_sheet(with_adhoc: Workspace, three_years: Workspace) -> None:
+    assert main(["-C", str(with_adhoc.root), "lich-su", "--nam", "2026", "--xlsx"]) == 0
+    wb = open_form(with_adhoc.history_workbook(2026).read_bytes())
+    assert wb.sheetnames == ["Lịch sử", "Báo cáo đột xuất"]
+    assert main(["-C", str(three_years.root), "lich-su", "--nam", "2026", "--xlsx"]) == 0
+    yearly = open_form(three_years.history_workbook(2026).read_bytes())["Lịch sử"]
+    assert [[c.value for c in r] for r in wb["Lịch sử"].iter_rows()] == [[c.value for c in r] for r in yearly.iter_rows()]
+    rows = [[c.value for c in r] for r in wb["Báo cáo đột xuất"].iter_rows()]
+    assert rows[0] == ["STT", "Chỉ tiêu", "Kỳ báo cáo đột xuất", "Năm", "Ngày báo cáo", "Kết quả", "Đơn vị tính",
+                       "Số đơn vị đã báo cáo", "Số đơn vị phải báo cáo", "Nhật ký"]  # fmt: skip
+    by_number = {r[0]: r[2:] for r in rows[1:]}
+    record = "nhat-ky-2026-6-thang-dau-nam.json"
+    assert by_number[6] == ["6 tháng đầu năm 2026", 2026, "15/06/2026", 90, "%", 18, 18, record]
+    assert by_number[4] == ["6 tháng đầu năm 2026", 2026, "15/06/2026", 58, "%", 18, 18, record]
+    assert 1 not in by_number  # not asked in 2026
+
+
+def test_so_ket_names_the_adhoc_reports_of_the_phase_in_one_sentence(with_adhoc: Workspace, kh178: Plan) -> None:
+    from pipeline.history import adhoc_periods
+    from pipeline.review import build_review_context
+
+    history = load_history(with_adhoc, kh178, 2026)
+    ctx = build_review_context(kh178, history, 2022, 2026, adhoc_periods(with_adhoc, kh178, 2022, 2026))
+    assert ctx["chi_tieu_tong_ket"].endswith(
+        " Ngoài báo cáo hằng năm, trong giai đoạn đã lập 1 báo cáo đột xuất theo yêu cầu: 6 tháng đầu năm 2026 (ngày "
+        "15/06/2026); số liệu các kỳ này không tính vào kết quả từng năm.")  # fmt: skip
+    assert "đột xuất" not in build_review_context(kh178, history, 2022, 2025, adhoc_periods(with_adhoc, kh178, 2022, 2025))[
+        "chi_tieu_tong_ket"]  # fmt: skip
+    assert main(["-C", str(with_adhoc.root), "so-ket", "--giai-doan", "2022-2026"]) == 0
+    sheets = open_form((with_adhoc.outbox / "so-ket-2022-2026" / "lich-su-2022-2026.xlsx").read_bytes()).sheetnames
+    assert sheets == ["Lịch sử", "Báo cáo đột xuất"]
+
+
+def test_an_unreadable_adhoc_record_is_named_in_lich_su(with_adhoc: Workspace, tmp_path: Path, capsys) -> None:
+    ws = Workspace(tmp_path / "ws")
+    shutil.copytree(with_adhoc.root, ws.root)
+    path = ws.run_record("2026-6-thang-dau-nam")
+    record = json.loads(path.read_text(encoding="utf-8"))
+    del record["period"]["name"]
+    path.write_text(json.dumps(record), encoding="utf-8")
+    assert main(["-C", str(ws.root), "lich-su", "--nam", "2026"]) == 0
+    out = capsys.readouterr().out
+    assert "đột xuất:" not in out
+    assert ("\nLưu ý về số liệu lịch sử:\n  - Không đọc được nhật ký «outbox/bao-cao-2026-6-thang-dau-nam/"
+            "nhat-ky-2026-6-thang-dau-nam.json» (thiếu khóa «period.name»); kỳ báo cáo đột xuất này không có trong "
+            "lịch sử.\n") in out  # fmt: skip
