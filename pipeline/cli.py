@@ -421,11 +421,17 @@ def lich_su(ctx: click.Context, year: int | None, template: bool, as_xlsx: bool)
 @click.pass_context
 def so_ket(ctx: click.Context, phase: str) -> None:
     """Báo cáo sơ kết một giai đoạn (Word) từ lịch sử các năm."""
+    from .display import history_issues
+
     r = run.review(_ws(ctx), phase)
     say(f"Đã lập báo cáo sơ kết giai đoạn {r.start}–{r.end}:")
     say(f"  Báo cáo (Word):       {r.files.docx}")
     say(f"  Lịch sử (Excel):      {r.files.xlsx}")
     say("Mở báo cáo bằng Word, đọc lại, bổ sung đánh giá và phương hướng, ghi số văn bản và ngày ký.")
+    issues = history_issues(r.files.history, r.files.adhoc.notes if r.files.adhoc else ()) if r.files.history else ""
+    if issues:
+        say("")
+        say(issues)
 
 
 @cli.command("demo", context_settings=CONTEXT)

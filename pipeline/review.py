@@ -273,6 +273,8 @@ def review_date(plan: Plan, end: int) -> dt.date:
 class ReviewFiles:
     docx: Path
     xlsx: Path
+    history: History | None = None  # what the review was written from (its notes name unreadable records)
+    adhoc: AdHocHistory | None = None
 
 
 def review_template(ws: Workspace) -> Path:
@@ -303,4 +305,4 @@ def write_review(ws: Workspace, plan: Plan, start: int, end: int) -> ReviewFiles
     xlsx = build_history_workbook(plan, history, end, stamp, adhoc)
     docx_path, xlsx_path = write_set(ws, folder, [(f"so-ket-{start}-{end}.docx", docx),
                                                   (f"lich-su-{start}-{end}.xlsx", xlsx)])  # fmt: skip
-    return ReviewFiles(docx_path, xlsx_path)
+    return ReviewFiles(docx_path, xlsx_path, history, adhoc)

@@ -542,3 +542,18 @@ def test_an_unreadable_adhoc_record_is_named_in_lich_su(with_adhoc: Workspace, t
     assert ("\nLưu ý về số liệu lịch sử:\n  - Không đọc được nhật ký «outbox/bao-cao-2026-6-thang-dau-nam/"
             "nhat-ky-2026-6-thang-dau-nam.json» (thiếu khóa «period.name»); kỳ báo cáo đột xuất này không có trong "
             "lịch sử.\n") in out  # fmt: skip
+
+
+def test_so_ket_names_an_unreadable_record_instead_of_leaving_its_year_out_in_silence(
+    three_years: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    ws = Workspace(tmp_path / "ws")
+    shutil.copytree(three_years.root, ws.root)
+    path = ws.run_record(2025)
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["units"] = {"xa-ba-sao": "chua-nop"}  # a hand edit: an object where the list of units was
+    path.write_text(json.dumps(record), encoding="utf-8")
+    assert main(["-C", str(ws.root), "so-ket", "--giai-doan", "2024-2025"]) == 0
+    assert ("\nLưu ý về số liệu lịch sử:\n  - Không đọc được nhật ký «outbox/bao-cao-2025/nhat-ky-2025.json» (khóa "
+            "«units» có giá trị {\"xa-ba-sao\": \"chua-nop\"}, cần một danh sách); năm 2025 không có trong lịch sử.\n"
+            ) in capsys.readouterr().out  # fmt: skip
