@@ -167,7 +167,7 @@ def optional_note(plan: Plan, result: IntakeResult) -> list[str]:
 
 
 def describe_report(summary: Summary, files: ReportFiles) -> str:
-    from .report import report_date
+    from .report_context import report_date
     from .wording import result_value, verdict_label, verdict_reason
 
     out = ["", f"KẾT QUẢ CHỈ TIÊU NĂM {summary.year}:"]

@@ -18,7 +18,7 @@ from typing import Any
 from .errors import WorkspaceError
 from .model import HAS_ERRORS, MISSING, IntakeResult
 from .plan import Plan
-from .report import NUMBER_BLANK, jinja_filters
+from .report_text import NUMBER_BLANK, lower_first
 from .workspace import Workspace
 
 TEMPLATE_NAME = "nhac-nop.docx"
@@ -46,10 +46,6 @@ def build_reminder(plan: Plan, result: IntakeResult, deadline: dt.date | None = 
     return Reminder(result.year, deadline or plan.deadline(result.year), missing, errors)
 
 
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
-
-
 def _contact(plan: Plan) -> str:
     drafting = plan.unit(plan.drafting_unit).name
     c = plan.liaison
@@ -73,7 +69,7 @@ def reminder_context(plan: Plan, reminder: Reminder) -> dict[str, Any]:
             else f"báo cáo {period} (trước ngày {plan.deadline(year):%d/%m/%Y})")  # fmt: skip
     body = [
         f"Thực hiện Kế hoạch số {plan.number} ngày {plan.issued} của {issuer.full_name} về việc "
-        f"{_lower_first(plan.title)}, {when} các đơn vị báo "
+        f"{lower_first(plan.title)}, {when} các đơn vị báo "
         f"cáo kết quả thực hiện về {issuer.full_name} (qua {drafting}) để tổng hợp, báo cáo {issuer.recipient}."
     ]
     if reminder.missing:
@@ -124,7 +120,7 @@ def render_reminder(template: Path, plan: Plan, reminder: Reminder) -> bytes:
     from .report_docx import render_docx
 
     stamp = dt.datetime.combine(reminder.deadline, dt.time(0, 0))
-    return render_docx(template, reminder_context(plan, reminder), jinja_filters(), stamp)
+    return render_docx(template, reminder_context(plan, reminder), stamp)
 
 
 def write_reminder(ws: Workspace, plan: Plan, reminder: Reminder) -> Path:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .aggregate import ASSESSMENT_LABELS, MET, NO_DATA, NO_TARGET, NOT_MET
+from .charts import TrendChart
 from .errors import BaoCaoError
 from .history import (
     AdHocHistory,
@@ -30,12 +31,12 @@ from .history import (
 )
 from .model import HAS_ERRORS, LATE, MISSING, SUBMITTED
 from .plan import Plan
+from .report_text import NUMBER_BLANK, ngay_thang
 from .wording import amount, so_lieu
 from .workspace import Workspace, bundled_defaults
 
 REVIEW_TEMPLATE = "so-ket.docx"
 SUBMISSION_WORDS = {SUBMITTED: "Đúng hạn", LATE: "Muộn", HAS_ERRORS: "Có lỗi", MISSING: "Chưa nộp"}
-NUMBER_BLANK = "      "
 
 
 def parse_phase(text: str, plan: Plan) -> tuple[int, int]:
@@ -189,9 +190,6 @@ def adhoc_sentence(adhoc: AdHocHistory | None) -> str:
 
 def build_review_context(plan: Plan, history: History, start: int, end: int,
                          adhoc: AdHocHistory | None = None) -> dict[str, Any]:  # fmt: skip
-    from .report import ngay_thang
-    from .report_history import trend_chart
-
     years = list(range(start, end + 1))
     issuer, signer = plan.issuer, plan.signer
     results, chains, counts = indicator_rows(plan, history, start, end)
@@ -241,7 +239,7 @@ def build_review_context(plan: Plan, history: History, start: int, end: int,
         "chuoi_mo_dau": f"Kết quả các chỉ tiêu qua từng năm của giai đoạn {phase} («—»: chưa có số liệu):",
         "cac_nam": [str(y) for y in years],
         "chuoi": chains,
-        "bieu_do": trend_chart(tuple(chart_rows), plan.start_year, plan.end_year, end) if chart_rows else None,
+        "bieu_do": TrendChart(tuple(chart_rows), plan.start_year, plan.end_year, end) if chart_rows else None,
         "bieu_do_tieu_de": f"Biểu đồ: Kết quả các chỉ tiêu tính theo tỷ lệ giai đoạn {phase} và lộ trình đến các mốc",
         "nhiem_vu": _task_summary(plan, history, years),
         "kinh_phi": _funding(history, years),
@@ -291,7 +289,7 @@ def write_review(ws: Workspace, plan: Plan, start: int, end: int) -> ReviewFiles
     """outbox/so-ket-<start>-<end>/: the review (.docx) and the history table (.xlsx), written as one set
     under the workspace lock (``outbox.write_set``)."""
     from .outbox import write_set
-    from .report import render_context
+    from .report_docx import render_docx
     from .summary_xlsx import build_history_workbook
 
     history = load_history(ws, plan, end)
@@ -301,7 +299,7 @@ def write_review(ws: Workspace, plan: Plan, start: int, end: int) -> ReviewFiles
                           "sổ số liệu lịch sử trong lich-su/): chưa lập được báo cáo sơ kết.")  # fmt: skip
     stamp = dt.datetime.combine(review_date(plan, end), dt.time(0, 0))
     folder = ws.outbox / f"so-ket-{start}-{end}"
-    docx = render_context(review_template(ws), build_review_context(plan, history, start, end, adhoc), stamp)
+    docx = render_docx(review_template(ws), build_review_context(plan, history, start, end, adhoc), stamp)
     xlsx = build_history_workbook(plan, history, end, stamp, adhoc)
     docx_path, xlsx_path = write_set(ws, folder, [(f"so-ket-{start}-{end}.docx", docx),
                                                   (f"lich-su-{start}-{end}.xlsx", xlsx)])  # fmt: skip

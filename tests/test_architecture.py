@@ -31,19 +31,16 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("form_reader", "forms"),  # one form read / written (forms pre-fill last year's record)
     ("history_xlsx", "history"),  # years before: history workbooks and run records
     ("intake",),  # the inbox → IntakeResult (last year's figures for the checks)
-    # the outputs: summary workbook, report, console, feedback to units, review, reminder letter
-    ("summary_xlsx", "report_context", "report_docx", "report_history", "report", "display", "feedback",
-     "review", "reminder"),  # fmt: skip
+    # the outputs: the documents' text pieces and charts, the summary workbook; rendering (no content);
+    # what each output says (report, console, feedback to units, review, reminder letter); the report stage
+    ("report_text", "charts", "summary_xlsx"),
+    ("report_docx",),
+    ("report_history", "report_appendix"),
+    ("report_context", "display", "feedback", "review", "reminder"),
+    ("report",),
     ("run", "demo"),  # one library call per command
     ("cli",),  # parses options, prints
 )
-
-# removed by the report split (#11): the report side's imports of report.py (its number and date
-# formatters, its context), each still in a cycle or against the layers. Nothing else goes here.
-REPORT_SPLIT_EDGES: frozenset[tuple[str, str]] = frozenset({
-    ("report_docx", "report"),
-})  # fmt: skip
-
 
 def _type_checking_only(node: ast.If) -> bool:
     test = node.test
@@ -86,10 +83,6 @@ def import_graph() -> dict[str, set[str]]:
     }
 
 
-def _without_exceptions(graph: dict[str, set[str]]) -> dict[str, set[str]]:
-    return {m: {t for t in targets if (m, t) not in REPORT_SPLIT_EDGES} for m, targets in graph.items()}
-
-
 def find_cycle(graph: dict[str, set[str]]) -> list[str]:
     """One import cycle as [a, b, …, a], or [] when there is none (depth-first search)."""
     state: dict[str, int] = {}  # 1: on the current path, 2: done
@@ -127,7 +120,7 @@ def test_the_cycle_finder_names_a_cycle() -> None:
 
 
 def test_the_package_has_no_import_cycle() -> None:
-    cycle = find_cycle(_without_exceptions(import_graph()))
+    cycle = find_cycle(import_graph())
     assert not cycle, "import cycle: " + " → ".join(cycle)
 
 
@@ -142,27 +135,22 @@ def test_no_module_imports_from_a_later_layer() -> None:
     layer_of = {m: i for i, layer in enumerate(LAYERS) for m in layer}
     upward = sorted(
         f"{m} (layer {layer_of[m]}) imports {t} (layer {layer_of[t]})"
-        for m, targets in _without_exceptions(import_graph()).items()
+        for m, targets in import_graph().items()
         for t in targets
         if m in layer_of and t in layer_of and layer_of[t] > layer_of[m]
     )
     assert not upward, "imports against the layers:\n" + "\n".join(upward)
 
 
-def test_each_listed_exception_is_still_needed() -> None:
-    """An edge gone from the code, or no longer against the layers nor in a cycle, leaves
-    ``REPORT_SPLIT_EDGES`` too: the list only shrinks."""
+def test_the_report_is_built_in_one_place_and_rendered_in_another() -> None:
+    """report_context and its parts write the content and never render; report_docx renders and writes no
+    content (it knows charts only to draw them, and the number filters the templates use); report.py
+    joins the two, one way."""
     graph = import_graph()
-    layer_of = {m: i for i, layer in enumerate(LAYERS) for m in layer}
-    stale = sorted(f"{a} → {b}" for a, b in REPORT_SPLIT_EDGES if b not in graph.get(a, set()))
-    assert not stale, "no longer imported, remove from REPORT_SPLIT_EDGES: " + ", ".join(stale)
-    rest = _without_exceptions(graph)
-    needless = []
-    for a, b in sorted(REPORT_SPLIT_EDGES):
-        upward = layer_of.get(b, -1) > layer_of.get(a, -1)
-        if not upward and not find_cycle({**rest, a: rest[a] | {b}}):
-            needless.append(f"{a} → {b}")
-    assert not needless, "neither against the layers nor in a cycle, remove from REPORT_SPLIT_EDGES: " + ", ".join(needless)
+    for builder in ("report_context", "report_appendix", "report_history", "report_text", "charts"):
+        assert not graph[builder] & {"report", "report_docx"}, (builder, graph[builder])
+    assert graph["report_docx"] <= {"charts", "errors", "ooxml", "wording"}, graph["report_docx"]
+    assert graph["report"] >= {"report_context", "report_docx"}
 
 
 @pytest.mark.parametrize("module", ["model", "layout"])

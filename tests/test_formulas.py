@@ -19,7 +19,7 @@ from pipeline.display import describe_plan
 from pipeline.errors import ConfigError
 from pipeline.formulas import FORMULAS, Formula, Sums
 from pipeline.plan import parse_plan
-from pipeline.report import build_context
+from pipeline.report_context import build_context
 from tests.conftest import SMALL_YEAR, make_submission, small_intake
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -369,12 +369,11 @@ def test_so_ket_figures_match_the_records(three_years: Workspace, kh178: Plan) -
 def test_so_ket_template_reads_only_names_of_the_context(three_years: Workspace, kh178: Plan) -> None:
     from docxtpl import DocxTemplate
 
-    from pipeline.report import jinja_filters
     from pipeline.report_docx import make_env
     from pipeline.review import build_review_context
 
     names = DocxTemplate(str(ROOT / "templates" / "so-ket.docx")).get_undeclared_template_variables(
-        jinja_env=make_env(jinja_filters()))
+        jinja_env=make_env())
     ctx = build_review_context(kh178, load_history(three_years, kh178, 2025), 2021, 2025)
     assert {"trich_yeu", "chi_tieu", "chuoi", "phu_luc_1", "phu_luc_2", "ky_ho_ten"} <= names <= set(ctx)
 

@@ -12,7 +12,8 @@ import pytest
 from pipeline.aggregate import aggregate
 from pipeline.layout import GENERAL_KEYS, TEXT_LIMIT, text_limit
 from pipeline.model import LEAD, PARTNER, TaskReport
-from pipeline.report import excerpt, render_report
+from pipeline.report import render_report
+from pipeline.report_text import excerpt
 from tests.conftest import ROOT, make_submission, small_intake
 
 TEMPLATE = ROOT / "templates" / "bao-cao.docx"
@@ -111,7 +112,8 @@ def test_the_body_quotes_each_units_point_once_shortened_and_the_workbook_keeps_
 
     from openpyxl import load_workbook
 
-    from pipeline.report import build_context, summary_workbook
+    from pipeline.report import summary_workbook
+    from pipeline.report_context import build_context
 
     summary = full_summary(kh178)
     ctx = build_context(summary)

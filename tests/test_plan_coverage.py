@@ -13,8 +13,9 @@ from pipeline.aggregate import aggregate
 from pipeline.display import describe_plan
 from pipeline.forms import build_form
 from pipeline.layout import SHEET_TASKS
-from pipeline.report import build_context, render_report
-from pipeline.report_docx import appendix_tasks
+from pipeline.report import render_report
+from pipeline.report_appendix import appendix_tasks
+from pipeline.report_context import build_context
 from tests.conftest import ROOT, small_intake
 
 TEMPLATE = ROOT / "templates" / "bao-cao.docx"
@@ -320,7 +321,7 @@ def test_bao_cao_theo_answers_the_letter_in_the_opening(kh178, tmp_path):
     from click.testing import CliRunner
 
     from pipeline.cli import cli
-    from pipeline.report import opening
+    from pipeline.report_context import opening
 
     assert opening(kh178, 2026) == "Ủy ban nhân dân huyện Cao Lãnh báo cáo kết quả thực hiện năm 2026 như sau:"
     asked = dataclasses.replace(kh178, request="Công văn số 123/SCT-QLCN ngày 02/12/2026")

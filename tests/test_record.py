@@ -18,7 +18,7 @@ from pipeline.history import load_history
 from pipeline.model import Problem, Provenance
 from pipeline.plan import Plan
 from pipeline.record import build_record, last_year, read_record, record_json
-from pipeline.report import report_date
+from pipeline.report_context import report_date
 from pipeline.workspace import Workspace, init_workspace
 
 from .conftest import ROOT, small_intake

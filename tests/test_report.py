@@ -23,19 +23,13 @@ from docxtpl import DocxTemplate
 from openpyxl import load_workbook
 
 from pipeline.aggregate import aggregate
+from pipeline.charts import bar_chart
 from pipeline.errors import BaoCaoError, OutputLockedError, TemplateError
 from pipeline.model import LEAD, MISSING, PARTNER, IntakeResult, TaskReport, UnitStatus
-from pipeline.report import (
-    build_context,
-    jinja_filters,
-    ngay_thang,
-    render_context,
-    render_report,
-    report_stamp,
-    summary_workbook,
-    write_report,
-)  # fmt: skip
-from pipeline.report_docx import bar_chart, make_env
+from pipeline.report import render_report, summary_workbook, write_report
+from pipeline.report_context import build_context, report_stamp
+from pipeline.report_docx import make_env, render_docx
+from pipeline.report_text import ngay_thang
 from pipeline.wording import phan_tram, so_lieu, so_vn
 from pipeline.workspace import Workspace
 from tests.conftest import make_submission, small_intake, small_submissions
@@ -146,7 +140,7 @@ def test_special_characters_in_any_context_value(module_summary):
     ctx = build_context(module_summary)
     ctx["mo_dau"] = SPECIAL
     ctx["tinh_hinh"] = ["Đoạn sau vẫn còn nguyên & đủ."]
-    paras = body_paragraphs(render_context(TEMPLATE, ctx, report_stamp(module_summary)))
+    paras = body_paragraphs(render_docx(TEMPLATE, ctx, report_stamp(module_summary)))
     i = paras.index(SPECIAL)
     assert paras[i + 1] == "Đoạn sau vẫn còn nguyên & đủ."
 
@@ -155,13 +149,13 @@ def test_a_missing_context_key_raises_instead_of_leaving_a_blank(module_summary)
     ctx = build_context(module_summary)
     del ctx["mo_dau"]
     with pytest.raises(TemplateError) as err:
-        render_context(TEMPLATE, ctx, report_stamp(module_summary))
+        render_docx(TEMPLATE, ctx, report_stamp(module_summary))
     assert str(err.value) == (f"Mẫu báo cáo {TEMPLATE} có thẻ «{{{{ mo_dau }}}}» dùng trường «mo_dau» mà báo cáo "
                               "không có. Sửa thẻ này trong Word rồi chạy lại (các thẻ được dùng: templates/README.md).")
 
 
 def test_every_template_variable_is_in_the_context(module_summary):
-    env = make_env(jinja_filters())
+    env = make_env()
     names = DocxTemplate(str(TEMPLATE)).get_undeclared_template_variables(jinja_env=env)
     ctx = build_context(module_summary)
     assert {"trich_yeu", "chi_tieu", "phu_luc_1", "ky_ho_ten", "bieu_do"} <= names
@@ -330,7 +324,7 @@ def test_empty_sections_get_a_proper_sentence(kh178):
     assert ctx["kho_khan"] == ["Các đơn vị không phản ánh khó khăn, vướng mắc."]
     assert ctx["kien_nghi"] == ["Các đơn vị không có kiến nghị, đề xuất./."]
     assert ctx["bieu_do"] is None  # no percent indicator has a value: a sentence instead of a chart
-    data = render_context(TEMPLATE, ctx, dt.datetime(2026, 12, 5))
+    data = render_docx(TEMPLATE, ctx, dt.datetime(2026, 12, 5))
     assert ctx["bieu_do_thay_the"] in body_paragraphs(data)
     assert not [n for n in zipfile.ZipFile(io.BytesIO(data)).namelist() if n.startswith("word/media/")]
 
@@ -358,7 +352,7 @@ def test_indicator_table_shows_vietnamese_values_targets_and_basis(report_2025):
 
 
 def test_pooled_ratio_shows_each_part_in_its_own_unit(kh178):
-    from pipeline.report_docx import indicator_table
+    from pipeline.report_context import indicator_table
 
     subs = {"ktht": make_submission("ktht", {"so_ccn": 2, "so_ccn_pho_bien": 2}),
             "nnptnt": make_submission("nnptnt", {"so_lang_nghe": 3, "so_lang_nghe_pho_bien": 2})}  # fmt: skip
@@ -476,7 +470,7 @@ def test_summary_workbook_totals_every_input_of_every_indicator_count_only_inclu
 
 
 def test_workbook_and_report_word_a_task_not_yet_started_the_same_way(kh178):
-    from pipeline.report_docx import appendix_tasks
+    from pipeline.report_appendix import appendix_tasks
 
     # Kế hoạch 178 starts every task in 2021: start II.1 in 2027 for this test
     plan = dataclasses.replace(kh178, tasks=tuple(
@@ -530,7 +524,7 @@ def test_text_a_unit_typed_like_a_formula_stays_text_in_the_summary_workbook(kh1
 
 
 def test_the_report_is_dated_no_earlier_than_a_form_it_uses_or_as_given(kh178):
-    from pipeline.report import report_date
+    from pipeline.report_context import report_date
 
     late = aggregate(kh178, small_intake(kh178))  # xã Bình Thạnh's form, used, is dated 08/12/2026
     assert report_date(late) == dt.date(2026, 12, 8)

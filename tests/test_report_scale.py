@@ -11,7 +11,9 @@ from bench.run import scaled_config
 from pipeline.aggregate import Summary, aggregate
 from pipeline.model import MISSING, SUBMITTED, IntakeResult, UnitStatus
 from pipeline.plan import Plan, load_plan
-from pipeline.report import build_context, render_report, unit_names
+from pipeline.report import render_report
+from pipeline.report_context import build_context
+from pipeline.report_text import unit_names
 from tests.conftest import ROOT, make_submission
 
 

@@ -21,8 +21,8 @@ from docxtpl import DocxTemplate
 from jinja2 import nodes
 
 from pipeline.aggregate import aggregate
-from pipeline.report import build_context, jinja_filters, render_context, report_stamp
-from pipeline.report_docx import EVEN_COLUMNS, make_env
+from pipeline.report_context import build_context, report_stamp
+from pipeline.report_docx import EVEN_COLUMNS, make_env, render_docx
 from tests.conftest import small_intake
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +38,7 @@ def template_ast(path: Path) -> nodes.Template:
     for rel in doc.part.rels.values():
         if rel.reltype in (tpl.HEADER_URI, tpl.FOOTER_URI):
             xml += tpl.patch_xml(tpl.xml_to_string(rel.target_part.element))
-    env: jinja2.Environment = make_env(jinja_filters())
+    env: jinja2.Environment = make_env()
     return env.parse(xml)
 
 
@@ -82,7 +82,7 @@ def summary(kh178):
 
 
 def test_every_name_the_report_template_reads_is_a_context_key(summary) -> None:
-    env = make_env(jinja_filters())
+    env = make_env()
     names = DocxTemplate(str(TEMPLATES / "bao-cao.docx")).get_undeclared_template_variables(jinja_env=env)
     assert names <= set(build_context(summary))
     assert {"trich_yeu", "chi_tieu", "phu_luc_1", "kinh_phi", "ky_ho_ten", "bieu_do"} <= names
@@ -123,14 +123,14 @@ def clerk_edit(src: Path, dst: Path) -> None:
 def test_a_template_edited_in_word_and_resaved_by_libreoffice_renders_in_the_clerks_order(
     summary, libreoffice, tmp_path: Path
 ) -> None:
-    original = paragraphs(render_context(TEMPLATES / "bao-cao.docx", build_context(summary), report_stamp(summary)))
+    original = paragraphs(render_docx(TEMPLATES / "bao-cao.docx", build_context(summary), report_stamp(summary)))
     edited = tmp_path / "edited" / "bao-cao.docx"
     edited.parent.mkdir()
     clerk_edit(TEMPLATES / "bao-cao.docx", edited)
     resaved = libreoffice(edited, "docx:MS Word 2007 XML", tmp_path / "resaved")
     assert markers(resaved) == set()  # LibreOffice 7 drops table captions: the renderer marks loop tables
 
-    out = paragraphs(render_context(resaved, build_context(summary), report_stamp(summary)))
+    out = paragraphs(render_docx(resaved, build_context(summary), report_stamp(summary)))
 
     nam_sau = summary.year + 1
     heads = [p for p in out if re.match(r"^[IVX]+\. ", p)]
@@ -146,7 +146,7 @@ def test_a_template_edited_in_word_and_resaved_by_libreoffice_renders_in_the_cle
              f"III. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM {nam_sau}", "IV. KHÓ KHĂN, VƯỚNG MẮC TRONG NĂM"}
     assert sorted(p for p in out if p and p not in moved) == sorted(p for p in original if p and p not in moved)
     # The appendix tables still get equal value columns.
-    assert even_value_columns(render_context(resaved, build_context(summary), report_stamp(summary)))
+    assert even_value_columns(render_docx(resaved, build_context(summary), report_stamp(summary)))
 
 
 def even_value_columns(data: bytes) -> bool:
@@ -175,7 +175,7 @@ def test_the_template_file_is_read_as_saved_not_rebuilt(tmp_path: Path, summary)
     next(extra.iter(qn("w:t"))).text = "Ghi chú của chuyên viên tổng hợp."
     head.addprevious(extra)
     doc.save(str(tmp_path / "bao-cao.docx"))
-    out = paragraphs(render_context(tmp_path / "bao-cao.docx", build_context(summary), report_stamp(summary)))
+    out = paragraphs(render_docx(tmp_path / "bao-cao.docx", build_context(summary), report_stamp(summary)))
     assert out[out.index("V. KIẾN NGHỊ, ĐỀ XUẤT") - 1] == "Ghi chú của chuyên viên tổng hợp."
 
 
@@ -185,7 +185,7 @@ def test_every_name_the_reminder_template_reads_is_a_context_key(kh178) -> None:
     from pipeline.reminder import Reminder, reminder_context
 
     reminder = Reminder(2026, dt.date(2026, 12, 12), ("xa-ba-sao",), (("xa-my-hiep", 2, "xa-my-hiep.xlsx"),))
-    env = make_env(jinja_filters())
+    env = make_env()
     names = DocxTemplate(str(TEMPLATES / "nhac-nop.docx")).get_undeclared_template_variables(jinja_env=env)
     assert names <= set(reminder_context(kh178, reminder))
     assert {"trich_yeu", "kinh_gui", "noi_dung", "ky_ho_ten"} <= names
