@@ -590,12 +590,13 @@ def build_form(plan: Plan, unit: Unit, year: int, known: Mapping[str, float] | N
     return rows_may_grow(data)
 
 
-def write_forms(ws: Workspace, plan: Plan, year: int) -> list[Path]:
-    """Write every unit's form to ``outbox/mau-<year>/`` (all or none); return the paths in plan order."""
-    from .record import last_year_values
+def write_forms(ws: Workspace, plan: Plan, year: int, known: Mapping[str, Mapping[str, float]] | None = None) -> list[Path]:
+    """Write every unit's form to ``outbox/mau-<year>/`` (all or none); return the paths in plan order.
 
+    ``known``: unit id → input id → the figure it used last year (``record.last_year``, read by ``run``),
+    for the base-year figures the forms pre-fill."""
     plan.check_year(year)
-    known = last_year_values(ws, year)  # each unit's figures in last year's run record, when there is one
+    known = known or {}
     tag = plan.tag(year)
     return write_set(ws, ws.forms_dir(tag), ((form_filename(u, tag), build_form(plan, u, year, known.get(u.id)))
                                              for u in plan.units))  # fmt: skip

@@ -219,14 +219,6 @@ def scan_inbox(inbox: Path) -> tuple[list[tuple[Path, str]], list[tuple[Provenan
 History = dict[str, dict[str, float]]  # unit id → input id → the number used last year
 
 
-def indicator_history(ws: Workspace, plan: Plan, year: int) -> dict[str, dict[int, float]]:
-    """indicator id → year → its value in the plan's years before ``year`` (run records, then history
-    workbooks): where the progress path to a first milestone starts when config gives no base."""
-    from .history import indicator_values, load_history
-
-    return indicator_values(load_history(ws, plan, year - 1))
-
-
 def _fmt_date(d: dt.date | None) -> str:
     return f"{d:%d/%m/%Y}" if d else "không ghi"
 
@@ -273,25 +265,31 @@ def read_inbox(
     year: int,
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
+    *,
+    last_year: History | None = None,
+    history: dict[str, dict[int, float]] | None = None,
 ) -> IntakeResult:
     """Read every file under ``inbox/`` (sorted by path) and give each unit of the plan its state.
+
+    What came before is given, never read here (``run`` reads it): ``last_year``, unit id → input
+    id → the number the unit used the year before (``record.last_year``), for the checks against
+    last year (``bien-dong-lon``, ``goc-thay-doi``); ``history``, indicator id → year → its value in
+    the years before (``history.indicator_values``), kept in the result for aggregation's baselines.
 
     ``workers=None`` picks: one process for a district-sized inbox, a process pool over every
     core when there are many files (start-up of a pool costs more than reading 100 forms).
     """
-    from .record import last_year_values  # (the run record: loaded when an inbox is read)
-
     files, rejected = scan_inbox(ws.inbox)
     total = len(files)
-    history = last_year_values(ws, year)  # from last year's run record
+    last = last_year or {}
     if workers is None:
         workers = 1 if total < POOL_FROM else max(1, min(os.cpu_count() or 1, MAX_WORKERS))
     results: list[FileResult] = []
     if workers > 1 and total > 1:
-        results = _read_pooled(files, plan, year, history, workers, progress)
+        results = _read_pooled(files, plan, year, last, workers, progress)
     else:
         for i, (path, rel) in enumerate(files, 1):
-            results.append(read_file(path, rel, plan, year, history))
+            results.append(read_file(path, rel, plan, year, last))
             if progress:
                 progress(i, total)
     by_unit: dict[str, list[Submission]] = {}
@@ -302,7 +300,7 @@ def read_inbox(
             by_unit.setdefault(res.submission.unit_id, []).append(res.submission)
     rejected.sort(key=lambda r: r[0].path)
     statuses = [unit_status(plan, u.id, by_unit.get(u.id, []), year) for u in plan.units]
-    return IntakeResult(year, statuses, rejected, indicator_history(ws, plan, year))
+    return IntakeResult(year, statuses, rejected, dict(history or {}))
 
 
 _WORKER: dict[str, object] = {}  # in a pool worker: the plan, year and history it reads with

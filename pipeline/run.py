@@ -81,8 +81,9 @@ def forms(ws: Workspace, year: int | None = None, period: str | None = None, dea
 
     plan, year = plan_for(ws, year, period, deadline)
     with workspace_lock(ws):
-        paths = write_forms(ws, plan, year)
-    return Forms(plan, year, paths, last_year(ws, year).notice)
+        last = last_year(ws, year)  # each unit's figures in last year's run record, when there is one
+        paths = write_forms(ws, plan, year, last.values)
+    return Forms(plan, year, paths, last.notice)
 
 
 # --------------------------------------------------------------------------- kiem-tra
@@ -119,17 +120,29 @@ def _inbox(ws: Workspace) -> None:
 def _check(ws: Workspace, plan: Plan, year: int, progress: Progress | None, workers: int | None,
            on_stage: OnStage) -> Checked:  # fmt: skip
     from .feedback import write_feedback
-    from .intake import read_inbox
-    from .record import last_year
 
     _inbox(ws)
     on_stage(START)
-    result = read_inbox(ws, plan, year, progress=progress, workers=workers)
+    result, notice = _read_inbox(ws, plan, year, progress, workers)
     on_stage(READ)
     feedback = write_feedback(ws, plan, result)
     on_stage(FEEDBACK)
-    notice = last_year(ws, year).notice
     return Checked(ws, plan, year, result, feedback, (notice,) if notice else ())
+
+
+def _read_inbox(ws: Workspace, plan: Plan, year: int, progress: Progress | None = None,
+                workers: int | None = None) -> tuple[IntakeResult, str]:  # fmt: skip
+    """inbox/ read against what came before: last year's figures per unit (its run record) and each
+    indicator's values in the earlier years (records and history workbooks); and the notice when last
+    year's record cannot be read."""
+    from .history import indicator_values, load_history
+    from .intake import read_inbox
+    from .record import last_year
+
+    last = last_year(ws, year)
+    result = read_inbox(ws, plan, year, progress=progress, workers=workers, last_year=last.values,
+                        history=indicator_values(load_history(ws, plan, year - 1)))  # fmt: skip
+    return result, last.notice
 
 
 def check(ws: Workspace, year: int | None = None, period: str | None = None, deadline: dt.date | None = None, *,
@@ -194,13 +207,12 @@ def reminder(ws: Workspace, year: int | None = None, period: str | None = None, 
     """``nhac-nop``: read inbox/ like ``kiem-tra`` (feedback files included), then draft the letter to the units
     that have not sent or whose form has errors (``new_deadline``: the date the letter asks for)."""
     from .feedback import write_feedback
-    from .intake import read_inbox
     from .reminder import build_reminder, write_reminder
 
     plan, year = plan_for(ws, year, period, deadline)
     _inbox(ws)
     with workspace_lock(ws):
-        result = read_inbox(ws, plan, year)
+        result, _notice = _read_inbox(ws, plan, year)
         write_feedback(ws, plan, result)
         letter = build_reminder(plan, result, new_deadline)
         path = write_reminder(ws, plan, letter) if letter.units else None

@@ -25,12 +25,13 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("layout",),  # the form's shape, shared by writer and reader
     ("model",),  # the shared types: Submission, IntakeResult, Problem, CODES, years of history
     ("rules", "xlsx_safety", "sheet_cells", "sheet_index"),  # checks, safe package, cells
-    ("funding", "aggregate"),  # computation over the shared types
+    ("funding",),  # mục IV: the form's funding rows, the per-unit table and the totals
+    ("form_reader", "forms"),  # one form read / written
+    ("intake",),  # the inbox → IntakeResult (last year's figures are given, not read)
+    ("aggregate",),  # the accepted forms against the plan's targets
     ("wording",),  # words and numbers as the clerk reads them
     ("record",),  # the run record: written and read in one place
-    ("form_reader", "forms"),  # one form read / written (forms pre-fill last year's record)
     ("history_xlsx", "history"),  # years before: history workbooks and run records
-    ("intake",),  # the inbox → IntakeResult (last year's figures for the checks)
     # the outputs: the documents' text pieces and charts, the summary workbook; rendering (no content);
     # what each output says (report, console, feedback to units, review, reminder letter); the report stage
     ("report_text", "charts", "summary_xlsx"),

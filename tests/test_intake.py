@@ -21,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from pipeline import run
 from pipeline.cli import cli
 from pipeline.feedback import feedback_workbook
 from pipeline.forms import build_form
@@ -703,11 +704,24 @@ def _last_year_record(ws: Workspace, values_by_unit: dict, name: str = "nhat-ky-
     (folder / name).write_text(json.dumps(record), encoding="utf-8")
 
 
+def checked(ws: Workspace) -> IntakeResult:
+    """The inbox read as ``kiem-tra`` reads it: against last year's run record (``run`` reads it)."""
+    return run.check(ws, YEAR).intake
+
+
+def test_intake_reads_no_record_itself_last_years_figures_are_given(kh178: Plan, ws: Workspace) -> None:
+    _last_year_record(ws, {"tnmt": {"so_co_so_kiem_tra": 40, "so_co_so_tuan_thu": 30}})
+    put(ws.inbox, "tnmt.xlsx", filled_form(kh178, "tnmt", YEAR, values={"so_co_so_kiem_tra": 400}))
+    alone = read_inbox(ws, kh178, YEAR).statuses[UNIT_IDS.index("tnmt")].submission
+    given = read_inbox(ws, kh178, YEAR, last_year={"tnmt": {"so_co_so_kiem_tra": 40.0}}).statuses[UNIT_IDS.index("tnmt")]
+    assert alone.problems == () and [p.code for p in given.submission.problems] == ["bien-dong-lon"]
+
+
 def test_a_value_ten_times_last_years_is_a_warning_at_its_cell(kh178: Plan, ws: Workspace) -> None:
     _last_year_record(ws, {"tnmt": {"so_co_so_kiem_tra": 40, "so_co_so_tuan_thu": 30}})
     data = filled_form(kh178, "tnmt", YEAR, values={"so_co_so_kiem_tra": 400, "so_co_so_tuan_thu": 35})
     put(ws.inbox, "tnmt.xlsx", data)
-    status = next(s for s in read_inbox(ws, kh178, YEAR).statuses if s.unit_id == "tnmt")
+    status = next(s for s in checked(ws).statuses if s.unit_id == "tnmt")
     sub = status.submission
     assert status.state in (SUBMITTED, LATE)  # a warning never refuses the form
     assert found(sub) == [("bien-dong-lon", *where(data, "ct.so_co_so_kiem_tra"))]
@@ -721,7 +735,7 @@ def test_a_tenth_of_last_years_value_is_also_flagged_but_small_counts_are_not(kh
     data = filled_form(kh178, "tnmt", YEAR, values={"so_co_so_kiem_tra": 40, "so_co_so_tuan_thu": 30,
                                                      "so_cuoc_tuyen_truyen": 9})  # fmt: skip
     put(ws.inbox, "tnmt.xlsx", data)
-    sub = next(s for s in read_inbox(ws, kh178, YEAR).statuses if s.unit_id == "tnmt").submission
+    sub = next(s for s in checked(ws).statuses if s.unit_id == "tnmt").submission
     assert found(sub) == [("bien-dong-lon", *where(data, "ct.so_co_so_kiem_tra"))]
     assert "= 40, chỉ bằng 1/12,5 số liệu năm trước (500)" in sub.problems[0].message
 
@@ -729,10 +743,10 @@ def test_a_tenth_of_last_years_value_is_also_flagged_but_small_counts_are_not(kh
 def test_without_or_with_a_broken_record_of_last_year_nothing_is_flagged(kh178: Plan, ws: Workspace) -> None:
     data = filled_form(kh178, "tnmt", YEAR, values={"so_co_so_kiem_tra": 400, "so_co_so_tuan_thu": 35})
     put(ws.inbox, "tnmt.xlsx", data)
-    assert next(s for s in read_inbox(ws, kh178, YEAR).statuses if s.unit_id == "tnmt").submission.problems == ()
+    assert next(s for s in checked(ws).statuses if s.unit_id == "tnmt").submission.problems == ()
     ws.report_dir(YEAR - 1).mkdir(parents=True)
     (ws.report_dir(YEAR - 1) / "nhat-ky-2024.json").write_text("{không phải JSON", encoding="utf-8")
-    assert next(s for s in read_inbox(ws, kh178, YEAR).statuses if s.unit_id == "tnmt").submission.problems == ()
+    assert next(s for s in checked(ws).statuses if s.unit_id == "tnmt").submission.problems == ()
 
 
 def test_many_files_get_a_progress_bar_and_each_file_is_counted(kh178: Plan, filled: dict[str, bytes],
@@ -759,7 +773,7 @@ def test_a_base_year_figure_differing_from_last_years_is_a_warning_naming_both(k
     _last_year_record(ws, {COMMUNE: {"tui_nhua_cvm_goc": 84.5, "tui_nhua_cvm_nam": 60.0, "tui_nhua_ntm_goc": 121.5}})
     data = filled_form(kh178, COMMUNE, YEAR, values={"tui_nhua_cvm_goc": 845.0, "tui_nhua_ntm_goc": 121.5})
     put(ws.inbox, "x.xlsx", data)
-    sub = read_inbox(ws, kh178, YEAR).statuses[UNIT_IDS.index(COMMUNE)].submission
+    sub = checked(ws).statuses[UNIT_IDS.index(COMMUNE)].submission
     assert found(sub) == [("goc-thay-doi", *where(data, "ct.tui_nhua_cvm_goc"))]  # 845 is 10×, but one warning
     p = sub.problems[0]
     assert p.severity == WARNING and sub.accepted
@@ -767,11 +781,10 @@ def test_a_base_year_figure_differing_from_last_years_is_a_warning_naming_both(k
 
 
 def test_the_form_prefills_the_base_year_figures_from_last_years_record(kh178: Plan, ws: Workspace) -> None:
-    from pipeline.forms import write_forms
     from pipeline.layout import SHEET_INDICATORS
 
     _last_year_record(ws, {COMMUNE: {"tui_nhua_cvm_goc": 84.5, "tui_nhua_cvm_nam": 60.0, "so_cua_hang_tien_loi": 7}})
-    path = next(p for p in write_forms(ws, kh178, YEAR) if COMMUNE in p.name)
+    path = next(p for p in run.forms(ws, YEAR).paths if COMMUNE in p.name)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         sheet = load_workbook(path)[SHEET_INDICATORS]
