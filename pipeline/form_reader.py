@@ -274,7 +274,7 @@ def _form_keys(plan: Plan, unit_id: str, year: int) -> FormKeys:
 
 
 class FormCells:
-    """Rows found by key, and the input cells of those rows as ``rules.Cell``."""
+    """Rows found by key, and the input cells of those rows as ``model.Cell``."""
 
     def __init__(self, grids: Grids, pkg: Package, file: str, labels: dict[str, str]) -> None:
         self.grids, self.pkg, self.file, self.labels = grids, pkg, file, labels
@@ -340,7 +340,7 @@ def _missing(key: str, label: str, file: str) -> Problem:
 
 
 def read_form(data: bytes, pkg: Package, prov: Provenance, plan: Plan, year: int,
-              history: Mapping[str, Mapping[str, float]] | None = None) -> Submission:  # fmt: skip
+              last_year: Mapping[str, Mapping[str, float]] | None = None) -> Submission:  # fmt: skip
     """Identify and read a checked package, in the order of the form; raise ``Rejected`` when it is
     not this year's form of a unit of ``plan``."""
     file = prov.path
@@ -353,7 +353,7 @@ def read_form(data: bytes, pkg: Package, prov: Provenance, plan: Plan, year: int
     values, notes, value_cells = form.indicator_inputs()
     funding = form.funding()
     tasks = form.tasks()
-    form.cross_cell_rules(values, value_cells, (history or {}).get(ident.unit_id, {}))
+    form.cross_cell_rules(values, value_cells, (last_year or {}).get(ident.unit_id, {}))
     return Submission(ident.unit_id, ident.plan_id, ident.year, ident.version, contact, values, notes, tasks,
                       general, form.problems_in_form_order(), prov, funding)  # fmt: skip
 

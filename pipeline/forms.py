@@ -67,6 +67,7 @@ from .ooxml import workbook_bytes
 from .outbox import write_set
 from .plan import Indicator, Input, Plan, Unit
 from .print_layout import fit_rows, rows_may_grow
+from .rules import baseline_inputs
 from .values import format_number
 from .workspace import Workspace
 
@@ -387,11 +388,6 @@ def _number_prompt(inp: Input) -> str:
     example = "12" if inp.kind == "so_nguyen" else "12,5"
     return (f"Đơn vị tính: {inp.unit_of_measure}. Nhập {KIND_LABELS[inp.kind]}, ví dụ {example}. "
             "Không có thì nhập 0.")  # fmt: skip
-
-
-def baseline_inputs(plan: Plan) -> set[str]:
-    """The base-year figures of the reduction indicators (``giam``): the same every year, asked once."""
-    return {i for ind in plan.indicators if ind.spec.baseline for i in ind.denominator}
 
 
 def _indicator_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int, known: Mapping[str, float]) -> None:

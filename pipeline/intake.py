@@ -67,7 +67,7 @@ def _unreadable(rel: str, err: OSError) -> Problem:
 
 
 def read_data(data: bytes, rel: str, plan: Plan, year: int, modified: dt.datetime | None = None,
-              history: History | None = None) -> FileResult:  # fmt: skip
+              last_year: LastYearValues | None = None) -> FileResult:  # fmt: skip
     """Read a file's bytes already in memory (``read_file`` without the disk); never raises for bad input."""
     from .form_reader import read_form
     from .xlsx_safety import Rejected, open_package, sniff
@@ -79,7 +79,7 @@ def read_data(data: bytes, rel: str, plan: Plan, year: int, modified: dt.datetim
         sniff(data, rel)
         pkg = open_package(data, rel)
         prov = replace(prov, application=pkg.application())
-        return FileResult(prov, submission=read_form(data, pkg, prov, plan, year, history))
+        return FileResult(prov, submission=read_form(data, pkg, prov, plan, year, last_year))
     except Rejected as rej:
         return FileResult(prov, rejection=rej.problem)
     except RecursionError as err:  # pathological nesting in a hostile file
@@ -108,16 +108,16 @@ def read_failure(rel: str, err: BaseException | None) -> Problem:
     return replace(problem, detail=detail)
 
 
-def read_file(path: Path, rel: str, plan: Plan, year: int, history: History | None = None) -> FileResult:
+def read_file(path: Path, rel: str, plan: Plan, year: int, last_year: LastYearValues | None = None) -> FileResult:
     """Read one inbox file read-only (bytes read once; sha256 of those bytes). Pure, picklable; never raises."""
     rel = nfc(rel)
     try:
-        return _read_file(path, rel, plan, year, history)
+        return _read_file(path, rel, plan, year, last_year)
     except Exception as err:
         return FileResult(_unread(rel), rejection=read_failure(rel, err))
 
 
-def _read_file(path: Path, rel: str, plan: Plan, year: int, history: History | None) -> FileResult:
+def _read_file(path: Path, rel: str, plan: Plan, year: int, last_year: LastYearValues | None) -> FileResult:
     from .xlsx_safety import MAX_FILE_BYTES
 
     empty = _unread(rel)
@@ -153,7 +153,7 @@ def _read_file(path: Path, rel: str, plan: Plan, year: int, history: History | N
     if len(data) > MAX_FILE_BYTES:  # grew while being read
         return FileResult(Provenance(rel, "", len(data), modified), rejection=_file_problem(
             "tep-qua-lon", f"Tệp lớn hơn giới hạn {MAX_FILE_BYTES // 2**20} MB; không đọc.", rel))  # fmt: skip
-    return read_data(data, rel, plan, year, modified, history)
+    return read_data(data, rel, plan, year, modified, last_year)
 
 
 # --------------------------------------------------------------------------- the inbox
@@ -216,7 +216,7 @@ def scan_inbox(inbox: Path) -> tuple[list[tuple[Path, str]], list[tuple[Provenan
     return files, refused
 
 
-History = dict[str, dict[str, float]]  # unit id → input id → the number used last year
+LastYearValues = dict[str, dict[str, float]]  # unit id → input id → the number used last year
 
 
 def _fmt_date(d: dt.date | None) -> str:
@@ -266,7 +266,7 @@ def read_inbox(
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
     *,
-    last_year: History | None = None,
+    last_year: LastYearValues | None = None,
     history: dict[str, dict[int, float]] | None = None,
 ) -> IntakeResult:
     """Read every file under ``inbox/`` (sorted by path) and give each unit of the plan its state.
@@ -303,21 +303,21 @@ def read_inbox(
     return IntakeResult(year, statuses, rejected, dict(history or {}))
 
 
-_WORKER: dict[str, object] = {}  # in a pool worker: the plan, year and history it reads with
+_WORKER: dict[str, object] = {}  # in a pool worker: the plan, year and last year's figures it reads with
 
 
-def _init_worker(plan: Plan, year: int, history: History) -> None:
+def _init_worker(plan: Plan, year: int, last_year: LastYearValues) -> None:
     """Given once per worker (inherited with the process where it forks, pickled once elsewhere),
     not with every chunk: a province's plan pickles to ~0,5 MB."""
-    _WORKER.update(plan=plan, year=year, history=history)
+    _WORKER.update(plan=plan, year=year, last_year=last_year)
 
 
 def _read_chunk(files: list[tuple[Path, str]]) -> list[FileResult]:
-    plan, year, history = _WORKER["plan"], _WORKER["year"], _WORKER["history"]
-    return [read_file(path, rel, plan, year, history) for path, rel in files]  # type: ignore[arg-type]
+    plan, year, last_year = _WORKER["plan"], _WORKER["year"], _WORKER["last_year"]
+    return [read_file(path, rel, plan, year, last_year) for path, rel in files]  # type: ignore[arg-type]
 
 
-def _read_pooled(files: list[tuple[Path, str]], plan: Plan, year: int, history: History, workers: int,
+def _read_pooled(files: list[tuple[Path, str]], plan: Plan, year: int, last_year: LastYearValues, workers: int,
                  progress: Callable[[int, int], None] | None) -> list[FileResult]:  # fmt: skip
     """Read in a process pool. When a worker dies (a native crash in a library), the files it had
     not returned are read again one by one, each in a child process: the file that kills its child
@@ -334,7 +334,7 @@ def _read_pooled(files: list[tuple[Path, str]], plan: Plan, year: int, history: 
     try:
         from . import form_reader  # noqa: F401 — imported once here, inherited by workers that fork
 
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(plan, year, history)) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(plan, year, last_year)) as pool:
             futures = [pool.submit(_read_chunk, [files[i] for i in c]) for c in chunks]
             for c, fut in zip(chunks, futures, strict=True):
                 for i, res in zip(c, fut.result(), strict=True):
@@ -349,7 +349,7 @@ def _read_pooled(files: list[tuple[Path, str]], plan: Plan, year: int, history: 
                 for i, res in zip(c, fut.result(), strict=True):
                     results[i] = res
     left = [i for i, r in enumerate(results) if r is None]
-    for i, res in zip(left, _read_isolated([files[i] for i in left], plan, year, history), strict=True):
+    for i, res in zip(left, _read_isolated([files[i] for i in left], plan, year, last_year), strict=True):
         results[i] = res
         done += 1
         if progress:
@@ -357,7 +357,7 @@ def _read_pooled(files: list[tuple[Path, str]], plan: Plan, year: int, history: 
     return [r for r in results if r is not None]
 
 
-def _read_isolated(files: list[tuple[Path, str]], plan: Plan, year: int, history: History) -> list[FileResult]:
+def _read_isolated(files: list[tuple[Path, str]], plan: Plan, year: int, last_year: LastYearValues) -> list[FileResult]:
     """Each file read in a child process, one at a time; a child that dies names its file."""
     from concurrent.futures import ProcessPoolExecutor
 
@@ -368,7 +368,7 @@ def _read_isolated(files: list[tuple[Path, str]], plan: Plan, year: int, history
             if pool is None:
                 pool = ProcessPoolExecutor(max_workers=1)
             try:
-                out.append(pool.submit(read_file, path, rel, plan, year, history).result())
+                out.append(pool.submit(read_file, path, rel, plan, year, last_year).result())
             except Exception as err:
                 from concurrent.futures.process import BrokenProcessPool
 

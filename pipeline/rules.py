@@ -350,14 +350,16 @@ def reduction_not_up(plan: Plan, form: FormView) -> list[Problem]:
     return out
 
 
-def _baselines(plan: Plan) -> set[str]:
+def baseline_inputs(plan: Plan) -> set[str]:
+    """The base-year figures of the reduction indicators: the same every year, asked once (the form
+    pre-fills last year's; a changed one is ``goc-thay-doi``)."""
     return {i for ind in plan.indicators if ind.spec.baseline for i in ind.denominator}
 
 
 def baseline_unchanged(plan: Plan, form: FormView) -> list[Problem]:
     """(warning) A reduction's base-year figure differing from the one the unit gave last year."""
     out = []
-    for input_id in sorted(_baselines(plan) & set(form.last_year)):
+    for input_id in sorted(baseline_inputs(plan) & set(form.last_year)):
         now, cell, before = form.values.get(input_id), form.cells.get(input_id), form.last_year[input_id]
         if cell is None or not is_number(now) or abs(float(now) - float(before)) < 1e-9:
             continue
@@ -374,7 +376,7 @@ JUMP_FACTOR = 10  # a value this many times last year's (or this fraction of it)
 def jump_from_last_year(plan: Plan, form: FormView) -> list[Problem]:
     """(warning) A number 10× last year's, or a tenth of it, when last year's report is available."""
     out = []
-    baselines = _baselines(plan)  # a changed baseline has its own warning (goc-thay-doi)
+    baselines = baseline_inputs(plan)  # a changed baseline has its own warning (goc-thay-doi)
     for input_id, before in sorted(form.last_year.items()):
         if input_id in baselines:
             continue
