@@ -41,11 +41,6 @@ SHEET_TASKS = "Nhiệm vụ"
 CONTACT, GENERAL, INPUT, FUNDING, TASK = "lh", "chung", "ct", "kp", "nv"
 
 
-def row_key(prefix: str, name: str) -> str:
-    """The key in column A of a row: ``<prefix>.<name>``."""
-    return f"{prefix}.{name}"
-
-
 def contact_key(field: str) -> str:
     """``lh.nguoi_lap``: a contact row (``CONTACT_FIELDS``)."""
     return f"{CONTACT}.{field}"
@@ -72,12 +67,8 @@ def task_key(item_id: str) -> str:
 
 
 def key_prefix(key: str) -> str:
+    """The kind of row a key names: ``nv.I.1.a`` → ``nv`` (a key of ``COLUMNS``)."""
     return key.split(".", 1)[0]
-
-
-def key_name(key: str) -> str:
-    """What the key names after its prefix: ``kp.ngan_sach`` → ``ngan_sach``."""
-    return key.split(".", 1)[1]
 
 
 # key prefix → field → column letter of the input cell on that row
