@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .model import HAS_ERRORS, LATE, MISSING, STATE_LABELS, SUBMITTED, IntakeResult, UnitStatus
-from .plan import Indicator, Milestone, Plan
-from .wording import amount, goal
+from .plan import Plan
+from .wording import amount, target
 
 if TYPE_CHECKING:
     from .aggregate import Summary
@@ -69,7 +69,7 @@ def describe_plan(plan: Plan, year: int) -> str:
         if not ind.milestones:
             aim = "không có mục tiêu định lượng"
         else:
-            aim = "; ".join(f"{goal(ind, m.value)} (mốc {m.year})" for m in ind.milestones)
+            aim = "; ".join(target(ind, m) for m in ind.milestones)
         out.append(f"  {i:>2}. [{ind.id}] {ind.text}")
         names = {"num": _summed(ind.numerator), "den": _summed(ind.denominator)}
         out.append(f"      Cách tính: {ind.spec.describe.format(**names)}; mục tiêu: {aim}; "
@@ -205,16 +205,16 @@ def describe_history(plan: Plan, history: History, year: int, adhoc: AdHocHistor
     out.append("")
     for i, ind in enumerate(plan.indicators, 1):
         out.append(f"{i:>2}. {_pad(ind.text, 96).rstrip()}")
-        out.append(f"      {'Năm':<6}{'Kết quả':<14}{'Cần đạt':<10}{'Mốc mục tiêu':<16}{'Đánh giá':<27}Đơn vị đã báo cáo")
+        out.append(f"      {'Năm':<6}{'Kết quả':<14}{'Cần đạt':<10}{'Mốc mục tiêu':<18}{'Đánh giá':<27}Đơn vị đã báo cáo")
         for p in series(plan, history, ind, year):
             need = amount(ind, p.required) if p.source or ind.active_in(p.year) else "—"
             if not p.source:
-                out.append(f"      {p.year:<6}{'—':<14}{need:<10}{_goal(ind, p.target):<16}"
+                out.append(f"      {p.year:<6}{'—':<14}{need:<10}{target(ind, p.target):<18}"
                            f"{_pad(no_data_label(ind, p.year), 26)} —")
                 continue
             value = amount(ind, p.value)
             units = f"{p.reported}/{p.expected}" if p.reported is not None and p.expected else "không rõ"
-            out.append(f"      {p.year:<6}{_pad(value, 13)} {need:<10}{_goal(ind, p.target):<16}{_pad(p.label, 26)} {units}")
+            out.append(f"      {p.year:<6}{_pad(value, 13)} {need:<10}{target(ind, p.target):<18}{_pad(p.label, 26)} {units}")
         lines = [line for period in periods if (line := adhoc_line(ind, period)) is not None]
         if lines:
             out.append("      Báo cáo đột xuất:")
@@ -237,6 +237,3 @@ def history_issues(history: History, more_notes: Sequence[str] = ()) -> str:
         out += [f"  {p.text()}" for p in history.problems]
     return "\n".join(out)
 
-
-def _goal(ind: Indicator, target: Milestone | None) -> str:
-    return f"{amount(ind, target.value)} ({target.year})" if target is not None else "—"

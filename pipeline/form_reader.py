@@ -72,7 +72,7 @@ from .rules import (
 )
 from .sheet_cells import Area, CellXml, SheetCells, column_letters
 from .sheet_index import SheetIndex, index_sheet, shared_strings
-from .values import clean_text, format_number
+from .values import cell_text, format_number
 from .xlsx_safety import Package, reject
 
 ID_SEARCH_ROWS = 15  # the visible code sits in B3; look a little further in case rows were inserted
@@ -95,7 +95,7 @@ def _int(value: object) -> int | None:
         return None
     if isinstance(value, int | float):
         return int(value) if math.isfinite(value) and value == int(value) and abs(value) < 1e9 else None
-    text = clean_text(value).lstrip("v")
+    text = cell_text(value).lstrip("v")
     return int(text) if text.isdecimal() and len(text) < 9 else None
 
 
@@ -190,13 +190,13 @@ class Grids:
 def identify(grids: Grids, file: str) -> Identity:
     """The hidden ``_id`` sheet, else the visible code on any data sheet; ``Rejected`` if neither."""
     if ID_SHEET in grids.sheets:
-        kv = {clean_text(r[0]): r[1] for r in grids.sheets[ID_SHEET].rows if len(r) >= 2}
-        if clean_text(kv.get("loai")) == FORM_KIND:
+        kv = {cell_text(r[0]): r[1] for r in grids.sheets[ID_SHEET].rows if len(r) >= 2}
+        if cell_text(kv.get("loai")) == FORM_KIND:
             year, version = _int(kv.get("nam")), _int(kv.get("phien_ban"))
-            plan_id, unit_id = clean_text(kv.get("ke_hoach")), clean_text(kv.get("don_vi"))
+            plan_id, unit_id = cell_text(kv.get("ke_hoach")), cell_text(kv.get("don_vi"))
             if year and version is not None and plan_id and unit_id:
-                return Identity(plan_id, unit_id, year, version, clean_text(kv.get("ten_don_vi")), ID_SHEET,
-                                clean_text(kv.get("ky")), clean_text(kv.get("ten_ky")))  # fmt: skip
+                return Identity(plan_id, unit_id, year, version, cell_text(kv.get("ten_don_vi")), ID_SHEET,
+                                cell_text(kv.get("ky")), cell_text(kv.get("ten_ky")))  # fmt: skip
     for name in grids.names:
         if name in grids.codes:
             return grids.codes[name][1]
@@ -316,7 +316,7 @@ class FormCells:
             return ""
         if found[3] is not None:
             return None
-        return clean_text(found[2])
+        return cell_text(found[2])
 
     def cell(self, key: str, fld: str) -> Cell | None:
         found = self._at(key, fld)

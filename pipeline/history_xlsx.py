@@ -31,7 +31,7 @@ from .model import WARNING, WORKBOOK, Cell, IndicatorYear, Problem, YearHistory
 from .ooxml import workbook_bytes
 from .plan import Input, Plan
 from .rules import FormView, check_form, read_number, read_yes_no
-from .values import clean_text
+from .values import cell_text
 from .workspace import is_skipped_name, nfc
 
 HISTORY_KIND = "baocao-lich-su"
@@ -208,7 +208,7 @@ class _Typed:
 
 
 def _year_of(value: object) -> int | None:
-    text = clean_text(value).lower().replace("năm", "").strip()
+    text = cell_text(value).lower().replace("năm", "").strip()
     if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
         text = str(int(value))
     return int(text) if text.isdecimal() and len(text) == 4 else None
@@ -226,12 +226,12 @@ def read_history_workbook(data: bytes, rel: str, plan: Plan) -> tuple[_Typed, li
     n_rows = AREA_MIN_ROWS + 2 * sum(len(i.reporters) + 1 for i in inputs.values())
     cols = max(AREA_COLS, FIRST_YEAR_COL + 2 * (plan.end_year - plan.baseline_year + 1))
     grids = Grids(pkg, Area(n_rows, cols, max(50_000, n_rows * (cols - FIRST_YEAR_COL + 4))), rel)  # bounded: a far cell is never sized into a grid
-    ident = {clean_text(r[0]): r[1] for r in grids.rows.get(ID_SHEET, []) if len(r) >= 2}
-    if clean_text(ident.get("loai")) != HISTORY_KIND:
+    ident = {cell_text(r[0]): r[1] for r in grids.rows.get(ID_SHEET, []) if len(r) >= 2}
+    if cell_text(ident.get("loai")) != HISTORY_KIND:
         raise reject("khong-phai-bieu-mau", "Tệp này không phải sổ số liệu lịch sử của chương trình (không có mã ẩn "
                      "của sổ). Hãy tạo sổ bằng «baocao lich-su --mau», điền vào đó rồi chép vào lich-su/.", rel)  # fmt: skip
-    if clean_text(ident.get("ke_hoach")) != plan.id:
-        raise reject("sai-ke-hoach", f"Sổ lịch sử của kế hoạch «{clean_text(ident.get('ke_hoach'))}», không phải kế "
+    if cell_text(ident.get("ke_hoach")) != plan.id:
+        raise reject("sai-ke-hoach", f"Sổ lịch sử của kế hoạch «{cell_text(ident.get('ke_hoach'))}», không phải kế "
                      f"hoạch {plan.id} đang dùng.", rel)  # fmt: skip
     typed = _Typed({}, {})
     problems: list[Problem] = []
@@ -239,13 +239,13 @@ def read_history_workbook(data: bytes, rel: str, plan: Plan) -> tuple[_Typed, li
         rows = grids.rows.get(sheet)
         if rows is None:
             continue
-        header = next((r for r in range(len(rows)) if rows[r] and clean_text(rows[r][0]) == YEAR_KEY), None)
+        header = next((r for r in range(len(rows)) if rows[r] and cell_text(rows[r][0]) == YEAR_KEY), None)
         if header is None:
             continue
         years = {c: y for c, v in enumerate(rows[header]) if c >= FIRST_YEAR_COL - 1 and (y := _year_of(v))}
         wanted: list[tuple[int, int, int, str, str]] = []  # (row, col, year, unit, input)
         for r in range(header + 1, len(rows)):
-            key = clean_text(rows[r][0]) if rows[r] else ""
+            key = cell_text(rows[r][0]) if rows[r] else ""
             parts = key.split(".")
             if sheet == SHEET_TOTALS and len(parts) == 2 and parts[0] == "ls":
                 unit_id, input_id = TOTAL, parts[1]

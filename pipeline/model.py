@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TypeGuard
 
-from .values import clean_text, format_number
+from .values import cell_text, format_number
 
 # --------------------------------------------------------------------------- problems
 
@@ -121,7 +121,7 @@ class Cell:
 
     @property
     def blank(self) -> bool:
-        return not self.error and (self.raw is None or (isinstance(self.raw, str) and not clean_text(self.raw)))
+        return not self.error and (self.raw is None or (isinstance(self.raw, str) and not cell_text(self.raw)))
 
     def shown(self) -> str:
         """The value as the person saw it."""
@@ -131,7 +131,7 @@ class Cell:
             return self.error
         if self.percent and is_number(self.raw):
             return format_number(float(self.raw) * 100, grouping=False) + "%"
-        return clean_text(self.raw)
+        return cell_text(self.raw)
 
 
 def is_number(raw: object) -> TypeGuard[int | float]:

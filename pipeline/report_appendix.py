@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from .aggregate import NO_TARGET, IndicatorResult, Summary, TaskResult
 from .formulas import Sums
 from .history import change
+from .layout import NO, YES
 from .model import HAS_ERRORS, LATE, LEAD, MISSING, STATE_LABELS, SUBMITTED, UnitStatus, YearHistory
 from .plan import Plan, Task
 from .report_text import by_area, excerpt, lower_first, sentence, unit_names
@@ -30,7 +31,7 @@ def is_optional_missing(plan: Plan, status: UnitStatus) -> bool:
 
 def _value(v: float | bool | None) -> str:
     if isinstance(v, bool):
-        return "Có" if v else "Không"
+        return YES if v else NO
     return so_lieu(v)
 
 

@@ -46,7 +46,7 @@ from .report_text import (
     shorten,
     unit_names,
 )
-from .wording import amount, goal, phan_tram, so_lieu, verdict_text
+from .wording import amount, phan_tram, so_lieu, target, verdict_text
 
 PARTNERS_IN_BODY = 3  # partners quoted in section I per item; the others are named (all in the workbook)
 
@@ -296,12 +296,6 @@ def _indicators_intro(summary: Summary, comparison: str = "") -> str:
     return text + "Kết quả cụ thể như sau:"
 
 
-def _target_text(r: IndicatorResult) -> str:
-    if r.target is None:
-        return "—"
-    return f"{goal(r.indicator, r.target.value)} ({r.target.year})"
-
-
 def ratio_parts(r: IndicatorResult, values: dict[str, float]) -> str:
     """The parts of a ratio, each pair in its own unit: "2/2 cụm công nghiệp; 2/3 làng nghề"."""
     ind = r.indicator
@@ -352,7 +346,7 @@ def indicator_table(summary: Summary) -> tuple[list[dict[str, Any]], str]:
     """
     plan, year = summary.plan, summary.year
     rows = [
-        {"stt": str(i), "noi_dung": r.indicator.text, "muc_tieu": _target_text(r),
+        {"stt": str(i), "noi_dung": r.indicator.text, "muc_tieu": target(r.indicator, r.target),
          "ket_qua": _result_text(r), "danh_gia": verdict_text(r, year, plan.min_coverage)}
         for i, r in enumerate(summary.indicators, 1)
     ]  # fmt: skip

@@ -29,10 +29,11 @@ from .history import (
     milestone_path,
     series,
 )
+from .layout import DONE, IN_PROGRESS, NOT_STARTED
 from .model import HAS_ERRORS, LATE, MISSING, SUBMITTED
 from .plan import Plan
 from .report_text import NUMBER_BLANK, ngay_thang
-from .wording import amount, so_lieu
+from .wording import amount, goal, so_lieu
 from .workspace import Workspace, bundled_defaults
 
 REVIEW_TEMPLATE = "so-ket.docx"
@@ -61,7 +62,7 @@ def indicator_rows(plan: Plan, history: History, start: int, end: int) -> tuple[
                        "gia_tri": [amount(ind, p.value) for p in points]})  # fmt: skip
         last = points[-1]
         milestone = next((m for m in ind.milestones if m.year == end), None)
-        goal = amount(ind, milestone.value) if milestone else "—"
+        aim = goal(ind, milestone.value) if milestone else "—"
         if not ind.milestones:
             verdict, status = ASSESSMENT_LABELS[NO_TARGET], NO_TARGET
         elif milestone is None:
@@ -84,7 +85,7 @@ def indicator_rows(plan: Plan, history: History, start: int, end: int) -> tuple[
         else:
             result = "Chưa có số liệu"
         counts[status] += 1
-        results.append({"stt": str(i), "noi_dung": ind.text, "muc_tieu": goal, "ket_qua": result,
+        results.append({"stt": str(i), "noi_dung": ind.text, "muc_tieu": aim, "ket_qua": result,
                         "danh_gia": verdict})  # fmt: skip
     return results, chains, counts
 
@@ -133,9 +134,9 @@ def _task_summary(plan: Plan, history: History, years: list[int]) -> list[str]:
     for y in recorded:
         tasks = history.years[y].tasks
         active = [s for s in tasks.values() if s[0]]
-        done = sum(1 for a, r, s in active if r and s == "Đã hoàn thành")
-        going = sum(1 for a, r, s in active if r and s == "Đang thực hiện")
-        not_started = sum(1 for a, r, s in active if r and s == "Chưa thực hiện")
+        done = sum(1 for a, r, s in active if r and s == DONE)
+        going = sum(1 for a, r, s in active if r and s == IN_PROGRESS)
+        not_started = sum(1 for a, r, s in active if r and s == NOT_STARTED)
         unreported = sum(1 for a, r, s in active if not r)
         out.append(f"Năm {y}: {len(active)} nội dung nhiệm vụ trong thời gian thực hiện; {done} đã hoàn thành, "
                    f"{going} đang thực hiện, {not_started} chưa thực hiện, {unreported} chưa có báo cáo của đơn vị "

@@ -26,7 +26,7 @@ from .layout import date_range, reporting_window
 from .model import ERROR, WARNING, Cell, Problem, is_number
 from .values import (
     PERCENT,
-    clean_text,
+    cell_text,
     fold,
     format_number,
     is_integer,
@@ -172,7 +172,7 @@ def _percent(cell: Cell, inp: Input, expected: str) -> Problem:
 
 
 def _ambiguous(cell: Cell, value: float, whole: bool) -> Problem:
-    raw = clean_text(cell.raw)
+    raw = cell_text(cell.raw)
     read = format_number(value)
     if whole or "." in raw:
         alt = raw.replace(".", ",") if "." in raw else ""
@@ -204,7 +204,7 @@ def read_text(cell: Cell) -> tuple[str, list[Problem]]:
     pending = _pending(cell)
     if pending:
         return "", [pending]
-    return ("" if cell.error else clean_text(cell.raw)), []
+    return ("" if cell.error else cell_text(cell.raw)), []
 
 
 def text_within_limit(cell: Cell, text: str, limit: int | None) -> list[Problem]:
@@ -274,7 +274,7 @@ def read_status(cell: Cell, item_id: str, lead: bool, statuses: tuple[str, ...])
     if pending:
         return "", [pending]
     listed = ", ".join(statuses)
-    text = "" if cell.error else clean_text(cell.raw)
+    text = "" if cell.error else cell_text(cell.raw)
     if not text:
         if lead:
             return "", [problem("thieu-trang-thai", cell, f"Nhiệm vụ {item_id} (đơn vị chủ trì): chưa chọn tình trạng "

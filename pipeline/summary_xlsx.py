@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import xlsxwriter
 
 from .aggregate import Summary
+from .layout import NO, YES
 from .model import LATE, LEAD, STATE_LABELS, SUBMITTED
 from .ooxml import stable_package
 from .print_layout import row_height
@@ -95,7 +96,7 @@ def _sheet(wb: xlsxwriter.Workbook, fx: _Formats, title: str, headers: Sequence[
 
 def _number(v: float | bool | None) -> float | str | None:
     if isinstance(v, bool):
-        return "Có" if v else "Không"
+        return YES if v else NO
     if v is None:
         return None
     return int(v) if float(v).is_integer() else float(v)

@@ -35,7 +35,7 @@ class Number:
     ambiguous: bool = False  # "1,250" in a count, "1.250" in a decimal field: read, but say how
 
 
-def clean_text(raw: object) -> str:
+def cell_text(raw: object) -> str:
     """A cell as text: NFC, no surrounding (incl. non-breaking) spaces, "\\n" line ends."""
     if raw is None or raw == "":
         return ""
@@ -63,7 +63,7 @@ def clean_text(raw: object) -> str:
 
 def fold(text: str) -> str:
     """Lower case, no diacritics, single spaces: "  Đã Hoàn  thành " → "da hoan thanh"."""
-    text = unicodedata.normalize("NFD", clean_text(text)).replace("đ", "d").replace("Đ", "D")
+    text = unicodedata.normalize("NFD", cell_text(text)).replace("đ", "d").replace("Đ", "D")
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(text.casefold().split())
 

@@ -22,7 +22,7 @@ from .aggregate import (
     TaskResult,
 )
 from .model import HAS_ERRORS, LATE, MISSING, SUBMITTED
-from .plan import Indicator
+from .plan import Indicator, Milestone
 
 # --------------------------------------------------------------------------- numbers
 
@@ -72,6 +72,11 @@ def comparator(ind: Indicator) -> str:
 def goal(ind: Indicator, x: float) -> str:
     """A level to reach, with the direction: "≥ 90 %", "≤ 20 kg/tháng"."""
     return f"{comparator(ind)} {amount(ind, x)}"
+
+
+def target(ind: Indicator, milestone: Milestone | None) -> str:
+    """A milestone as every output names it: "≥ 90 % (2030)", "≤ 20 kg/tháng (2025)"; none → "—"."""
+    return f"{goal(ind, milestone.value)} ({milestone.year})" if milestone is not None else "—"
 
 
 def verdict_label(r: IndicatorResult) -> str:

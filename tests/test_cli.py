@@ -53,7 +53,7 @@ def test_ke_hoach_prints_units_tasks_inputs_and_targets(capsys, workspace):
     assert "Kế hoạch số 178/KH-UBND" in out
     assert "- Phòng Tài nguyên và Môi trường [tnmt]" in out
     assert "Chủ trì 2 nhiệm vụ: I.2, II.3" in out
-    assert "≥ 60 % (mốc 2025); ≥ 90 % (mốc 2030); giai đoạn 2021–2025, 2026–2030" in out
+    assert "≥ 60 % (2025); ≥ 90 % (2030); giai đoạn 2021–2025, 2026–2030" in out
     assert "Không hỏi năm 2026 (ngoài giai đoạn): tuyen_truyen (2021–2025)" in out
     assert "• Tổng số cửa hàng tiện lợi trên địa bàn (cửa hàng)" in out
     assert "II.1 (2021–2025)" in out

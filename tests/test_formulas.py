@@ -68,7 +68,7 @@ def test_a_registered_formula_is_parsed_aggregated_from_sums_and_described(per_h
     # ke-hoach: the entry's description, the target with the direction's comparator (chieu = "giam")
     lines = describe_plan(plan, SMALL_YEAR).splitlines()
     at = lines.index(f"  {len(plan.indicators_in(SMALL_YEAR)):>2}. [rac_nhua_binh_quan] {ind.text}")
-    assert lines[at + 1] == ("      Cách tính: bình quân = Σ rac_nhua / Σ so_ho; mục tiêu: ≤ 2 kg/hộ (mốc 2030); "
+    assert lines[at + 1] == ("      Cách tính: bình quân = Σ rac_nhua / Σ so_ho; mục tiêu: ≤ 2 kg/hộ (2030); "
                              "giai đoạn 2021–2030")  # fmt: skip
 
     # 250 kg / 100 hộ and 50 kg / 50 hộ: 300 / 150 = 2 from the sums (the units' average would be 1,75)
@@ -82,6 +82,7 @@ def test_a_registered_formula_is_parsed_aggregated_from_sums_and_described(per_h
     ctx = build_context(summary)
     row = next(r for r in ctx["chi_tieu"] if r["noi_dung"] == ind.text)
     assert row["ket_qua"] == "2 kg/hộ\n(300 kg / 150 hộ)\n(2/2 đơn vị)"
+    assert row["muc_tieu"] == "≤ 2 kg/hộ (2030)"  # lower is better: the same target text as ke-hoach
     appendix = next(a for a in ctx["phu_luc_1"] if a["tieu_de"].endswith(ind.text))
     assert appendix["cot"] == ["Số hộ (hộ)", "Rác thải nhựa của các hộ (kg)", "Bình quân (kg/hộ)"]
     assert [r["so_lieu"] for r in appendix["dong"]] == [["100", "250", "2,5 kg/hộ"], ["50", "50", "1 kg/hộ"]]

@@ -30,7 +30,6 @@ from pipeline.report import render_report, summary_workbook, write_report
 from pipeline.report_context import build_context, report_stamp
 from pipeline.report_docx import make_env, render_docx
 from pipeline.report_text import ngay_thang
-from pipeline.wording import phan_tram, so_lieu, so_vn
 from pipeline.workspace import Workspace
 from tests.conftest import make_submission, small_intake, small_submissions
 
@@ -74,18 +73,6 @@ def workspace(tmp_path) -> Workspace:
 
 
 # --------------------------------------------------------------------------- Vietnamese text
-
-
-def test_numbers_the_vietnamese_way():
-    assert so_vn(1250) == "1.250"
-    assert so_vn(1234567) == "1.234.567"
-    assert so_vn(1234.5, 1) == "1.234,5"
-    assert so_vn(0) == "0" and so_vn(None) == "—"
-    assert phan_tram(85.5) == "85,5 %"
-    assert phan_tram(60.0) == "60 %"
-    assert phan_tram(100 * 25 / 35) == "71,4 %"
-    assert phan_tram(99.96) == "100 %"
-    assert so_lieu(120.5) == "120,5" and so_lieu(1250.0) == "1.250" and so_lieu(0.25) == "0,25"
 
 
 @pytest.mark.parametrize(

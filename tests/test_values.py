@@ -18,7 +18,7 @@ from pipeline.rules import read_date, read_number, read_status, read_yes_no
 from pipeline.values import (
     NOT_A_NUMBER,
     PERCENT,
-    clean_text,
+    cell_text,
     excel_serial_date,
     fold,
     format_number,
@@ -264,7 +264,7 @@ def test_blank_date_is_a_missing_contact_field() -> None:
      (dt.datetime(2026, 11, 25, 8, 30), "25/11/2026 08:30")],
 )  # fmt: skip
 def test_clean_text_is_nfc_trimmed_with_plain_line_ends(raw: object, text: str) -> None:
-    assert clean_text(raw) == text
+    assert cell_text(raw) == text
 
 
 @settings(max_examples=300, deadline=None)
@@ -274,7 +274,7 @@ def test_clean_text_of_any_text_is_nfc_without_invisibles_trimmed_with_plain_lin
     for ch in "\u200b\u200c\u200d\u2060\ufeff\u00ad":
         text = text.replace(ch, "")
     expected = text.replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n").strip()
-    assert clean_text(raw) == expected
+    assert cell_text(raw) == expected
 
 
 def test_fold_drops_case_diacritics_and_extra_spaces() -> None:

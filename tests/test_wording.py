@@ -1,0 +1,30 @@
+"""One wording for what the console, the workbook and the report all say (pipeline/wording.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from pipeline.plan import Milestone
+from pipeline.wording import amount, goal, phan_tram, so_lieu, so_vn, target
+
+
+def test_numbers_the_vietnamese_way():
+    assert so_vn(1250) == "1.250"
+    assert so_vn(1234567) == "1.234.567"
+    assert so_vn(1234.5, 1) == "1.234,5"
+    assert so_vn(0) == "0" and so_vn(None) == "—"
+    assert phan_tram(85.5) == "85,5 %"
+    assert phan_tram(60.0) == "60 %"
+    assert phan_tram(100 * 25 / 35) == "71,4 %"
+    assert phan_tram(99.96) == "100 %"
+    assert so_lieu(120.5) == "120,5" and so_lieu(1250.0) == "1.250" and so_lieu(0.25) == "0,25"
+
+
+def test_a_target_is_worded_once_with_its_direction(kh178):
+    cut = kh178.indicator("tui_nhua_cho_van_minh")  # a reduction, in %: higher is better
+    lower = dataclasses.replace(cut, direction="giam")
+    assert target(cut, Milestone(2030, 90.0)) == "≥ 90 % (2030)"
+    assert target(lower, Milestone(2030, 20.0)) == "≤ 20 % (2030)"
+    assert target(cut, None) == "—"
+    count = next(i for i in kh178.indicators if not i.is_percent and i.milestones)
+    assert goal(count, 1.0) == f"≥ 1 {count.unit_of_measure}" and amount(count, 1250.0) == f"1.250 {count.unit_of_measure}"
