@@ -57,9 +57,6 @@ class Formula:
     parts_of_whole: bool = False  # form: numerator[i] is a part of denominator[i] (cannot exceed it)
     baseline: bool = False  # the denominator is the base year's figure: asked once, the path starts at 0 then
 
-    def keys(self) -> tuple[str, str]:
-        return self.numerator_key, self.denominator_key
-
     def check(self, numerator: tuple[str, ...], denominator: tuple[str, ...], input_kinds: Iterable[str],
               key: Callable[[str], str]) -> None:  # fmt: skip
         """Config checks of one indicator (``key`` builds the key path); ``ConfigError`` when wrong."""

@@ -18,6 +18,7 @@ from typing import Any
 
 from .errors import BaoCaoError, ConfigError, fs_error
 from .formulas import CO_KHONG, FORMULAS, Formula
+from .values import format_number
 
 INPUT_KINDS = ("so_nguyen", "so_thap_phan", CO_KHONG)
 UNIT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
@@ -658,7 +659,7 @@ def _milestones(t: _Table, spec: Formula, start: int, end: int) -> tuple[Milesto
         year, value = mk.get("moc", int), mk.get("gia_tri", float)
         mk.done()
         if spec.percent and not 0 <= value <= 100:
-            raise ConfigError(mk.key("gia_tri"), f"mục tiêu {value:g} % nằm ngoài 0–100 %.")
+            raise ConfigError(mk.key("gia_tri"), f"mục tiêu {format_number(value)} % nằm ngoài 0–100 %.")
         if value < 0:
             raise ConfigError(mk.key("gia_tri"), "mục tiêu không được âm.")
         if not start <= year <= end:
