@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,6 +66,7 @@ class History:
     notes: tuple[str, ...] = ()  # Vietnamese: what was set aside and why (record over workbook…)
     problems: tuple[Problem, ...] = ()  # findings in the history workbooks, by sheet and cell
     refused: tuple[Problem, ...] = ()  # history workbooks not read at all (hostile, not ours…)
+    unreadable: Mapping[int, str] = field(default_factory=dict)  # year → its run record that could not be read
 
     def get(self, year: int) -> YearHistory | None:
         return self.years.get(year)
@@ -93,11 +95,13 @@ def year_from_record(plan: Plan, record: RunRecord) -> YearHistory:
     return YearHistory(record.year, RECORD, record.file, indicators, units, tasks, funding)
 
 
-def record_years(ws: Workspace, plan: Plan, until: int) -> tuple[dict[int, YearHistory], list[str]]:
+def record_years(ws: Workspace, plan: Plan, until: int) -> tuple[dict[int, YearHistory], list[str], dict[int, str]]:
     """Every year from the plan's start to ``until`` (inclusive) that has a readable run record; a record
-    that cannot be read is named in the notes (Vietnamese), never skipped in silence."""
+    that cannot be read is named in the notes (Vietnamese), never skipped in silence, and returned by
+    year (its path under the workspace)."""
     years: dict[int, YearHistory] = {}
     notes: list[str] = []
+    unreadable: dict[int, str] = {}
     for year in range(plan.start_year, until + 1):
         path = newest_record(ws, year)
         if path is None:
@@ -107,7 +111,8 @@ def record_years(ws: Workspace, plan: Plan, until: int) -> tuple[dict[int, YearH
         except (OSError, RecordError) as err:
             log.warning("%s: %s", path, err)
             notes.append(unreadable_note(ws, path, err) + f"; năm {year} không có trong lịch sử.")
-    return years, notes
+            unreadable[year] = path.relative_to(ws.root).as_posix() if path.is_relative_to(ws.root) else str(path)
+    return years, notes, unreadable
 
 
 # --------------------------------------------------------------------------- ad-hoc periods
@@ -171,7 +176,7 @@ def adhoc_line(ind: Indicator, period: AdHocPeriod) -> str | None:
 def load_history(ws: Workspace, plan: Plan, until: int) -> History:
     """History of the years ``plan.start_year``..``until``: run records first, then history workbooks
     for the years without a record (a workbook's figures for a record year are set aside, said in notes)."""
-    years, notes = record_years(ws, plan, until)
+    years, notes, unreadable = record_years(ws, plan, until)
     typed: dict[int, YearHistory] = {}
     problems: list[Problem] = []
     refused: list[Problem] = []
@@ -187,7 +192,8 @@ def load_history(ws: Workspace, plan: Plan, until: int) -> History:
                          f"«{item.file}» không dùng (nhật ký được ưu tiên).")  # fmt: skip
             continue
         years[year] = item
-    return History(dict(sorted(years.items())), tuple(notes), tuple(problems), tuple(refused))
+    return History(dict(sorted(years.items())), tuple(notes), tuple(problems), tuple(refused),
+                   {y: p for y, p in unreadable.items() if y not in years})
 
 
 def indicator_values(history: History) -> dict[str, dict[int, float]]:
@@ -217,7 +223,7 @@ def year_from_summary(summary: Summary) -> YearHistory:
 def with_current(history: History, summary: Summary) -> History:
     years = {y: h for y, h in history.years.items() if y < summary.year}
     years[summary.year] = year_from_summary(summary)
-    return History(years, history.notes, history.problems, history.refused)
+    return History(years, history.notes, history.problems, history.refused, history.unreadable)
 
 
 # --------------------------------------------------------------------------- judgement over the years

@@ -181,3 +181,17 @@ def test_history_names_an_unreadable_record_in_its_notes(ws: Workspace, kh178: P
     assert load_history(ws, kh178, FORM_YEAR).notes == (
         "Không đọc được nhật ký «outbox/bao-cao-2024/nhat-ky-2024.json» (thiếu khóa «year»); năm 2024 không có "
         "trong lịch sử.",)  # fmt: skip
+
+
+def test_the_report_says_last_years_record_is_unreadable_rather_than_absent(ws: Workspace, kh178: Plan,
+                                                                             capsys) -> None:  # fmt: skip
+    last_years_record(ws, lambda r: r.pop("year"))
+    assert load_history(ws, kh178, FORM_YEAR).unreadable == {2024: "outbox/bao-cao-2024/nhat-ky-2024.json"}
+    assert main(["-C", str(ws.root), "bao-cao", "--nam", str(FORM_YEAR)]) == 0
+    from docx import Document
+
+    doc = Document(str(ws.report_dir(FORM_YEAR) / f"bao-cao-{FORM_YEAR}.docx"))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert ("Nhật ký báo cáo năm 2024 («outbox/bao-cao-2024/nhat-ky-2024.json») không đọc được nên báo cáo chưa "
+            "so sánh với năm trước.") in text  # fmt: skip
+    assert "chưa có nhật ký báo cáo năm trước" not in text
