@@ -1,7 +1,7 @@
 # make demo — tạo .venv, cài đặt và chạy thử trọn quy trình trên dữ liệu mẫu (thư mục demo/)
 # make test — tạo .venv, cài đặt kèm công cụ kiểm thử và chạy toàn bộ kiểm thử (gồm make lint)
 # make golden — sinh lại tests/golden/ (màn hình và báo cáo của demo) khi cố ý đổi câu chữ, bố cục
-# make lint — ruff (quy tắc chọn trong pyproject.toml) và mypy (kiểu dữ liệu trong pipeline/)
+# make lint — ruff format --check (định dạng mã), ruff (quy tắc chọn trong pyproject.toml), mypy (kiểu dữ liệu trong pipeline/)
 # make exe — dựng chương trình một tệp dist/baocao bằng PyInstaller (cấu hình và mẫu báo cáo nằm trong)
 # make exe-check — dựng dist/baocao rồi chạy thử nó một mình trên PATH trống (CI chạy sau make test)
 PYTHON ?= python3
@@ -17,6 +17,7 @@ test: lint
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed-test
+	$(BIN)/python -m ruff format --check pipeline tests bench tools
 	$(BIN)/python -m ruff check pipeline tests bench tools
 	$(BIN)/python -m mypy
 

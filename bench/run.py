@@ -233,7 +233,11 @@ class Run:
 def command(ws: Workspace, *args: str) -> Run:
     """Run ``baocao -C <ws> <args>`` the way a clerk does (a fresh interpreter, the installed entry point)."""
     script = Path(sys.executable).with_name("baocao")
-    exe = [str(script)] if script.is_file() else [sys.executable, "-c", "import sys; from pipeline.cli import main; sys.exit(main())"]
+    exe = (
+        [str(script)]
+        if script.is_file()
+        else [sys.executable, "-c", "import sys; from pipeline.cli import main; sys.exit(main())"]
+    )
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     with open(os.devnull, "wb") as null, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
@@ -244,7 +248,9 @@ def command(ws: Workspace, *args: str) -> Run:
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
             err.seek(0)
-            raise SystemExit(f"baocao {' '.join(args)} thất bại ({proc.returncode}):\n{err.read().decode('utf-8', 'replace')}")
+            raise SystemExit(
+                f"baocao {' '.join(args)} thất bại ({proc.returncode}):\n{err.read().decode('utf-8', 'replace')}"
+            )
     # Not ru_maxrss: after fork/vfork + exec, Linux counts the parent's (this bench's) size in it.
     return Run(wall, usage.ru_utime + usage.ru_stime, mem.peak)
 
@@ -273,10 +279,13 @@ def stages(ws: Workspace) -> dict[str, float]:
 
     r = run.report(ws, YEAR, overwrite=True, workers=1, on_stage=mark)
     (t0, c0), (t1, c1) = marks[run.START], marks[run.READ]
-    return {"intake": t1 - t0, "intake_cpu": c1 - c0,
-            "aggregate": marks[run.AGGREGATE][0] - marks[run.FEEDBACK][0],
-            "report": marks[run.WRITE][0] - marks[run.AGGREGATE][0],
-            "accepted": len(r.checked.intake.accepted())}  # fmt: skip
+    return {
+        "intake": t1 - t0,
+        "intake_cpu": c1 - c0,
+        "aggregate": marks[run.AGGREGATE][0] - marks[run.FEEDBACK][0],
+        "report": marks[run.WRITE][0] - marks[run.AGGREGATE][0],
+        "accepted": len(r.checked.intake.accepted()),
+    }
 
 
 @dataclass
@@ -312,11 +321,21 @@ class Row:
 
 
 HEADER = [
-    "N", "đọc, 1 lõi (s)", "ms CPU/tệp (đọc)", "tổng hợp (s)", "lập báo cáo (s)",
-    "`kiem-tra` cả lệnh (s)", "ms CPU/tệp (`kiem-tra`)", "tệp/giây (`kiem-tra`)", "`bao-cao` cả lệnh (s)",
-    "cách ngây thơ (s)", "`kiem-tra` nhanh hơn ngây thơ", "`bao-cao` / ngây thơ",
-    "RAM đỉnh `kiem-tra` (MB)", "RAM đỉnh `bao-cao` (MB)",
-]  # fmt: skip
+    "N",
+    "đọc, 1 lõi (s)",
+    "ms CPU/tệp (đọc)",
+    "tổng hợp (s)",
+    "lập báo cáo (s)",
+    "`kiem-tra` cả lệnh (s)",
+    "ms CPU/tệp (`kiem-tra`)",
+    "tệp/giây (`kiem-tra`)",
+    "`bao-cao` cả lệnh (s)",
+    "cách ngây thơ (s)",
+    "`kiem-tra` nhanh hơn ngây thơ",
+    "`bao-cao` / ngây thơ",
+    "RAM đỉnh `kiem-tra` (MB)",
+    "RAM đỉnh `bao-cao` (MB)",
+]
 
 
 def num(value: float, digits: int) -> str:
@@ -338,8 +357,10 @@ def machine() -> str:
     except OSError:
         load = ""
     cpu = platform.processor() or platform.machine()
-    return (f"{dt.datetime.now():%d/%m/%Y %H:%M}, {platform.system()} {cpu}, {os.cpu_count()} lõi, "
-            f"Python {platform.python_version()}" + (f"; {load} lúc bắt đầu" if load else ""))  # fmt: skip
+    return (
+        f"{dt.datetime.now():%d/%m/%Y %H:%M}, {platform.system()} {cpu}, {os.cpu_count()} lõi, "
+        f"Python {platform.python_version()}" + (f"; {load} lúc bắt đầu" if load else "")
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -366,8 +387,10 @@ def main(argv: list[str] | None = None) -> None:
     if len(rows) >= 2 and big:
         a, b = rows[-2], rows[-1]
         ta, tb = a.median(a.report, "wall"), b.median(b.report, "wall")
-        print(f"\nThời gian `bao-cao` với N = {b.n} bằng {num(tb / ta, 2)} lần với N = {a.n} "
-              f"(tỷ lệ số tệp: {num(b.n / a.n, 2)}).")  # fmt: skip
+        print(
+            f"\nThời gian `bao-cao` với N = {b.n} bằng {num(tb / ta, 2)} lần với N = {a.n} "
+            f"(tỷ lệ số tệp: {num(b.n / a.n, 2)})."
+        )
     print(f"\nTrung vị của {max(1, args.lap)} lượt; RAM: tổng RSS cây tiến trình (/proc, mỗi 10 ms).")
 
 

@@ -67,8 +67,9 @@ def path_level(start: Milestone, end: Milestone, year: int) -> float:
     return start.value + (end.value - start.value) * (year - start.year) / (end.year - start.year)
 
 
-def judge(value: float | None, ind: Indicator, year: int, baseline: Milestone | None = None,
-          rule: str = "tuyen_tinh") -> Judgement:  # fmt: skip
+def judge(
+    value: float | None, ind: Indicator, year: int, baseline: Milestone | None = None, rule: str = "tuyen_tinh"
+) -> Judgement:
     """The verdict for ``value`` in ``year`` (README, «Chỉ tiêu được tính thế nào»).
 
     Linear rule: in a milestone's year, or after the last one, Đạt / Chưa đạt against it (a
@@ -188,9 +189,7 @@ class Summary:
         return tuple(ind for ind in self.plan.indicators if not ind.active_in(self.year))
 
 
-def value_from_totals(
-    ind: Indicator, totals: Mapping[str, tuple[float | None, int]]
-) -> tuple[float | None, str]:
+def value_from_totals(ind: Indicator, totals: Mapping[str, tuple[float | None, int]]) -> tuple[float | None, str]:
     """The indicator's value from its inputs' district totals (input id → (total, units answering)),
     and why there is none. One rule for a year read from forms and for a year typed as history:
     a ratio of summed parts and wholes, never an average of units' percentages."""
@@ -232,21 +231,19 @@ def aggregate_indicator(
     if status not in (NO_TARGET, NO_DATA) and coverage + 1e-9 < plan.min_coverage:
         status = NO_DATA
         reason = (
-            f"mới có {len(reported)}/{len(expected)} đơn vị nộp, dưới mức tối thiểu "
-            f"{plan.min_coverage:.0%} để đánh giá"
+            f"mới có {len(reported)}/{len(expected)} đơn vị nộp, dưới mức tối thiểu {plan.min_coverage:.0%} để đánh giá"
         )
     elif status == NO_TARGET or value is not None:
         reason = ""
     elif target is not None:
         status = NO_DATA
-    return IndicatorResult(ind, value, target, status, expected, reported, tuple(totals), by_unit, reason,
-                           verdict.required, verdict.start)  # fmt: skip
+    return IndicatorResult(
+        ind, value, target, status, expected, reported, tuple(totals), by_unit, reason, verdict.required, verdict.start
+    )
 
 
 def _task_results(plan: Plan, year: int, accepted: dict[str, Submission]) -> list[TaskResult]:
-    reports = {
-        (s.unit_id, r.item_id): r for s in accepted.values() for r in s.tasks
-    }
+    reports = {(s.unit_id, r.item_id): r for s in accepted.values() for r in s.tasks}
     out = []
     for task in plan.tasks:
         for item in task.items:
@@ -259,13 +256,17 @@ def _task_results(plan: Plan, year: int, accepted: dict[str, Submission]) -> lis
             for unit_id in task.partners:
                 r = reports.get((unit_id, item.id))
                 if r is not None and (r.result or r.status or r.difficulties or r.proposals):
-                    contributions.append(
-                        Contribution(unit_id, r.role, r.status, r.result, r.difficulties, r.proposals)
-                    )
+                    contributions.append(Contribution(unit_id, r.role, r.status, r.result, r.difficulties, r.proposals))
             out.append(
-                TaskResult(task, item, task.active_in(year), lead is not None,
-                           lead.status if lead else "", tuple(contributions))
-            )  # fmt: skip
+                TaskResult(
+                    task,
+                    item,
+                    task.active_in(year),
+                    lead is not None,
+                    lead.status if lead else "",
+                    tuple(contributions),
+                )
+            )
     return out
 
 
@@ -335,8 +336,9 @@ def aggregate(plan: Plan, intake: IntakeResult, report_date: dt.date | None = No
     accepted = {s.unit_id: s for s in intake.accepted()}
     ordered = [accepted[u.id] for u in plan.units if u.id in accepted]
     history = getattr(intake, "history", None) or {}
-    indicators = tuple(aggregate_indicator(plan, ind, year, accepted, history.get(ind.id))
-                       for ind in plan.indicators_in(year))  # fmt: skip
+    indicators = tuple(
+        aggregate_indicator(plan, ind, year, accepted, history.get(ind.id)) for ind in plan.indicators_in(year)
+    )
     tasks = _task_results(plan, year, accepted)
 
     def gathered(general_key: str, task_field: str | None) -> tuple[MergedText, ...]:

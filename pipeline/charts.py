@@ -60,8 +60,15 @@ def bar_chart(rows: tuple[tuple[str, float, float | None, bool], ...], year: int
         h = 0.36
         low = min([0.0] + [v for _, v, _, _ in rows])
         for y, (_, value, target, weak) in zip(ys, rows, strict=True):
-            ax.barh(y + h / 2, value, h, color="white" if weak else "#3a3a3a", edgecolor="#3a3a3a",
-                    hatch="////" if weak else None, linewidth=0.6)  # fmt: skip
+            ax.barh(
+                y + h / 2,
+                value,
+                h,
+                color="white" if weak else "#3a3a3a",
+                edgecolor="#3a3a3a",
+                hatch="////" if weak else None,
+                linewidth=0.6,
+            )
             ax.text(max(value, 0) + 1.5, y + h / 2, phan_tram(value), va="center", fontsize=8.5)
             if target is not None:
                 ax.barh(y - h / 2, target, h, color="#bdbdbd", edgecolor="#7a7a7a", linewidth=0.6)
@@ -76,16 +83,24 @@ def bar_chart(rows: tuple[tuple[str, float, float | None, bool], ...], year: int
             ax.spines[side].set_visible(False)
         from matplotlib.patches import Patch
 
-        legend = [Patch(facecolor="#3a3a3a", label=f"Kết quả {period or f'năm {year}'}"),
-                  Patch(facecolor="#bdbdbd", edgecolor="#7a7a7a", label=f"Mức cần đạt năm {year}")]  # fmt: skip
+        legend = [
+            Patch(facecolor="#3a3a3a", label=f"Kết quả {period or f'năm {year}'}"),
+            Patch(facecolor="#bdbdbd", edgecolor="#7a7a7a", label=f"Mức cần đạt năm {year}"),
+        ]
         if any(weak for *_, weak in rows):
-            legend.append(Patch(facecolor="white", edgecolor="#3a3a3a", hatch="////",
-                                label="Kết quả chưa đủ số liệu để đánh giá"))  # fmt: skip
-        ax.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.35, -0.5 / (1 + 0.6 * n)),
-                  ncol=len(legend), frameon=False, fontsize=8)  # fmt: skip
+            legend.append(
+                Patch(facecolor="white", edgecolor="#3a3a3a", hatch="////", label="Kết quả chưa đủ số liệu để đánh giá")
+            )
+        ax.legend(
+            handles=legend,
+            loc="upper center",
+            bbox_to_anchor=(0.35, -0.5 / (1 + 0.6 * n)),
+            ncol=len(legend),
+            frameon=False,
+            fontsize=8,
+        )
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=150, bbox_inches="tight", pad_inches=0.08,
-                    metadata={"Software": None})  # fmt: skip
+        fig.savefig(buf, format="png", dpi=150, bbox_inches="tight", pad_inches=0.08, metadata={"Software": None})
     return buf.getvalue()
 
 
@@ -110,13 +125,33 @@ def trend_chart(rows: tuple[Any, ...], start: int, end: int, year: int) -> bytes
             label, values, path = rows[k]
             ax.set_title(textwrap.fill(shorten(label, 80), 44), fontsize=7.5, loc="left")
             if path:
-                ax.plot([p[0] for p in path], [p[1] for p in path], linestyle="--", color="#7a7a7a", linewidth=1,
-                        marker="o", markerfacecolor="white", markersize=4)  # fmt: skip
-            ax.plot([v[0] for v in values], [v[1] for v in values], color="#1f1f1f", linewidth=1.6, marker="o",
-                    markersize=3.5)  # fmt: skip
+                ax.plot(
+                    [p[0] for p in path],
+                    [p[1] for p in path],
+                    linestyle="--",
+                    color="#7a7a7a",
+                    linewidth=1,
+                    marker="o",
+                    markerfacecolor="white",
+                    markersize=4,
+                )
+            ax.plot(
+                [v[0] for v in values],
+                [v[1] for v in values],
+                color="#1f1f1f",
+                linewidth=1.6,
+                marker="o",
+                markersize=3.5,
+            )
             last_year, last_value = values[-1]
-            ax.annotate(phan_tram(last_value), (last_year, last_value), textcoords="offset points", xytext=(0, 6),
-                        ha="center", fontsize=7)  # fmt: skip
+            ax.annotate(
+                phan_tram(last_value),
+                (last_year, last_value),
+                textcoords="offset points",
+                xytext=(0, 6),
+                ha="center",
+                fontsize=7,
+            )
             ax.set_xlim(start - 0.5, end + 0.5)
             ax.set_xticks(range(start, end + 1, 2 if end - start > 6 else 1))
             ax.set_ylim(0, 105)
@@ -125,9 +160,19 @@ def trend_chart(rows: tuple[Any, ...], start: int, end: int, year: int) -> bytes
             ax.axvline(year, color="#bbbbbb", linewidth=0.6)
             for side in ("top", "right"):
                 ax.spines[side].set_visible(False)
-        legend = [Line2D([], [], color="#1f1f1f", marker="o", markersize=3.5, label="Kết quả từng năm"),
-                  Line2D([], [], color="#7a7a7a", linestyle="--", marker="o", markerfacecolor="white",
-                         markersize=4, label="Lộ trình đến các mốc mục tiêu")]  # fmt: skip
+        legend = [
+            Line2D([], [], color="#1f1f1f", marker="o", markersize=3.5, label="Kết quả từng năm"),
+            Line2D(
+                [],
+                [],
+                color="#7a7a7a",
+                linestyle="--",
+                marker="o",
+                markerfacecolor="white",
+                markersize=4,
+                label="Lộ trình đến các mốc mục tiêu",
+            ),
+        ]
         fig.legend(handles=legend, loc="lower center", ncol=2, frameon=False, fontsize=8)
         fig.tight_layout(rect=(0, 0.05, 1, 1))
         buf = io.BytesIO()

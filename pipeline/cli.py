@@ -65,10 +65,16 @@ class VietnameseCommand(click.Command):
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("options_metavar", "[TÙY_CHỌN]")
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.params.append(click.Option(
-            ["-C", "workdir"], type=click.Path(file_okay=False, path_type=Path), metavar=WORKDIR_METAVAR,
-            expose_value=False, callback=_set_workdir, help=WORKDIR_HELP,
-        ))  # fmt: skip
+        self.params.append(
+            click.Option(
+                ["-C", "workdir"],
+                type=click.Path(file_okay=False, path_type=Path),
+                metavar=WORKDIR_METAVAR,
+                expose_value=False,
+                callback=_set_workdir,
+                help=WORKDIR_HELP,
+            )
+        )
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         allowed = ctx.allow_extra_args
@@ -128,7 +134,9 @@ class VietnameseGroup(click.Group):
             e.ctx = e.ctx or ctx  # the parser's errors come without the command they are about
             raise
 
-    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
         name = args[0] if args else ""
         if name and not name.startswith("-") and self.get_command(ctx, name) is None and not ctx.resilient_parsing:
             raise UnknownCommand(name, ctx)
@@ -167,24 +175,46 @@ def _ws(ctx: click.Context) -> Workspace:
 
 def period_options(func: F) -> F:
     """``--ky "6 tháng đầu năm" --han-nop 15/06/2027``: an ad-hoc report, given together."""
-    func = click.option("--han-nop", "period_deadline", type=DateType(), default=None,
-                        help="Hạn nộp của kỳ đột xuất, dạng ngày/tháng/năm (đi cùng --ky).")(func)  # fmt: skip
-    return click.option("--ky", "period", default=None, metavar="TÊN_KỲ",
-                        help="Báo cáo đột xuất theo yêu cầu, ví dụ --ky \"6 tháng đầu năm\" (đi cùng --han-nop); "
-                             "biểu mẫu và báo cáo ở thư mục riêng. Mặc định: báo cáo năm.")(func)  # fmt: skip
+    func = click.option(
+        "--han-nop",
+        "period_deadline",
+        type=DateType(),
+        default=None,
+        help="Hạn nộp của kỳ đột xuất, dạng ngày/tháng/năm (đi cùng --ky).",
+    )(func)
+    return click.option(
+        "--ky",
+        "period",
+        default=None,
+        metavar="TÊN_KỲ",
+        help='Báo cáo đột xuất theo yêu cầu, ví dụ --ky "6 tháng đầu năm" (đi cùng --han-nop); '
+        "biểu mẫu và báo cáo ở thư mục riêng. Mặc định: báo cáo năm.",
+    )(func)
 
 
 def say(text: str = "", err: bool = False) -> None:
     click.echo(text, err=err)
 
 
-@click.group(cls=VietnameseGroup, context_settings=CONTEXT, invoke_without_command=True,
-             options_metavar="[TÙY_CHỌN]", subcommand_metavar="LỆNH [THAM_SỐ]...")  # fmt: skip
-@click.option("-C", "workdir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              metavar=WORKDIR_METAVAR, help=WORKDIR_HELP)  # fmt: skip
+@click.group(
+    cls=VietnameseGroup,
+    context_settings=CONTEXT,
+    invoke_without_command=True,
+    options_metavar="[TÙY_CHỌN]",
+    subcommand_metavar="LỆNH [THAM_SỐ]...",
+)
+@click.option(
+    "-C",
+    "workdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar=WORKDIR_METAVAR,
+    help=WORKDIR_HELP,
+)
 @click.option("--debug", is_flag=True, help="Hiện chi tiết lỗi kỹ thuật (dành cho người bảo trì).")
-@click.option("--version", "show_version", is_flag=True,
-              help="Hiện phiên bản, mã kế hoạch trong config.toml rồi thoát.")  # fmt: skip
+@click.option(
+    "--version", "show_version", is_flag=True, help="Hiện phiên bản, mã kế hoạch trong config.toml rồi thoát."
+)
 @click.help_option("-h", "--help", help=HELP_TEXT)
 @click.pass_context
 def cli(ctx: click.Context, workdir: Path | None, debug: bool, show_version: bool) -> None:
@@ -220,8 +250,13 @@ def _version_line(ws: Workspace) -> str:
 
 @cli.command("khoi-tao", context_settings=CONTEXT)
 @click.argument("folder", required=False, metavar="[THƯ_MỤC]", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--tu", "config", type=click.Path(dir_okay=False, path_type=Path), metavar="TỆP_CẤU_HÌNH",
-              help="Bắt đầu từ tệp cấu hình này (mặc định: kế hoạch đi kèm chương trình).")  # fmt: skip
+@click.option(
+    "--tu",
+    "config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="TỆP_CẤU_HÌNH",
+    help="Bắt đầu từ tệp cấu hình này (mặc định: kế hoạch đi kèm chương trình).",
+)
 @click.pass_context
 def khoi_tao(ctx: click.Context, folder: Path | None, config: Path | None) -> None:
     """Tạo thư mục làm việc mới (mặc định: thư mục hiện tại).
@@ -327,8 +362,9 @@ def _show_report(r: run.Reported) -> None:
 @period_options
 @click.option("--strict", is_flag=True, help="Trả mã lỗi khác 0 nếu còn đơn vị chưa nộp hoặc có lỗi.")
 @click.pass_context
-def kiem_tra(ctx: click.Context, year: int | None, period: str | None, period_deadline: dt.date | None,
-             strict: bool) -> None:  # fmt: skip
+def kiem_tra(
+    ctx: click.Context, year: int | None, period: str | None, period_deadline: dt.date | None, strict: bool
+) -> None:
     """Kiểm tra inbox/: ai đã nộp, nộp muộn, có lỗi, chưa nộp.
 
     Đọc mọi tệp trong inbox/, in mọi lỗi (tệp, trang, ô, cách sửa) và ghi tệp phản hồi
@@ -347,32 +383,64 @@ def kiem_tra(ctx: click.Context, year: int | None, period: str | None, period_de
 @year_option()
 @period_options
 @click.option("--ghi-de", "overwrite", is_flag=True, help="Ghi đè báo cáo đã có (mặc định: tạo tệp mới đánh số).")
-@click.option("--ngay-bao-cao", "report_date", type=DateType(), default=None,
-              help="Ngày ghi trên báo cáo, dạng DD/MM/YYYY (mặc định: ngày muộn hơn giữa hạn nộp và ngày lập "
-                   "muộn nhất của các biểu mẫu được dùng).")  # fmt: skip
-@click.option("--theo", "request", default="", metavar="VĂN_BẢN",
-              help="Văn bản yêu cầu báo cáo, đưa vào câu mở đầu, ví dụ \"Công văn số 123/SCT-QLCN ngày 02/6/2027\".")
+@click.option(
+    "--ngay-bao-cao",
+    "report_date",
+    type=DateType(),
+    default=None,
+    help="Ngày ghi trên báo cáo, dạng DD/MM/YYYY (mặc định: ngày muộn hơn giữa hạn nộp và ngày lập "
+    "muộn nhất của các biểu mẫu được dùng).",
+)
+@click.option(
+    "--theo",
+    "request",
+    default="",
+    metavar="VĂN_BẢN",
+    help='Văn bản yêu cầu báo cáo, đưa vào câu mở đầu, ví dụ "Công văn số 123/SCT-QLCN ngày 02/6/2027".',
+)
 @click.pass_context
-def bao_cao(ctx: click.Context, year: int | None, period: str | None, period_deadline: dt.date | None,
-            overwrite: bool, report_date: dt.date | None, request: str) -> None:  # fmt: skip
+def bao_cao(
+    ctx: click.Context,
+    year: int | None,
+    period: str | None,
+    period_deadline: dt.date | None,
+    overwrite: bool,
+    report_date: dt.date | None,
+    request: str,
+) -> None:
     """Lệnh chính: kiểm tra, tổng hợp và lập báo cáo Word (outbox/).
 
     Kiểm tra inbox/ như kiem-tra, tổng hợp số liệu, rồi ghi báo cáo Word, bảng tổng hợp
     Excel và nhật ký vào outbox/bao-cao-<năm>/.
     """
-    r = run.report(_ws(ctx), year, period, period_deadline, overwrite=overwrite, report_date=report_date,
-                   request=request, progress=_progress(), checked=lambda c: _show_check(ctx, c))  # fmt: skip
+    r = run.report(
+        _ws(ctx),
+        year,
+        period,
+        period_deadline,
+        overwrite=overwrite,
+        report_date=report_date,
+        request=request,
+        progress=_progress(),
+        checked=lambda c: _show_check(ctx, c),
+    )
     _show_report(r)
 
 
 @cli.command("nhac-nop", context_settings=CONTEXT)
 @year_option()
 @period_options
-@click.option("--han-moi", "deadline", type=DateType(), default=None,
-              help="Hạn gửi ghi trong công văn, dạng ngày/tháng/năm (mặc định: hạn nộp của kỳ báo cáo).")  # fmt: skip
+@click.option(
+    "--han-moi",
+    "deadline",
+    type=DateType(),
+    default=None,
+    help="Hạn gửi ghi trong công văn, dạng ngày/tháng/năm (mặc định: hạn nộp của kỳ báo cáo).",
+)
 @click.pass_context
-def nhac_nop(ctx: click.Context, year: int | None, period: str | None, period_deadline: dt.date | None,
-             deadline: dt.date | None) -> None:  # fmt: skip
+def nhac_nop(
+    ctx: click.Context, year: int | None, period: str | None, period_deadline: dt.date | None, deadline: dt.date | None
+) -> None:
     """Soạn công văn đôn đốc đơn vị chưa gửi hoặc còn lỗi (outbox/).
 
     Đọc inbox/ như kiem-tra, ghi tệp phản hồi cho đơn vị có lỗi, soạn công văn (thể thức
@@ -393,7 +461,9 @@ def nhac_nop(ctx: click.Context, year: int | None, period: str | None, period_de
 
 @cli.command("lich-su", context_settings=CONTEXT)
 @year_option("Xem đến năm này (mặc định: năm hiện tại); với --mau: sổ gồm các năm trước năm này.")
-@click.option("--mau", "template", is_flag=True, help="Tạo sổ Excel để nhập số liệu các năm trước khi dùng chương trình.")
+@click.option(
+    "--mau", "template", is_flag=True, help="Tạo sổ Excel để nhập số liệu các năm trước khi dùng chương trình."
+)
 @click.option("--xlsx", "as_xlsx", is_flag=True, help="Ghi thêm bảng lịch sử ra tệp Excel (outbox/lich-su-<năm>.xlsx).")
 @click.pass_context
 def lich_su(ctx: click.Context, year: int | None, template: bool, as_xlsx: bool) -> None:
@@ -407,7 +477,10 @@ def lich_su(ctx: click.Context, year: int | None, template: bool, as_xlsx: bool)
     if template:
         plan, year, path = run.history_template(ws, year)
         say(f"Đã tạo sổ số liệu lịch sử các năm {plan.start_year}–{year - 1}: {path}")
-        say(f"Điền số liệu các năm chưa có nhật ký bao-cao, lưu rồi chép vào {ws.history_dir}/ và chạy `baocao lich-su`.")
+        say(
+            f"Điền số liệu các năm chưa có nhật ký bao-cao, lưu rồi chép vào {ws.history_dir}/ và chạy `baocao "
+            "lich-su`."
+        )
         return
     h = run.history(ws, year, as_xlsx)
     say(describe_history(h.plan, h.history, h.year, h.adhoc))
@@ -495,8 +568,9 @@ def main(argv: list[str] | None = None) -> int:
         say(f"Lỗi: giá trị của {names} không hợp lệ: {e.message}", err=True)
         return 2
     except click.exceptions.BadOptionUsage as e:  # a value missing after an option, or given to a flag
-        flag = e.ctx is not None and any(isinstance(p, click.Option) and p.is_flag and e.option_name in p.opts
-                                         for p in e.ctx.command.params)  # fmt: skip
+        flag = e.ctx is not None and any(
+            isinstance(p, click.Option) and p.is_flag and e.option_name in p.opts for p in e.ctx.command.params
+        )
         what = "không nhận giá trị" if flag else "cần một giá trị"
         say(f"Lỗi: tùy chọn «{e.option_name}» {what}. Xem `baocao {_command_path(e.ctx)}--help`.", err=True)
         return 2
@@ -525,7 +599,10 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             traceback.print_exc()
         else:
-            say("Lỗi không mong đợi trong chương trình. Chạy lại với --debug và gửi nội dung cho người bảo trì.", err=True)
+            say(
+                "Lỗi không mong đợi trong chương trình. Chạy lại với --debug và gửi nội dung cho người bảo trì.",
+                err=True,
+            )
         return 3
     return code if isinstance(code, int) else 0
 

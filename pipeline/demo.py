@@ -110,8 +110,11 @@ def plausible_cells(plan: Plan, unit_id: str, year: int, rng: random.Random, mad
         kind = plan.all_inputs()[inp_id].kind
         cells[input_key(inp_id)] = {"value": (YES if value else NO) if kind == "co_khong" else value}
     for line in funding.lines_for(plan, unit_id, year):  # triệu đồng: a district unit's modest budget
-        amount = {funding.STATE_BUDGET: rng.uniform(5, 60), funding.OTHER_SOURCES: rng.uniform(0, 15),
-                  funding.ESTIMATE: rng.uniform(30, 150)}[line]  # fmt: skip
+        amount = {
+            funding.STATE_BUDGET: rng.uniform(5, 60),
+            funding.OTHER_SOURCES: rng.uniform(0, 15),
+            funding.ESTIMATE: rng.uniform(30, 150),
+        }[line]
         cells[funding_key(line)] = {"value": round(amount, 1)}
     for task in plan.tasks_of(unit_id, year):
         lead = task.lead == unit_id
@@ -180,7 +183,9 @@ def demo_inbox(plan: Plan, year: int) -> dict[str, tuple[bytes, dt.datetime]]:
             first = dict(cells, **{contact_key("ngay_lap"): {"value": made - dt.timedelta(days=5)}})
             early = made - dt.timedelta(days=5)
             files[f"email/{unit.name} (ban dau).xlsx"] = (
-                fill_form(build_form(plan, unit, year), first, stamp), dt.datetime.combine(early, dt.time(8)))
+                fill_form(build_form(plan, unit, year), first, stamp),
+                dt.datetime.combine(early, dt.time(8)),
+            )
             name = f"email/{unit.name} (da sua).xlsx"
         files[name] = (data, stamp)
     return files

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from .history import AdHocHistory, History
     from .report import ReportFiles
 
+
 def _summed(ids: tuple[str, ...]) -> str:
     """Input ids of one side of a ratio: "a" or "(a + b)"."""
     return ids[0] if len(ids) == 1 else f"({' + '.join(ids)})"
@@ -45,12 +46,17 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence
         cols.append(min(widest, limit) if limit else widest)
     out = []
     for row in [header, *rows]:
-        cells = [textwrap.wrap(c, w, break_on_hyphens=False) or [""] if w and len(c) > w else [c]
-                 for c, w in zip(row, cols, strict=True)]  # fmt: skip
+        cells = [
+            textwrap.wrap(c, w, break_on_hyphens=False) or [""] if w and len(c) > w else [c]
+            for c, w in zip(row, cols, strict=True)
+        ]
         for k in range(max(len(c) for c in cells)):
             parts = [c[k] if k < len(c) else "" for c in cells]
-            line = [parts[0].rjust(cols[0]), *(p.ljust(w) for p, w in zip(parts[1:-1], cols[1:-1], strict=True)),
-                    parts[-1]]  # fmt: skip
+            line = [
+                parts[0].rjust(cols[0]),
+                *(p.ljust(w) for p, w in zip(parts[1:-1], cols[1:-1], strict=True)),
+                parts[-1],
+            ]
             out.append("  ".join(line).rstrip())
     return out
 
@@ -72,14 +78,14 @@ def describe_plan(plan: Plan, year: int) -> str:
             aim = "; ".join(target(ind, m) for m in ind.milestones)
         out.append(f"  {i:>2}. [{ind.id}] {ind.text}")
         names = {"num": _summed(ind.numerator), "den": _summed(ind.denominator)}
-        out.append(f"      Cách tính: {ind.spec.describe.format(**names)}; mục tiêu: {aim}; "
-                   f"giai đoạn {ind.period}")
+        out.append(f"      Cách tính: {ind.spec.describe.format(**names)}; mục tiêu: {aim}; giai đoạn {ind.period}")
         if ind.method_note:
             out.append(f"      Lưu ý cách tính: {ind.method_note}")
     outside = [ind for ind in plan.indicators if not ind.active_in(year)]
     if outside:
-        out.append(f"  Không hỏi năm {year} (ngoài giai đoạn): "
-                   + ", ".join(f"{ind.id} ({ind.period})" for ind in outside))  # fmt: skip
+        out.append(
+            f"  Không hỏi năm {year} (ngoài giai đoạn): " + ", ".join(f"{ind.id} ({ind.period})" for ind in outside)
+        )
     out += ["", f"ĐƠN VỊ BÁO CÁO ({len(plan.units)}):"]
     for u in plan.units:
         led = plan.tasks_led_by(u.id, year)
@@ -93,8 +99,11 @@ def describe_plan(plan: Plan, year: int) -> str:
     out += ["", *describe_tasks(plan, year)]
     ended = [t for t in plan.tasks if not t.active_in(year)]
     if ended:
-        out += ["", f"Nhiệm vụ không thực hiện trong năm {year} (ngoài thời gian): "
-                + ", ".join(f"{t.id} ({t.period})" for t in ended)]  # fmt: skip
+        out += [
+            "",
+            f"Nhiệm vụ không thực hiện trong năm {year} (ngoài thời gian): "
+            + ", ".join(f"{t.id} ({t.period})" for t in ended),
+        ]
     return "\n".join(out)
 
 
@@ -113,13 +122,20 @@ def describe_tasks(plan: Plan, year: int) -> list[str]:
 
 def describe_intake(plan: Plan, result: IntakeResult, feedback: list[Path], inbox: Path) -> str:
     year = result.year
-    out = [f"KIỂM TRA HỒ SƠ {plan.period_name(year).upper()} — thư mục {inbox} — hạn nộp {plan.deadline(year):%d/%m/%Y}", ""]
+    out = [
+        f"KIỂM TRA HỒ SƠ {plan.period_name(year).upper()} — thư mục {inbox} — hạn nộp {plan.deadline(year):%d/%m/%Y}",
+        "",
+    ]
     optional = {u.id for u in plan.units if not u.required}
     rows = [
-        (str(i), plan.unit(st.unit_id).name + (" *" if st.unit_id in optional else ""), _state_label(st),
-         str(st.submission.provenance.path) if st.submission else "—")
+        (
+            str(i),
+            plan.unit(st.unit_id).name + (" *" if st.unit_id in optional else ""),
+            _state_label(st),
+            str(st.submission.provenance.path) if st.submission else "—",
+        )
         for i, st in enumerate(result.statuses, 1)
-    ]  # fmt: skip
+    ]
     out += table(("STT", "Đơn vị", "Tình trạng", "Tệp"), rows, widths=(0, NAME_WIDTH, 0, 0))
     counts = {k: sum(1 for s in result.statuses if s.state == k) for k in STATE_LABELS}
     unsent_optional = sum(1 for s in result.statuses if s.state == MISSING and s.unit_id in optional)
@@ -147,12 +163,16 @@ def describe_intake(plan: Plan, result: IntakeResult, feedback: list[Path], inbo
                 continue
             out.append(f"  {sub.provenance.path} — {plan.unit(st.unit_id).name}")
             for p in sub.problems:
-                where = ", ".join(x for x in (f"trang «{p.sheet}»" if p.sheet else "", f"ô {p.cell}" if p.cell else "") if x)
+                where = ", ".join(
+                    x for x in (f"trang «{p.sheet}»" if p.sheet else "", f"ô {p.cell}" if p.cell else "") if x
+                )
                 tag = "Lỗi" if p.is_error else "Cảnh báo"
                 out.append(f"    [{tag}] {where + ': ' if where else ''}{p.message}")
     if feedback:
         out += ["", f"Đã ghi {len(feedback)} tệp phản hồi để gửi lại đơn vị có lỗi: {feedback[0].parent}"]
-    missing = [plan.unit(s.unit_id).name for s in result.statuses if s.state == MISSING and plan.unit(s.unit_id).required]
+    missing = [
+        plan.unit(s.unit_id).name for s in result.statuses if s.state == MISSING and plan.unit(s.unit_id).required
+    ]
     if missing:
         out += ["", "Chưa nộp: " + "; ".join(missing) + "."]
     return "\n".join(out)
@@ -160,8 +180,9 @@ def describe_intake(plan: Plan, result: IntakeResult, feedback: list[Path], inbo
 
 def optional_note(plan: Plan, result: IntakeResult) -> list[str]:
     """The legend of the "*" units (reporting not required) and which of them have not sent."""
-    unsent = [plan.unit(s.unit_id).name for s in result.statuses
-              if s.state == MISSING and not plan.unit(s.unit_id).required]  # fmt: skip
+    unsent = [
+        plan.unit(s.unit_id).name for s in result.statuses if s.state == MISSING and not plan.unit(s.unit_id).required
+    ]
     line = "* Đơn vị được đề nghị báo cáo, không bắt buộc: chưa nộp thì không tính vào tỷ lệ đơn vị đã nộp"
     return [line + (f"; chưa nộp: {'; '.join(unsent)}." if unsent else ".")]
 
@@ -205,16 +226,22 @@ def describe_history(plan: Plan, history: History, year: int, adhoc: AdHocHistor
     out.append("")
     for i, ind in enumerate(plan.indicators, 1):
         out.append(f"{i:>2}. {_pad(ind.text, 96).rstrip()}")
-        out.append(f"      {'Năm':<6}{'Kết quả':<14}{'Cần đạt':<10}{'Mốc mục tiêu':<18}{'Đánh giá':<27}Đơn vị đã báo cáo")
+        out.append(
+            f"      {'Năm':<6}{'Kết quả':<14}{'Cần đạt':<10}{'Mốc mục tiêu':<18}{'Đánh giá':<27}Đơn vị đã báo cáo"
+        )
         for p in series(plan, history, ind, year):
             need = amount(ind, p.required) if p.source or ind.active_in(p.year) else "—"
             if not p.source:
-                out.append(f"      {p.year:<6}{'—':<14}{need:<10}{target(ind, p.target):<18}"
-                           f"{_pad(no_data_label(ind, p.year), 26)} —")
+                out.append(
+                    f"      {p.year:<6}{'—':<14}{need:<10}{target(ind, p.target):<18}"
+                    f"{_pad(no_data_label(ind, p.year), 26)} —"
+                )
                 continue
             value = amount(ind, p.value)
             units = f"{p.reported}/{p.expected}" if p.reported is not None and p.expected else "không rõ"
-            out.append(f"      {p.year:<6}{_pad(value, 13)} {need:<10}{target(ind, p.target):<18}{_pad(p.label, 26)} {units}")
+            out.append(
+                f"      {p.year:<6}{_pad(value, 13)} {need:<10}{target(ind, p.target):<18}{_pad(p.label, 26)} {units}"
+            )
         lines = [line for period in periods if (line := adhoc_line(ind, period)) is not None]
         if lines:
             out.append("      Báo cáo đột xuất:")
@@ -236,4 +263,3 @@ def history_issues(history: History, more_notes: Sequence[str] = ()) -> str:
         out += ["Lỗi và cảnh báo trong sổ số liệu lịch sử (sổ còn lỗi thì chưa dùng):"]
         out += [f"  {p.text()}" for p in history.problems]
     return "\n".join(out)
-

@@ -83,8 +83,9 @@ def fs_error(err: OSError, path: Path | None, reading: bool | None = False) -> F
         path = Path(".")
     blocker = _file_in_the_way(path)
     if blocker is not None:
-        return FileSystemError(f"{head}: {blocker} là một tệp, không phải thư mục. "
-                               "Hãy đổi tên hoặc chuyển tệp đó đi rồi chạy lại.")  # fmt: skip
+        return FileSystemError(
+            f"{head}: {blocker} là một tệp, không phải thư mục. Hãy đổi tên hoặc chuyển tệp đó đi rồi chạy lại."
+        )
     if err.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         return FileSystemError(f"{head}: ổ đĩa đã đầy. Hãy giải phóng dung lượng rồi chạy lại.")
     if err.errno == errno.EROFS:
@@ -93,8 +94,9 @@ def fs_error(err: OSError, path: Path | None, reading: bool | None = False) -> F
     if isinstance(err, IsADirectoryError):
         return FileSystemError(f"{head}: đó là một thư mục, không phải tệp.")
     if isinstance(err, FileExistsError) and kind == "file":
-        return FileSystemError(f"{head}: đó là một tệp, không phải thư mục. "
-                               "Hãy đổi tên hoặc chuyển tệp đó đi rồi chạy lại.")  # fmt: skip
+        return FileSystemError(
+            f"{head}: đó là một tệp, không phải thư mục. Hãy đổi tên hoặc chuyển tệp đó đi rồi chạy lại."
+        )
     if isinstance(err, PermissionError):
         if reading is False and not kind:
             return FileSystemError(f"{head}: không có quyền ghi vào thư mục {Path(path).parent}.")

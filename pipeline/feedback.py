@@ -41,14 +41,23 @@ def feedback_workbook(plan: Plan, unit: Unit, sub: Submission, year: int) -> byt
     errors = sum(1 for p in sub.problems if p.is_error)
     warnings = len(sub.problems) - errors
     lines = [
-        (f"PHẢN HỒI BIỂU MẪU BÁO CÁO {plan.period_name(year).upper()} — {unit.name.upper()}", Font(name=FONT, size=14, bold=True)),
-        (f"Tệp đã nhận: «{sub.provenance.path}» (lưu lúc {sub.provenance.modified:%d/%m/%Y %H:%M}). "
-         f"Kế hoạch số {plan.number}.", Font(name=FONT, size=12)),
-        (f"Biểu mẫu có {errors} lỗi phải sửa" + (f" và {warnings} cảnh báo cần xem lại" if warnings else "")
-         + ". Hãy sửa ngay trên tệp đã gửi (không dùng biểu mẫu khác), lưu lại dạng .xlsx và gửi lại "
-         f"cho {plan.unit(plan.drafting_unit).name} trước ngày {plan.deadline(year):%d/%m/%Y}.",
-         Font(name=FONT, size=12, italic=True)),
-    ]  # fmt: skip
+        (
+            f"PHẢN HỒI BIỂU MẪU BÁO CÁO {plan.period_name(year).upper()} — {unit.name.upper()}",
+            Font(name=FONT, size=14, bold=True),
+        ),
+        (
+            f"Tệp đã nhận: «{sub.provenance.path}» (lưu lúc {sub.provenance.modified:%d/%m/%Y %H:%M}). "
+            f"Kế hoạch số {plan.number}.",
+            Font(name=FONT, size=12),
+        ),
+        (
+            f"Biểu mẫu có {errors} lỗi phải sửa"
+            + (f" và {warnings} cảnh báo cần xem lại" if warnings else "")
+            + ". Hãy sửa ngay trên tệp đã gửi (không dùng biểu mẫu khác), lưu lại dạng .xlsx và gửi lại "
+            f"cho {plan.unit(plan.drafting_unit).name} trước ngày {plan.deadline(year):%d/%m/%Y}.",
+            Font(name=FONT, size=12, italic=True),
+        ),
+    ]
     last = chr(ord("A") + len(HEADERS) - 1)
     for row, (text, font) in enumerate(lines, start=1):
         ws.cell(row=row, column=1, value=text).font = font

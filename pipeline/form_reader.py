@@ -135,22 +135,34 @@ class Grids:
             if name == SHEET_GUIDE and len(self.names) > 2:
                 continue  # instructions only: no keys, no inputs
             if parts[name] not in pkg.parts:
-                raise reject("tep-hong", f"Tệp Excel bị hỏng: thiếu nội dung của trang «{name}» "
-                             f"({parts[name]}). Hãy mở tệp bằng Excel, lưu lại rồi gửi lại, hoặc đề nghị đơn vị gửi "
-                             "lại tệp.", file)  # fmt: skip
+                raise reject(
+                    "tep-hong",
+                    f"Tệp Excel bị hỏng: thiếu nội dung của trang «{name}» "
+                    f"({parts[name]}). Hãy mở tệp bằng Excel, lưu lại rồi gửi lại, hoặc đề nghị đơn vị gửi "
+                    "lại tệp.",
+                    file,
+                )
             self.sheets[name] = index_sheet(pkg, parts[name], area, strings, percent, dates, name, file)
         self.percent = percent
         self.codes: dict[str, tuple[str, Identity]] = {}  # sheet → (cell, identity shown there)
         for name, sheet in self.sheets.items():
             if name == ID_SHEET:
                 continue
-            hit = next(((r, c, m) for r, c, v in sheet.head(ID_SEARCH_ROWS)
-                        if isinstance(v, str) and (m := ID_PATTERN.search(v))), None)  # fmt: skip
+            hit = next(
+                (
+                    (r, c, m)
+                    for r, c, v in sheet.head(ID_SEARCH_ROWS)
+                    if isinstance(v, str) and (m := ID_PATTERN.search(v))
+                ),
+                None,
+            )
             if hit:
                 r, c, m = hit
                 ref = f"{column_letters(c + 1)}{r + 1}"
-                self.codes[name] = (ref, Identity(m[1], m[2], int(m[3]), int(m[4]), source=f"{name}!{ref}",
-                                                  period=m[5] or ""))  # fmt: skip
+                self.codes[name] = (
+                    ref,
+                    Identity(m[1], m[2], int(m[3]), int(m[4]), source=f"{name}!{ref}", period=m[5] or ""),
+                )
 
     @property
     def rows(self) -> dict[str, list[list[object]]]:
@@ -168,22 +180,52 @@ class Grids:
             if sheet.outside_count:
                 first = sheet.outside[0]
                 more = f" và {format_number(sheet.outside_count - 1)} ô khác" if sheet.outside_count > 1 else ""
-                out.append(Problem("o-ngoai-vung", f"Trang «{name}» có dữ liệu ở ô {first}{more}, ở ngoài vùng của biểu "
-                                   "mẫu: chương trình bỏ qua các ô này. Nếu số liệu nằm ở đó, hãy chép vào đúng ô nền "
-                                   "vàng của biểu mẫu rồi gửi lại.", WARNING, file, name, first, "",
-                                   "dữ liệu trong vùng của biểu mẫu"))  # fmt: skip
+                out.append(
+                    Problem(
+                        "o-ngoai-vung",
+                        f"Trang «{name}» có dữ liệu ở ô {first}{more}, ở ngoài vùng của biểu "
+                        "mẫu: chương trình bỏ qua các ô này. Nếu số liệu nằm ở đó, hãy chép vào đúng ô nền "
+                        "vàng của biểu mẫu rồi gửi lại.",
+                        WARNING,
+                        file,
+                        name,
+                        first,
+                        "",
+                        "dữ liệu trong vùng của biểu mẫu",
+                    )
+                )
             for ref in dict.fromkeys(sheet.twice):
-                out.append(Problem("o-trung", f"Ô {ref} của trang «{name}» được ghi hai lần trong tệp; "
-                                   "không biết giá trị nào đúng nên không dùng tệp này. Tệp có thể đã bị chương trình "
-                                   "khác sửa: hãy mở bằng Excel, kiểm tra ô này, lưu lại rồi gửi lại.", ERROR, file,
-                                   name, ref, "", "mỗi ô một giá trị"))  # fmt: skip
+                out.append(
+                    Problem(
+                        "o-trung",
+                        f"Ô {ref} của trang «{name}» được ghi hai lần trong tệp; "
+                        "không biết giá trị nào đúng nên không dùng tệp này. Tệp có thể đã bị chương trình "
+                        "khác sửa: hãy mở bằng Excel, kiểm tra ô này, lưu lại rồi gửi lại.",
+                        ERROR,
+                        file,
+                        name,
+                        ref,
+                        "",
+                        "mỗi ô một giá trị",
+                    )
+                )
             if name == ID_SHEET:
                 for ref, facts in sheet.facts.items():
                     if facts.invalid:
-                        out.append(Problem("so-khong-hop-le", f"Mã biểu mẫu ẩn (trang «{ID_SHEET}», ô {ref}) chứa "
-                                           f"«{facts.invalid}», không phải là số hợp lệ: biểu mẫu đã bị sửa. Hãy điền "
-                                           "lại vào biểu mẫu gốc đã phát cho đơn vị.", ERROR, file, name, ref,
-                                           facts.invalid, "số hữu hạn"))  # fmt: skip
+                        out.append(
+                            Problem(
+                                "so-khong-hop-le",
+                                f"Mã biểu mẫu ẩn (trang «{ID_SHEET}», ô {ref}) chứa "
+                                f"«{facts.invalid}», không phải là số hợp lệ: biểu mẫu đã bị sửa. Hãy điền "
+                                "lại vào biểu mẫu gốc đã phát cho đơn vị.",
+                                ERROR,
+                                file,
+                                name,
+                                ref,
+                                facts.invalid,
+                                "số hữu hạn",
+                            )
+                        )
         return out
 
 
@@ -195,24 +237,44 @@ def identify(grids: Grids, file: str) -> Identity:
             year, version = _int(kv.get("nam")), _int(kv.get("phien_ban"))
             plan_id, unit_id = cell_text(kv.get("ke_hoach")), cell_text(kv.get("don_vi"))
             if year and version is not None and plan_id and unit_id:
-                return Identity(plan_id, unit_id, year, version, cell_text(kv.get("ten_don_vi")), ID_SHEET,
-                                cell_text(kv.get("ky")), cell_text(kv.get("ten_ky")))  # fmt: skip
+                return Identity(
+                    plan_id,
+                    unit_id,
+                    year,
+                    version,
+                    cell_text(kv.get("ten_don_vi")),
+                    ID_SHEET,
+                    cell_text(kv.get("ky")),
+                    cell_text(kv.get("ten_ky")),
+                )
     for name in grids.names:
         if name in grids.codes:
             return grids.codes[name][1]
-    raise reject("khong-phai-bieu-mau", "Sổ Excel này không phải biểu mẫu báo cáo của kế hoạch (không có mã biểu mẫu "
-                 "ẩn, không có dòng «Mã biểu mẫu: …» ở đầu các trang). Hãy điền số liệu vào đúng biểu mẫu đã phát "
-                 "cho đơn vị rồi gửi lại tệp đó.", file)  # fmt: skip
+    raise reject(
+        "khong-phai-bieu-mau",
+        "Sổ Excel này không phải biểu mẫu báo cáo của kế hoạch (không có mã biểu mẫu "
+        "ẩn, không có dòng «Mã biểu mẫu: …» ở đầu các trang). Hãy điền số liệu vào đúng biểu mẫu đã phát "
+        "cho đơn vị rồi gửi lại tệp đó.",
+        file,
+    )
 
 
 def check_identity(ident: Identity, plan: Plan, year: int, file: str) -> None:
     who = f"«{ident.unit_name or ident.unit_id}»"
     if ident.plan_id != plan.id:
-        raise reject("sai-ke-hoach", f"Biểu mẫu của kế hoạch «{ident.plan_id}», không phải kế hoạch {plan.id} "
-                     f"(số {plan.number}) đang tổng hợp. Tệp không dùng; hãy kiểm tra lại tệp đơn vị gửi.", file)  # fmt: skip
+        raise reject(
+            "sai-ke-hoach",
+            f"Biểu mẫu của kế hoạch «{ident.plan_id}», không phải kế hoạch {plan.id} "
+            f"(số {plan.number}) đang tổng hợp. Tệp không dùng; hãy kiểm tra lại tệp đơn vị gửi.",
+            file,
+        )
     if ident.year != year:
-        raise reject("sai-nam", f"Biểu mẫu của năm {ident.year}, không phải năm {year} đang tổng hợp (đơn vị {who}). "
-                     f"Hãy đề nghị đơn vị điền biểu mẫu năm {year} rồi gửi lại.", file)  # fmt: skip
+        raise reject(
+            "sai-nam",
+            f"Biểu mẫu của năm {ident.year}, không phải năm {year} đang tổng hợp (đơn vị {who}). "
+            f"Hãy đề nghị đơn vị điền biểu mẫu năm {year} rồi gửi lại.",
+            file,
+        )
     wanted = plan.period.slug if plan.period is not None else ""
     if ident.period != wanted:
         if ident.period:
@@ -220,16 +282,28 @@ def check_identity(ident: Identity, plan: Plan, year: int, file: str) -> None:
         else:
             theirs = f"báo cáo năm {ident.year}"
         ours = f"kỳ «{plan.period_name(year)}»" if plan.period is not None else f"báo cáo năm {year}"
-        raise reject("sai-ky", f"Biểu mẫu {theirs}, không phải biểu mẫu {ours} đang tổng hợp (đơn vị {who}). "
-                     f"Hãy đề nghị đơn vị điền biểu mẫu {ours} rồi gửi lại.", file)  # fmt: skip
+        raise reject(
+            "sai-ky",
+            f"Biểu mẫu {theirs}, không phải biểu mẫu {ours} đang tổng hợp (đơn vị {who}). "
+            f"Hãy đề nghị đơn vị điền biểu mẫu {ours} rồi gửi lại.",
+            file,
+        )
     if not plan.has_unit(ident.unit_id):
-        raise reject("sai-don-vi", f"Mã đơn vị «{ident.unit_id}» ({ident.unit_name or 'không rõ tên'}) không có trong "
-                     "danh sách đơn vị của config.toml. Hãy kiểm tra: đơn vị mới thì thêm vào [[don_vi]] và tạo lại "
-                     "biểu mẫu; nếu nhầm biểu mẫu thì đề nghị đơn vị dùng đúng biểu mẫu của mình.", file)  # fmt: skip
+        raise reject(
+            "sai-don-vi",
+            f"Mã đơn vị «{ident.unit_id}» ({ident.unit_name or 'không rõ tên'}) không có trong "
+            "danh sách đơn vị của config.toml. Hãy kiểm tra: đơn vị mới thì thêm vào [[don_vi]] và tạo lại "
+            "biểu mẫu; nếu nhầm biểu mẫu thì đề nghị đơn vị dùng đúng biểu mẫu của mình.",
+            file,
+        )
     if ident.version > plan.template_version:
-        raise reject("phien-ban-moi", f"Biểu mẫu phiên bản {ident.version}, mới hơn phiên bản {plan.template_version} "
-                     "của cấu hình đang dùng. Hãy cập nhật config/chương trình (phien_ban_mau) cho khớp với biểu mẫu "
-                     "đã phát rồi chạy lại.", file)  # fmt: skip
+        raise reject(
+            "phien-ban-moi",
+            f"Biểu mẫu phiên bản {ident.version}, mới hơn phiên bản {plan.template_version} "
+            "của cấu hình đang dùng. Hãy cập nhật config/chương trình (phien_ban_mau) cho khớp với biểu mẫu "
+            "đã phát rồi chạy lại.",
+            file,
+        )
 
 
 @dataclass(frozen=True)
@@ -262,12 +336,16 @@ def _form_keys(plan: Plan, unit_id: str, year: int) -> FormKeys:
     inputs = tuple((inp, input_key(inp.id)) for inp in plan.inputs_for(unit_id, year))
     for inp, key in inputs:
         labels[key] = input_label(plan, plan.indicator(inp.indicator), inp, year)
-    tasks = tuple((item.id, task_key(item.id), task.lead == unit_id)
-                  for task in plan.tasks_of(unit_id, year) for item in task.items)  # fmt: skip
+    tasks = tuple(
+        (item.id, task_key(item.id), task.lead == unit_id)
+        for task in plan.tasks_of(unit_id, year)
+        for item in task.items
+    )
     for item_id, key, _lead in tasks:
         labels[key] = f"Nhiệm vụ {item_id}"
-    funding = tuple((line, funding_key(line), funding_input(plan, unit_id, line, year))
-                    for line in lines_for(plan, unit_id, year))  # fmt: skip
+    funding = tuple(
+        (line, funding_key(line), funding_input(plan, unit_id, line, year)) for line in lines_for(plan, unit_id, year)
+    )
     for line, key, _inp in funding:
         labels[key] = line_label(line, year)
     return FormKeys(labels, inputs, funding, tasks)
@@ -291,10 +369,20 @@ class FormCells:
                     continue
                 if key in self.rows:
                     first = self.rows[key]
-                    self.duplicates.append(Problem(
-                        "khoa-trung", f"Mã dòng «{key}» có ở nhiều nơi (trang «{first[0]}» dòng {first[1] + 1} và "
-                        f"trang «{name}» dòng {r + 1}); chương trình dùng dòng đầu tiên. Có thể dòng đã bị sao chép: "
-                        "hãy kiểm tra.", WARNING, file, name, f"A{r + 1}", key))  # fmt: skip
+                    self.duplicates.append(
+                        Problem(
+                            "khoa-trung",
+                            f"Mã dòng «{key}» có ở nhiều nơi (trang «{first[0]}» dòng {first[1] + 1} và "
+                            f"trang «{name}» dòng {r + 1}); chương trình dùng dòng đầu tiên. Có thể dòng đã bị "
+                            "sao chép: "
+                            "hãy kiểm tra.",
+                            WARNING,
+                            file,
+                            name,
+                            f"A{r + 1}",
+                            key,
+                        )
+                    )
                     continue
                 self.rows[key] = (name, r)
         self.formula_notes: dict[tuple[str, str], Problem] = {}  # one warning per formula cell read
@@ -325,22 +413,42 @@ class FormCells:
         sheet, ref, raw, facts = found
         if facts is None:
             return Cell(self.file, sheet, ref, raw, self.labels.get(key, key))
-        cell = Cell(self.file, sheet, ref, raw, self.labels.get(key, key),
-                    percent=facts.style in self.grids.percent, formula_pending=facts.has_formula and not facts.cached,
-                    error=facts.error, formula=facts.formula, invalid=facts.invalid)  # fmt: skip
+        cell = Cell(
+            self.file,
+            sheet,
+            ref,
+            raw,
+            self.labels.get(key, key),
+            percent=facts.style in self.grids.percent,
+            formula_pending=facts.has_formula and not facts.cached,
+            error=facts.error,
+            formula=facts.formula,
+            invalid=facts.invalid,
+        )
         if facts.has_formula and facts.cached and not outside_formula(facts.formula):
             self.formula_notes.setdefault((sheet, ref), formula_used(cell))
         return cell
 
 
 def _missing(key: str, label: str, file: str) -> Problem:
-    return Problem("thieu-dong", f"Không tìm thấy dòng «{label}» (mã «{key}» ở cột ẩn A) trong biểu mẫu: dòng có thể "
-                   "đã bị xóa hoặc biểu mẫu bị sửa cấu trúc. Hãy điền lại vào biểu mẫu gốc đã phát cho đơn vị.",
-                   file=file, value="", expected=key)  # fmt: skip
+    return Problem(
+        "thieu-dong",
+        f"Không tìm thấy dòng «{label}» (mã «{key}» ở cột ẩn A) trong biểu mẫu: dòng có thể "
+        "đã bị xóa hoặc biểu mẫu bị sửa cấu trúc. Hãy điền lại vào biểu mẫu gốc đã phát cho đơn vị.",
+        file=file,
+        value="",
+        expected=key,
+    )
 
 
-def read_form(data: bytes, pkg: Package, prov: Provenance, plan: Plan, year: int,
-              last_year: Mapping[str, Mapping[str, float]] | None = None) -> Submission:  # fmt: skip
+def read_form(
+    data: bytes,
+    pkg: Package,
+    prov: Provenance,
+    plan: Plan,
+    year: int,
+    last_year: Mapping[str, Mapping[str, float]] | None = None,
+) -> Submission:
     """Identify and read a checked package, in the order of the form; raise ``Rejected`` when it is
     not this year's form of a unit of ``plan``."""
     file = prov.path
@@ -354,8 +462,20 @@ def read_form(data: bytes, pkg: Package, prov: Provenance, plan: Plan, year: int
     funding = form.funding()
     tasks = form.tasks()
     form.cross_cell_rules(values, value_cells, (last_year or {}).get(ident.unit_id, {}))
-    return Submission(ident.unit_id, ident.plan_id, ident.year, ident.version, contact, values, notes, tasks,
-                      general, form.problems_in_form_order(), prov, funding)  # fmt: skip
+    return Submission(
+        ident.unit_id,
+        ident.plan_id,
+        ident.year,
+        ident.version,
+        contact,
+        values,
+        notes,
+        tasks,
+        general,
+        form.problems_in_form_order(),
+        prov,
+        funding,
+    )
 
 
 class FormReading:
@@ -372,14 +492,26 @@ class FormReading:
             funding = {key for _line, key, _inp in keys.funding}
             absent = [k for k in absent if k not in funding]  # an older form without funding rows: none reported
             if absent:
-                raise reject("phien-ban-cu", f"Biểu mẫu phiên bản {ident.version} cũ, thiếu {len(absent)} dòng cần đọc "
-                             f"của phiên bản {plan.template_version} hiện hành ({', '.join(absent[:5])}"
-                             f"{'…' if len(absent) > 5 else ''}). Hãy gửi đơn vị biểu mẫu mới (baocao tao-mau) để điền "
-                             "lại.", file)  # fmt: skip
-            self.problems.append(Problem("phien-ban-cu", f"Biểu mẫu phiên bản {ident.version}, cũ hơn phiên bản "
-                                         f"{plan.template_version} hiện hành; vẫn đọc được đủ số liệu. Lần sau hãy dùng "
-                                         "biểu mẫu mới.", WARNING, file, value=f"v{ident.version}",
-                                         expected=f"v{plan.template_version}"))  # fmt: skip
+                raise reject(
+                    "phien-ban-cu",
+                    f"Biểu mẫu phiên bản {ident.version} cũ, thiếu {len(absent)} dòng cần đọc "
+                    f"của phiên bản {plan.template_version} hiện hành ({', '.join(absent[:5])}"
+                    f"{'…' if len(absent) > 5 else ''}). Hãy gửi đơn vị biểu mẫu mới (baocao tao-mau) để điền "
+                    "lại.",
+                    file,
+                )
+            self.problems.append(
+                Problem(
+                    "phien-ban-cu",
+                    f"Biểu mẫu phiên bản {ident.version}, cũ hơn phiên bản "
+                    f"{plan.template_version} hiện hành; vẫn đọc được đủ số liệu. Lần sau hãy dùng "
+                    "biểu mẫu mới.",
+                    WARNING,
+                    file,
+                    value=f"v{ident.version}",
+                    expected=f"v{plan.template_version}",
+                )
+            )
         self.problems += [_missing(k, keys.labels[k], file) for k in absent]
         self.problems += cells.duplicates
         self.problems += grids.problems(file)
@@ -465,12 +597,21 @@ class FormReading:
             result = self.text(key, "result")
             result_cell = self.cells.cell(key, "result") or cell
             self.problems.extend(result_written(result_cell, item_id, lead, status, result, NEEDS_RESULT))
-            tasks.append(TaskReport(item_id, LEAD if lead else PARTNER, status, result,
-                                    self.text(key, "difficulties"), self.text(key, "proposals")))  # fmt: skip
+            tasks.append(
+                TaskReport(
+                    item_id,
+                    LEAD if lead else PARTNER,
+                    status,
+                    result,
+                    self.text(key, "difficulties"),
+                    self.text(key, "proposals"),
+                )
+            )
         return tuple(tasks)
 
-    def cross_cell_rules(self, values: Mapping[str, float | bool | None], value_cells: Mapping[str, Cell],
-                         last_year: Mapping[str, float]) -> None:  # fmt: skip
+    def cross_cell_rules(
+        self, values: Mapping[str, float | bool | None], value_cells: Mapping[str, Cell], last_year: Mapping[str, float]
+    ) -> None:
         """The rules across cells (``rules.FORM_RULES``), and a note for each formula whose result was used."""
         self.problems += check_form(self.plan, FormView(self.ident.unit_id, values, value_cells, last_year))
         self.problems += self.cells.formula_notes.values()
@@ -486,12 +627,20 @@ def _codes_not_matching(grids: Grids, ident: Identity, file: str) -> list[Proble
     out = []
     for sheet, (ref, shown) in grids.codes.items():
         if (shown.plan_id, shown.unit_id, shown.year) != (ident.plan_id, ident.unit_id, ident.year):
-            out.append(Problem("ma-khong-khop", f"Trang «{sheet}» mang mã biểu mẫu của "
-                               f"{shown.plan_id}/{shown.unit_id}/{shown.year}, khác với mã của tệp "
-                               f"({ident.plan_id}/{ident.unit_id}/{ident.year}): trang có thể đã được chép từ biểu "
-                               "mẫu khác. Hãy điền vào đúng biểu mẫu của đơn vị.", file=file, sheet=sheet, cell=ref,
-                               value=f"{shown.plan_id}/{shown.unit_id}/{shown.year}",
-                               expected=f"{ident.plan_id}/{ident.unit_id}/{ident.year}"))  # fmt: skip
+            out.append(
+                Problem(
+                    "ma-khong-khop",
+                    f"Trang «{sheet}» mang mã biểu mẫu của "
+                    f"{shown.plan_id}/{shown.unit_id}/{shown.year}, khác với mã của tệp "
+                    f"({ident.plan_id}/{ident.unit_id}/{ident.year}): trang có thể đã được chép từ biểu "
+                    "mẫu khác. Hãy điền vào đúng biểu mẫu của đơn vị.",
+                    file=file,
+                    sheet=sheet,
+                    cell=ref,
+                    value=f"{shown.plan_id}/{shown.unit_id}/{shown.year}",
+                    expected=f"{ident.plan_id}/{ident.unit_id}/{ident.year}",
+                )
+            )
     return out
 
 

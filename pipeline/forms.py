@@ -119,8 +119,15 @@ def _short(label: str, limit: int = 60) -> str:
     return label[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-def _print_setup(ws: Worksheet, plan: Plan, unit: Unit, year: int, last_col: str, landscape: bool,
-                 title_rows: str | None = f"{HEADER_ROW}:{HEADER_ROW}") -> None:  # fmt: skip
+def _print_setup(
+    ws: Worksheet,
+    plan: Plan,
+    unit: Unit,
+    year: int,
+    last_col: str,
+    landscape: bool,
+    title_rows: str | None = f"{HEADER_ROW}:{HEADER_ROW}",
+) -> None:
     """A4, fit to one page wide, as many pages tall as needed; header rows repeated; page
     numbers and the form code in the footer; the print area is the used range."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -183,8 +190,9 @@ def _header(ws: Worksheet, row: int, labels: list[str]) -> None:
     ws.print_title_rows = f"{row}:{row}"
 
 
-def _label(ws: Worksheet, ref: str, value: object, bold: bool = False, fill: PatternFill | None = None,
-           italic: bool = False) -> None:  # fmt: skip
+def _label(
+    ws: Worksheet, ref: str, value: object, bold: bool = False, fill: PatternFill | None = None, italic: bool = False
+) -> None:
     c = ws[ref]
     c.value = value
     c.font = _font(bold, italic=italic)
@@ -210,14 +218,29 @@ def _validation(ws: Worksheet, **kwargs: object) -> DataValidation:
     return dv
 
 
-def _rule(ws: Worksheet, ref: str, *, title: str, prompt: str, error: str = "", error_title: str = "",
-          stop: bool = True, **kwargs: object) -> DataValidation:  # fmt: skip
+def _rule(
+    ws: Worksheet,
+    ref: str,
+    *,
+    title: str,
+    prompt: str,
+    error: str = "",
+    error_title: str = "",
+    stop: bool = True,
+    **kwargs: object,
+) -> DataValidation:
     """One validation for one cell, its texts within Excel's limits (longer ones are refused by Excel)."""
-    dv = DataValidation(allow_blank=True, showErrorMessage=True, showInputMessage=True,
-                        errorStyle="stop" if stop else "warning",
-                        promptTitle=_clip(title, PROMPT_TITLE_MAX), prompt=_clip(prompt, PROMPT_MAX),
-                        errorTitle=_clip(error_title or title, PROMPT_TITLE_MAX), error=_clip(error, ERROR_MAX),
-                        **kwargs)  # fmt: skip
+    dv = DataValidation(
+        allow_blank=True,
+        showErrorMessage=True,
+        showInputMessage=True,
+        errorStyle="stop" if stop else "warning",
+        promptTitle=_clip(title, PROMPT_TITLE_MAX),
+        prompt=_clip(prompt, PROMPT_MAX),
+        errorTitle=_clip(error_title or title, PROMPT_TITLE_MAX),
+        error=_clip(error, ERROR_MAX),
+        **kwargs,
+    )
     ws.add_data_validation(dv)
     dv.add(ref)
     return dv
@@ -227,9 +250,17 @@ def _text_rule(ws: Worksheet, ref: str, key: str, field: str, title: str, exampl
     limit = text_limit(key, field)
     assert limit is not None, key
     n = format_number(limit)
-    _rule(ws, ref, type="textLength", operator="lessThanOrEqual", formula1=str(limit), title=title,
-                prompt=f"Văn bản, tối đa {n} ký tự; mỗi ý một dòng. Ví dụ: {example}",
-                error=f"Quá dài: tối đa {n} ký tự. Hãy viết gọn lại.", error_title="Văn bản quá dài")  # fmt: skip
+    _rule(
+        ws,
+        ref,
+        type="textLength",
+        operator="lessThanOrEqual",
+        formula1=str(limit),
+        title=title,
+        prompt=f"Văn bản, tối đa {n} ký tự; mỗi ý một dòng. Ví dụ: {example}",
+        error=f"Quá dài: tối đa {n} ký tự. Hãy viết gọn lại.",
+        error_title="Văn bản quá dài",
+    )
 
 
 def phone_formula(ref: str) -> str:
@@ -257,10 +288,12 @@ def part_formula(part: str, whole: str, integer: bool) -> str:
 def _guide_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
     drafting = plan.unit(plan.drafting_unit).name
     deadline = plan.deadline(year)
-    limits = (f"khó khăn, kiến nghị, phương hướng tối đa {format_number(TEXT_LIMIT)} ký tự mỗi ô; kết quả "
-              f"một nhiệm vụ tối đa {format_number(TEXT_LIMITS[f'{TASK}.result'])} ký tự; khó khăn, đề xuất của "
-              f"một nhiệm vụ tối đa {format_number(TEXT_LIMITS[f'{TASK}.difficulties'])} ký tự; ghi chú của một số "
-              f"liệu tối đa {format_number(TEXT_LIMITS[f'{INPUT}.note'])} ký tự")  # fmt: skip
+    limits = (
+        f"khó khăn, kiến nghị, phương hướng tối đa {format_number(TEXT_LIMIT)} ký tự mỗi ô; kết quả "
+        f"một nhiệm vụ tối đa {format_number(TEXT_LIMITS[f'{TASK}.result'])} ký tự; khó khăn, đề xuất của "
+        f"một nhiệm vụ tối đa {format_number(TEXT_LIMITS[f'{TASK}.difficulties'])} ký tự; ghi chú của một số "
+        f"liệu tối đa {format_number(TEXT_LIMITS[f'{INPUT}.note'])} ký tự"
+    )
     lines: list[tuple[str, bool]] = [
         (f"BIỂU MẪU BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH SỐ {plan.number} — {plan.period_name(year).upper()}", True),
         (plan.title, False),
@@ -269,34 +302,57 @@ def _guide_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
         (f"Hạn nộp: trước ngày {deadline:%d/%m/%Y}. Gửi tệp này (định dạng .xlsx) về {drafting} để tổng hợp.", True),
         ("", False),
         ("CÁCH ĐIỀN", True),
-        ("1. Chỉ nhập vào các ô nền vàng. Các ô khác đã được khóa để giữ đúng cấu trúc biểu mẫu. Chọn một ô "
-         "để xem lời nhắc: đơn vị tính và ví dụ cách ghi.", False),
-        (f"2. Trang «{SHEET_INFO}»: ghi người lập, số điện thoại (chỉ chữ số, dấu cách, dấu chấm, dấu +), ngày lập; "
-         "nêu khó khăn, kiến nghị và phương hướng năm sau.", False),
-        (f"3. Trang «{SHEET_INDICATORS}»: nhập SỐ LIỆU GỐC (số lượng, khối lượng) theo đơn vị tính ghi ở cột "
-         "bên cạnh, không nhập tỷ lệ %; chương trình tự tính tỷ lệ khi tổng hợp. Không có thì nhập 0; không để "
-         "trống. Dòng «Trong đó» là một phần của dòng trên nó, không được lớn hơn dòng đó. Dòng ghi «năm gốc» "
-         f"hỏi số liệu của năm gốc {plan.baseline_year}, các dòng khác hỏi số liệu năm {year}.", False),
-        ("   Số nguyên không có dấu phân cách (ví dụ 1250); số thập phân dùng dấu phẩy hoặc dấu chấm theo máy "
-         "(ví dụ 12,5).", False),
-        ("   Cuối trang: kinh phí đã sử dụng trong năm cho các nội dung của Kế hoạch theo từng nguồn (triệu "
-         "đồng), và với đơn vị chủ trì nhiệm vụ, dự toán kinh phí năm sau.", False),
-        (f"4. Trang «{SHEET_TASKS}»: với mỗi nhiệm vụ đơn vị CHỦ TRÌ, bắt buộc chọn tình trạng "
-         f"({', '.join(TASK_STATUSES)}) và ghi kết quả cụ thể; với nhiệm vụ PHỐI HỢP, ghi kết quả nếu có tham gia.",
-         False),
-        ("5. Có thể nhập nhiều ý trong một ô: mỗi ý một dòng (Alt+Enter trong Excel, Ctrl+Enter trong "
-         f"LibreOffice). Độ dài tối đa: {limits}.", False),
+        (
+            "1. Chỉ nhập vào các ô nền vàng. Các ô khác đã được khóa để giữ đúng cấu trúc biểu mẫu. Chọn một ô "
+            "để xem lời nhắc: đơn vị tính và ví dụ cách ghi.",
+            False,
+        ),
+        (
+            f"2. Trang «{SHEET_INFO}»: ghi người lập, số điện thoại (chỉ chữ số, dấu cách, dấu chấm, dấu +), ngày lập; "
+            "nêu khó khăn, kiến nghị và phương hướng năm sau.",
+            False,
+        ),
+        (
+            f"3. Trang «{SHEET_INDICATORS}»: nhập SỐ LIỆU GỐC (số lượng, khối lượng) theo đơn vị tính ghi ở cột "
+            "bên cạnh, không nhập tỷ lệ %; chương trình tự tính tỷ lệ khi tổng hợp. Không có thì nhập 0; không để "
+            "trống. Dòng «Trong đó» là một phần của dòng trên nó, không được lớn hơn dòng đó. Dòng ghi «năm gốc» "
+            f"hỏi số liệu của năm gốc {plan.baseline_year}, các dòng khác hỏi số liệu năm {year}.",
+            False,
+        ),
+        (
+            "   Số nguyên không có dấu phân cách (ví dụ 1250); số thập phân dùng dấu phẩy hoặc dấu chấm theo máy "
+            "(ví dụ 12,5).",
+            False,
+        ),
+        (
+            "   Cuối trang: kinh phí đã sử dụng trong năm cho các nội dung của Kế hoạch theo từng nguồn (triệu "
+            "đồng), và với đơn vị chủ trì nhiệm vụ, dự toán kinh phí năm sau.",
+            False,
+        ),
+        (
+            f"4. Trang «{SHEET_TASKS}»: với mỗi nhiệm vụ đơn vị CHỦ TRÌ, bắt buộc chọn tình trạng "
+            f"({', '.join(TASK_STATUSES)}) và ghi kết quả cụ thể; với nhiệm vụ PHỐI HỢP, ghi kết quả nếu có tham gia.",
+            False,
+        ),
+        (
+            "5. Có thể nhập nhiều ý trong một ô: mỗi ý một dòng (Alt+Enter trong Excel, Ctrl+Enter trong "
+            f"LibreOffice). Độ dài tối đa: {limits}.",
+            False,
+        ),
         ("6. Có thể in biểu mẫu ra giấy khổ A4 để điền tay trước rồi nhập lại vào tệp.", False),
         ("", False),
         ("KHÔNG ĐƯỢC", True),
         ("- Thêm, xóa, đổi tên hoặc sắp xếp lại các trang, cột; không sao chép số liệu sang biểu mẫu khác.", False),
-        ("- Dán đè định dạng vào ô nhập (nên dán \"chỉ giá trị\"): chương trình vẫn kiểm tra lại mọi giá trị "
-         "khi nhận.", False),
+        (
+            '- Dán đè định dạng vào ô nhập (nên dán "chỉ giá trị"): chương trình vẫn kiểm tra lại mọi giá trị '
+            "khi nhận.",
+            False,
+        ),
         ("- Dùng biểu mẫu của năm khác hoặc của đơn vị khác: mỗi tệp gắn với một đơn vị và một năm.", False),
         ("", False),
         ("Có thể đổi tên tệp; chương trình nhận diện biểu mẫu theo mã ẩn bên trong, không theo tên tệp.", False),
         (f"Bảng tính đã khóa cấu trúc, không đặt mật khẩu. {form_id(plan, unit, year)}", False),
-    ]  # fmt: skip
+    ]
     # The text sits in column B beside a narrow empty A: LibreOffice does not scale a one-column
     # print range to the page width, and would cut every line at the paper's edges.
     ws.column_dimensions["A"].width = 2
@@ -336,31 +392,51 @@ def _info_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
         if key == "ngay_lap":
             _input(ws, ref, "dd/mm/yyyy")
             _label(ws, f"D{row}", "ngày/tháng/năm", italic=True)
-            _rule(ws, ref, type="date", operator="between", stop=False,
-                        formula1=f"DATE({low.year},{low.month},{low.day})",
-                        formula2=f"DATE({high.year},{high.month},{high.day})", title="Ngày lập biểu",
-                        prompt=f"Ngày lập biểu, dạng ngày/tháng/năm, trong năm {year}. Ví dụ: 25/11/{year}.",
-                        error=f"Ngày lập phải là một ngày trong kỳ báo cáo, từ {low:%d/%m/%Y} đến {high:%d/%m/%Y}, "
-                              f"dạng ngày/tháng/năm (ví dụ 25/11/{year}).",
-                        error_title="Ngày ngoài kỳ báo cáo")  # fmt: skip
+            _rule(
+                ws,
+                ref,
+                type="date",
+                operator="between",
+                stop=False,
+                formula1=f"DATE({low.year},{low.month},{low.day})",
+                formula2=f"DATE({high.year},{high.month},{high.day})",
+                title="Ngày lập biểu",
+                prompt=f"Ngày lập biểu, dạng ngày/tháng/năm, trong năm {year}. Ví dụ: 25/11/{year}.",
+                error=f"Ngày lập phải là một ngày trong kỳ báo cáo, từ {low:%d/%m/%Y} đến {high:%d/%m/%Y}, "
+                f"dạng ngày/tháng/năm (ví dụ 25/11/{year}).",
+                error_title="Ngày ngoài kỳ báo cáo",
+            )
         elif key == "dien_thoai":
             _input(ws, ref, "@")  # text: keeps a phone number's leading 0
             low_n, high_n = PHONE_LENGTH
             _label(ws, f"D{row}", f"{low_n}–{high_n} chữ số", italic=True)
-            _rule(ws, ref, type="custom", formula1=phone_formula(ref), title="Số điện thoại",
-                        prompt=f"Số điện thoại: {low_n}–{high_n} ký tự, chỉ gồm chữ số, dấu cách, dấu chấm, dấu +. "
-                               "Ví dụ: 0277 3851234 hoặc 0918.123.456.",
-                        error=f"Số điện thoại chỉ gồm chữ số, dấu cách, dấu chấm, dấu + và dài {low_n}–{high_n} "
-                              "ký tự (ví dụ 0277 3851234).",
-                        error_title="Số điện thoại không hợp lệ")  # fmt: skip
+            _rule(
+                ws,
+                ref,
+                type="custom",
+                formula1=phone_formula(ref),
+                title="Số điện thoại",
+                prompt=f"Số điện thoại: {low_n}–{high_n} ký tự, chỉ gồm chữ số, dấu cách, dấu chấm, dấu +. "
+                "Ví dụ: 0277 3851234 hoặc 0918.123.456.",
+                error=f"Số điện thoại chỉ gồm chữ số, dấu cách, dấu chấm, dấu + và dài {low_n}–{high_n} "
+                "ký tự (ví dụ 0277 3851234).",
+                error_title="Số điện thoại không hợp lệ",
+            )
         else:
             _input(ws, ref, "@")
             limit = text_limit(contact_key(key))
             _label(ws, f"D{row}", f"họ và tên, tối đa {limit} ký tự", italic=True)
-            _rule(ws, ref, type="textLength", operator="lessThanOrEqual", formula1=str(limit),
-                        title="Người lập biểu",
-                        prompt=f"Họ và tên người lập biểu (bắt buộc), tối đa {limit} ký tự. Ví dụ: Nguyễn Thị Lan.",
-                        error=f"Quá dài: tối đa {limit} ký tự.", error_title="Văn bản quá dài")  # fmt: skip
+            _rule(
+                ws,
+                ref,
+                type="textLength",
+                operator="lessThanOrEqual",
+                formula1=str(limit),
+                title="Người lập biểu",
+                prompt=f"Họ và tên người lập biểu (bắt buộc), tối đa {limit} ký tự. Ví dụ: Nguyễn Thị Lan.",
+                error=f"Quá dài: tối đa {limit} ký tự.",
+                error_title="Văn bản quá dài",
+            )
         row += 1
     row += 1
     examples = {
@@ -386,8 +462,7 @@ def _number_prompt(inp: Input) -> str:
     if inp.kind == "co_khong":
         return "Chọn Có hoặc Không trong danh sách. Ví dụ: Có."
     example = "12" if inp.kind == "so_nguyen" else "12,5"
-    return (f"Đơn vị tính: {inp.unit_of_measure}. Nhập {KIND_LABELS[inp.kind]}, ví dụ {example}. "
-            "Không có thì nhập 0.")  # fmt: skip
+    return f"Đơn vị tính: {inp.unit_of_measure}. Nhập {KIND_LABELS[inp.kind]}, ví dụ {example}. Không có thì nhập 0."
 
 
 def _indicator_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int, known: Mapping[str, float]) -> None:
@@ -424,32 +499,57 @@ def _indicator_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int, known: Ma
             whole = _whole_of(ind, inp.id)
             if inp.kind == "co_khong":
                 _input(ws, ref)
-                _rule(ws, ref, type="list", formula1=f'"{YES},{NO}"', title="Chọn Có hoặc Không",
-                            prompt=_number_prompt(inp), error="Chỉ chọn Có hoặc Không.",
-                            error_title="Giá trị không hợp lệ")  # fmt: skip
+                _rule(
+                    ws,
+                    ref,
+                    type="list",
+                    formula1=f'"{YES},{NO}"',
+                    title="Chọn Có hoặc Không",
+                    prompt=_number_prompt(inp),
+                    error="Chỉ chọn Có hoặc Không.",
+                    error_title="Giá trị không hợp lệ",
+                )
             elif whole is not None and whole in rows:
                 w_row, w_stt = rows[whole]
                 w_label = input_label(plan, ind, plan.all_inputs()[whole], year)
                 _input(ws, ref, "#,##0" if inp.kind == "so_nguyen" else "#,##0.00")
-                _rule(ws, ref, type="custom", formula1=part_formula(ref, f"{value_col}{w_row}", inp.kind == "so_nguyen"),
-                            title=f"Số liệu ({inp.unit_of_measure})",
-                            prompt=_number_prompt(inp) + f" Không lớn hơn dòng {w_stt}.",
-                            error=_part_error(stt, label, w_stt, w_label,
-                                              "số nguyên không âm" if inp.kind == "so_nguyen" else "số không âm"),
-                            error_title="Phần lớn hơn tổng?")  # fmt: skip
+                _rule(
+                    ws,
+                    ref,
+                    type="custom",
+                    formula1=part_formula(ref, f"{value_col}{w_row}", inp.kind == "so_nguyen"),
+                    title=f"Số liệu ({inp.unit_of_measure})",
+                    prompt=_number_prompt(inp) + f" Không lớn hơn dòng {w_stt}.",
+                    error=_part_error(
+                        stt, label, w_stt, w_label, "số nguyên không âm" if inp.kind == "so_nguyen" else "số không âm"
+                    ),
+                    error_title="Phần lớn hơn tổng?",
+                )
             else:
                 integer = inp.kind == "so_nguyen"
                 _input(ws, ref, "#,##0" if integer else "#,##0.00")
-                _rule(ws, ref, type="whole" if integer else "decimal", operator="greaterThanOrEqual",
-                            formula1="0", title=f"Số liệu ({inp.unit_of_measure})",
-                            prompt=_number_prompt(inp),
-                            error=f"Dòng {stt}: chỉ nhập {KIND_LABELS[inp.kind]} ({inp.unit_of_measure}).",
-                            error_title="Số liệu không hợp lệ")  # fmt: skip
+                _rule(
+                    ws,
+                    ref,
+                    type="whole" if integer else "decimal",
+                    operator="greaterThanOrEqual",
+                    formula1="0",
+                    title=f"Số liệu ({inp.unit_of_measure})",
+                    prompt=_number_prompt(inp),
+                    error=f"Dòng {stt}: chỉ nhập {KIND_LABELS[inp.kind]} ({inp.unit_of_measure}).",
+                    error_title="Số liệu không hợp lệ",
+                )
             if prefilled is not None:
                 ws[ref] = int(prefilled) if float(prefilled).is_integer() else prefilled
             _input(ws, f"{note_col}{row}")
-            _text_rule(ws, f"{note_col}{row}", input_key(inp.id), "note", "Ghi chú (không bắt buộc)",
-                       "Số liệu ước tính đến 30/11.")  # fmt: skip
+            _text_rule(
+                ws,
+                f"{note_col}{row}",
+                input_key(inp.id),
+                "note",
+                "Ghi chú (không bắt buộc)",
+                "Số liệu ước tính đến 30/11.",
+            )
             rooms[row] = ROOM["note"]
             row += 1
     if number == 0:
@@ -460,12 +560,18 @@ def _indicator_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int, known: Ma
     _print_setup(ws, plan, unit, year, "F", landscape=False)
 
 
-def _funding_rows(ws: Worksheet, plan: Plan, unit: Unit, year: int, row: int, number: int,
-                  rooms: dict[int, int]) -> None:  # fmt: skip
+def _funding_rows(
+    ws: Worksheet, plan: Plan, unit: Unit, year: int, row: int, number: int, rooms: dict[int, int]
+) -> None:
     """Mục IV of the plan: the unit's spending in the year by source, and next year's estimate (funding.py)."""
     _label(ws, f"B{row}", str(number), bold=True, fill=GROUP_FILL)
-    _label(ws, f"C{row}", "Kinh phí thực hiện Kế hoạch (mục IV của Kế hoạch), đơn vị tính: triệu đồng", bold=True,
-           fill=GROUP_FILL)  # fmt: skip
+    _label(
+        ws,
+        f"C{row}",
+        "Kinh phí thực hiện Kế hoạch (mục IV của Kế hoạch), đơn vị tính: triệu đồng",
+        bold=True,
+        fill=GROUP_FILL,
+    )
     for col in "DEF":
         _label(ws, f"{col}{row}", None, fill=GROUP_FILL)
     row += 1
@@ -476,13 +582,22 @@ def _funding_rows(ws: Worksheet, plan: Plan, unit: Unit, year: int, row: int, nu
         _label(ws, f"C{row}", label)
         _label(ws, f"D{row}", funding.UNIT_OF_MEASURE)
         _input(ws, f"{value_col}{row}", "#,##0.0##")
-        _rule(ws, f"{value_col}{row}", type="decimal", operator="greaterThanOrEqual", formula1="0",
-              title=f"Kinh phí ({funding.UNIT_OF_MEASURE})",
-              prompt=f"Đơn vị tính: {funding.UNIT_OF_MEASURE}. Nhập số tiền không âm, có thể có phần thập phân, "
-                     "ví dụ 12,5 (mười hai triệu năm trăm nghìn đồng). Không có thì nhập 0.",
-              error=f"Chỉ nhập số không âm ({funding.UNIT_OF_MEASURE}).", error_title="Số liệu không hợp lệ")  # fmt: skip
+        _rule(
+            ws,
+            f"{value_col}{row}",
+            type="decimal",
+            operator="greaterThanOrEqual",
+            formula1="0",
+            title=f"Kinh phí ({funding.UNIT_OF_MEASURE})",
+            prompt=f"Đơn vị tính: {funding.UNIT_OF_MEASURE}. Nhập số tiền không âm, có thể có phần thập phân, "
+            "ví dụ 12,5 (mười hai triệu năm trăm nghìn đồng). Không có thì nhập 0.",
+            error=f"Chỉ nhập số không âm ({funding.UNIT_OF_MEASURE}).",
+            error_title="Số liệu không hợp lệ",
+        )
         _input(ws, f"{note_col}{row}")
-        _text_rule(ws, f"{note_col}{row}", key, "note", "Ghi chú (không bắt buộc)", "Kinh phí lồng ghép chương trình NTM.")
+        _text_rule(
+            ws, f"{note_col}{row}", key, "note", "Ghi chú (không bắt buộc)", "Kinh phí lồng ghép chương trình NTM."
+        )
         rooms[row] = ROOM["note"]
         row += 1
 
@@ -506,8 +621,19 @@ def _whole_of(ind: Indicator, input_id: str) -> str | None:
 def _task_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
     _setup(ws, {"A": 10, "B": 7, "C": 38, "D": 10, "E": 16, "F": 50, "G": 30, "H": 30})
     _title(ws, plan, unit, year, "KẾT QUẢ THỰC HIỆN NHIỆM VỤ", "H")
-    _header(ws, HEADER_ROW, ["STT", "Nội dung nhiệm vụ", "Vai trò", "Tình trạng", "Kết quả thực hiện (nêu số liệu cụ thể)",
-                 "Khó khăn, vướng mắc", "Đề xuất, kiến nghị"])  # fmt: skip
+    _header(
+        ws,
+        HEADER_ROW,
+        [
+            "STT",
+            "Nội dung nhiệm vụ",
+            "Vai trò",
+            "Tình trạng",
+            "Kết quả thực hiện (nêu số liệu cụ thể)",
+            "Khó khăn, vướng mắc",
+            "Đề xuất, kiến nghị",
+        ],
+    )
     row = HEADER_ROW + 1
     rooms: dict[int, int] = {}
     sections = (
@@ -540,10 +666,16 @@ def _task_sheet(ws: Worksheet, plan: Plan, unit: Unit, year: int) -> None:
                 for col in COLUMNS[TASK].values():
                     _input(ws, f"{col}{row}")
                 required = "bắt buộc" if role_label == "Chủ trì" else "không bắt buộc với nhiệm vụ phối hợp"
-                _rule(ws, f"{COLUMNS[TASK]['status']}{row}", type="list", formula1='"' + ",".join(TASK_STATUSES) + '"',
-                            title="Tình trạng", prompt=f"Chọn trong danh sách ({required}). Ví dụ: {IN_PROGRESS}.",
-                            error="Chọn một tình trạng trong danh sách: " + ", ".join(TASK_STATUSES) + ".",
-                            error_title="Tình trạng không hợp lệ")  # fmt: skip
+                _rule(
+                    ws,
+                    f"{COLUMNS[TASK]['status']}{row}",
+                    type="list",
+                    formula1='"' + ",".join(TASK_STATUSES) + '"',
+                    title="Tình trạng",
+                    prompt=f"Chọn trong danh sách ({required}). Ví dụ: {IN_PROGRESS}.",
+                    error="Chọn một tình trạng trong danh sách: " + ", ".join(TASK_STATUSES) + ".",
+                    error_title="Tình trạng không hợp lệ",
+                )
                 for field, col in COLUMNS[TASK].items():
                     if field != "status":
                         _text_rule(ws, f"{col}{row}", key, field, titles[field], examples[field])
@@ -582,11 +714,15 @@ def build_form(plan: Plan, unit: Unit, year: int, known: Mapping[str, float] | N
     _id_sheet(wb.create_sheet(ID_SHEET), plan, unit, year)
     wb.active = 1
     wb.security.lockStructure = True
-    data = workbook_bytes(wb, dt.datetime(year, 1, 1), f"Biểu mẫu báo cáo {plan.number} {plan.period_name(year)} — {unit.name}")
+    data = workbook_bytes(
+        wb, dt.datetime(year, 1, 1), f"Biểu mẫu báo cáo {plan.number} {plan.period_name(year)} — {unit.name}"
+    )
     return rows_may_grow(data)
 
 
-def write_forms(ws: Workspace, plan: Plan, year: int, known: Mapping[str, Mapping[str, float]] | None = None) -> list[Path]:
+def write_forms(
+    ws: Workspace, plan: Plan, year: int, known: Mapping[str, Mapping[str, float]] | None = None
+) -> list[Path]:
     """Write every unit's form to ``outbox/mau-<year>/`` (all or none); return the paths in plan order.
 
     ``known``: unit id → input id → the figure it used last year (``record.last_year``, read by ``run``),
@@ -594,5 +730,6 @@ def write_forms(ws: Workspace, plan: Plan, year: int, known: Mapping[str, Mappin
     plan.check_year(year)
     known = known or {}
     tag = plan.tag(year)
-    return write_set(ws, ws.forms_dir(tag), ((form_filename(u, tag), build_form(plan, u, year, known.get(u.id)))
-                                             for u in plan.units))  # fmt: skip
+    return write_set(
+        ws, ws.forms_dir(tag), ((form_filename(u, tag), build_form(plan, u, year, known.get(u.id))) for u in plan.units)
+    )

@@ -57,8 +57,13 @@ class Formula:
     parts_of_whole: bool = False  # form: numerator[i] is a part of denominator[i] (cannot exceed it)
     baseline: bool = False  # the denominator is the base year's figure: asked once, the path starts at 0 then
 
-    def check(self, numerator: tuple[str, ...], denominator: tuple[str, ...], input_kinds: Iterable[str],
-              key: Callable[[str], str]) -> None:  # fmt: skip
+    def check(
+        self,
+        numerator: tuple[str, ...],
+        denominator: tuple[str, ...],
+        input_kinds: Iterable[str],
+        key: Callable[[str], str],
+    ) -> None:
         """Config checks of one indicator (``key`` builds the key path); ``ConfigError`` when wrong."""
         if self.paired and len(numerator) != len(denominator):
             raise ConfigError(key("mau_so"), "tử số và mẫu số phải có cùng số đầu vào (đi theo cặp).")
@@ -104,17 +109,41 @@ def _none(s: Sums) -> tuple[float | None, str]:
 FORMULAS: dict[str, Formula] = {
     f.name: f
     for f in (
-        Formula("ti_le", True, _ratio, "tỷ lệ = Σ {num} / Σ {den}", paired=True, column="Tỷ lệ (%)",
-                detail="({pairs})", parts_of_whole=True),
-        Formula("giam", True, _reduction, "mức giảm = 1 − Σ {num} / Σ {den}", numerator_key="hien_tai",
-                denominator_key="goc", denominator_required=True, paired=True, column="Mức giảm (%)",
-                detail="(từ {den} xuống {num} {unit})", baseline=True),
-        Formula("ti_le_co", True, _share_yes, "tỷ lệ đơn vị trả lời «Có» ({num})", input_kind=CO_KHONG,
-                detail="({num}/{answered} đơn vị trả lời «Có»)"),
+        Formula(
+            "ti_le",
+            True,
+            _ratio,
+            "tỷ lệ = Σ {num} / Σ {den}",
+            paired=True,
+            column="Tỷ lệ (%)",
+            detail="({pairs})",
+            parts_of_whole=True,
+        ),
+        Formula(
+            "giam",
+            True,
+            _reduction,
+            "mức giảm = 1 − Σ {num} / Σ {den}",
+            numerator_key="hien_tai",
+            denominator_key="goc",
+            denominator_required=True,
+            paired=True,
+            column="Mức giảm (%)",
+            detail="(từ {den} xuống {num} {unit})",
+            baseline=True,
+        ),
+        Formula(
+            "ti_le_co",
+            True,
+            _share_yes,
+            "tỷ lệ đơn vị trả lời «Có» ({num})",
+            input_kind=CO_KHONG,
+            detail="({num}/{answered} đơn vị trả lời «Có»)",
+        ),
         Formula("tong", False, _total, "tổng {num}"),
         Formula("dem", False, _none, "thống kê số lượng: {num}", targets=False),
     )
-}  # fmt: skip
+}
 
 
 def register(formula: Formula) -> Formula:

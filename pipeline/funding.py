@@ -89,7 +89,9 @@ class FundingSummary:
         return sum(u.estimate or 0 for u in self.units)
 
 
-def summarise(plan: Plan, year: int, statuses: Iterable[UnitStatus], accepted: Mapping[str, Submission]) -> FundingSummary:
+def summarise(
+    plan: Plan, year: int, statuses: Iterable[UnitStatus], accepted: Mapping[str, Submission]
+) -> FundingSummary:
     counted = [s.unit_id for s in statuses if plan.unit(s.unit_id).required or s.unit_id in accepted]
     units = []
     for unit_id in counted:

@@ -60,6 +60,7 @@ log = logging.getLogger(__name__)
 
 SOURCE_LABELS = {RECORD: "nhật ký bao-cao", WORKBOOK: "số liệu lịch sử", CURRENT: "báo cáo năm nay"}
 
+
 @dataclass(frozen=True)
 class History:
     years: dict[int, YearHistory]  # year → its history, years before the one reported
@@ -83,11 +84,17 @@ def year_from_record(plan: Plan, record: RunRecord) -> YearHistory:
     """A run record as a year of history, keeping only what the plan still knows."""
     known = {ind.id for ind in plan.indicators}
     indicators = {
-        item.indicator: IndicatorYear(item.indicator, item.value, dict(item.input_totals), len(item.reported_units),
-                                      len(item.expected_units), {u: dict(v) for u, v in item.values_by_unit.items()})
+        item.indicator: IndicatorYear(
+            item.indicator,
+            item.value,
+            dict(item.input_totals),
+            len(item.reported_units),
+            len(item.expected_units),
+            {u: dict(v) for u, v in item.values_by_unit.items()},
+        )
         for item in record.indicators
         if item.indicator in known
-    }  # fmt: skip
+    }
     units = {u.unit: u.state for u in record.units}
     tasks = {t.item: (t.active, t.lead_reported, t.status) for t in record.tasks}
     f = record.funding
@@ -149,8 +156,10 @@ def adhoc_periods(ws: Workspace, plan: Plan, start: int, until: int) -> AdHocHis
                 notes.append(unreadable_note(ws, path, err) + "; kỳ báo cáo đột xuất này không có trong lịch sử.")
                 continue
             if record.period is None or record.year != year:
-                notes.append(f"Nhật ký «{path.relative_to(ws.root).as_posix()}» không phải của một kỳ báo cáo đột "
-                             f"xuất năm {year} (nằm sai thư mục); không dùng.")  # fmt: skip
+                notes.append(
+                    f"Nhật ký «{path.relative_to(ws.root).as_posix()}» không phải của một kỳ báo cáo đột "
+                    f"xuất năm {year} (nằm sai thư mục); không dùng."
+                )
                 continue
             yh = year_from_record(plan, record)
             periods.append(AdHocPeriod(year, record.period.name, record.report_date, record.file, yh.indicators))
@@ -188,12 +197,19 @@ def load_history(ws: Workspace, plan: Plan, until: int) -> History:
         if not plan.start_year <= year <= until:
             continue
         if year in years:
-            notes.append(f"Năm {year} đã có nhật ký «{years[year].file}» của lệnh bao-cao: số liệu năm {year} trong "
-                         f"«{item.file}» không dùng (nhật ký được ưu tiên).")  # fmt: skip
+            notes.append(
+                f"Năm {year} đã có nhật ký «{years[year].file}» của lệnh bao-cao: số liệu năm {year} trong "
+                f"«{item.file}» không dùng (nhật ký được ưu tiên)."
+            )
             continue
         years[year] = item
-    return History(dict(sorted(years.items())), tuple(notes), tuple(problems), tuple(refused),
-                   {y: p for y, p in unreadable.items() if y not in years})
+    return History(
+        dict(sorted(years.items())),
+        tuple(notes),
+        tuple(problems),
+        tuple(refused),
+        {y: p for y, p in unreadable.items() if y not in years},
+    )
 
 
 def indicator_values(history: History) -> dict[str, dict[int, float]]:
@@ -210,11 +226,15 @@ def year_from_summary(summary: Summary) -> YearHistory:
     """The year being reported, in the same shape as a year of history."""
     indicators = {
         r.indicator.id: IndicatorYear(
-            r.indicator.id, r.value, {t.input.id: (t.total, t.answered) for t in r.totals}, len(r.reported),
-            len(r.expected), {u: dict(v) for u, v in r.by_unit},
+            r.indicator.id,
+            r.value,
+            {t.input.id: (t.total, t.answered) for t in r.totals},
+            len(r.reported),
+            len(r.expected),
+            {u: dict(v) for u, v in r.by_unit},
         )
         for r in summary.indicators
-    }  # fmt: skip
+    }
     units = {s.unit_id: s.state for s in summary.statuses}
     tasks = {t.item.id: (t.active, t.lead_reported, t.status) for t in summary.tasks}
     return YearHistory(summary.year, CURRENT, "", indicators, units, tasks)
@@ -247,9 +267,15 @@ class Point:
         return ASSESSMENT_LABELS[self.status]
 
 
-def verdict(plan: Plan, ind: Indicator, year: int, value: float | None, reported: int | None,
-            expected: int | None, earlier: dict[int, float] | None = None
-            ) -> tuple[str, Milestone | None, float | None]:  # fmt: skip
+def verdict(
+    plan: Plan,
+    ind: Indicator,
+    year: int,
+    value: float | None,
+    reported: int | None,
+    expected: int | None,
+    earlier: dict[int, float] | None = None,
+) -> tuple[str, Milestone | None, float | None]:
     """The verdict of ``value`` in ``year`` and the milestone it aims at — the yearly report's rule
     (``aggregate.judge`` with the plan's progress rule and minimum coverage; ``earlier``: year → value
     of the years before, for the start of a path) and the level required in the year; unknown coverage
@@ -304,9 +330,21 @@ def submission_states() -> tuple[str, ...]:
 # --------------------------------------------------------------------------- one table, three readers
 
 
-HISTORY_HEADERS = (("STT", 5), ("Chỉ tiêu", 50), ("Năm", 7), ("Kết quả", 12), ("Đơn vị tính", 10),
-                   ("Mức cần đạt trong năm", 12), ("Mốc mục tiêu", 12), ("Năm mốc", 8), ("Đánh giá", 16), ("Số đơn vị đã báo cáo", 10),
-                   ("Số đơn vị phải báo cáo", 10), ("Thay đổi so với năm trước", 18), ("Nguồn số liệu", 18))  # fmt: skip
+HISTORY_HEADERS = (
+    ("STT", 5),
+    ("Chỉ tiêu", 50),
+    ("Năm", 7),
+    ("Kết quả", 12),
+    ("Đơn vị tính", 10),
+    ("Mức cần đạt trong năm", 12),
+    ("Mốc mục tiêu", 12),
+    ("Năm mốc", 8),
+    ("Đánh giá", 16),
+    ("Số đơn vị đã báo cáo", 10),
+    ("Số đơn vị phải báo cáo", 10),
+    ("Thay đổi so với năm trước", 18),
+    ("Nguồn số liệu", 18),
+)
 
 
 def no_data_label(ind: Indicator, year: int) -> str:
@@ -322,19 +360,39 @@ def table_rows(plan: Plan, history: History, until: int) -> list[list[Any]]:
         before: float | None = None
         for p in series(plan, history, ind, until):
             value = None if p.value is None else round(p.value, 6)
-            rows.append([
-                n, ind.text, p.year, value, "%" if ind.is_percent else ind.unit_of_measure,
-                None if p.required is None else round(p.required, 6), p.target.value if p.target else None, p.target.year if p.target else None,
-                p.label if p.source else no_data_label(ind, p.year), p.reported, p.expected, change(ind, before, p.value),
-                SOURCE_LABELS.get(p.source, ""),
-            ])  # fmt: skip
+            rows.append(
+                [
+                    n,
+                    ind.text,
+                    p.year,
+                    value,
+                    "%" if ind.is_percent else ind.unit_of_measure,
+                    None if p.required is None else round(p.required, 6),
+                    p.target.value if p.target else None,
+                    p.target.year if p.target else None,
+                    p.label if p.source else no_data_label(ind, p.year),
+                    p.reported,
+                    p.expected,
+                    change(ind, before, p.value),
+                    SOURCE_LABELS.get(p.source, ""),
+                ]
+            )
             before = p.value
     return rows
 
 
-ADHOC_HEADERS = (("STT", 5), ("Chỉ tiêu", 50), ("Kỳ báo cáo đột xuất", 24), ("Năm", 7), ("Ngày báo cáo", 12),
-                 ("Kết quả", 12), ("Đơn vị tính", 10), ("Số đơn vị đã báo cáo", 10), ("Số đơn vị phải báo cáo", 10),
-                 ("Nhật ký", 30))  # fmt: skip
+ADHOC_HEADERS = (
+    ("STT", 5),
+    ("Chỉ tiêu", 50),
+    ("Kỳ báo cáo đột xuất", 24),
+    ("Năm", 7),
+    ("Ngày báo cáo", 12),
+    ("Kết quả", 12),
+    ("Đơn vị tính", 10),
+    ("Số đơn vị đã báo cáo", 10),
+    ("Số đơn vị phải báo cáo", 10),
+    ("Nhật ký", 30),
+)
 
 
 def adhoc_rows(plan: Plan, adhoc: AdHocHistory) -> list[list[Any]]:
@@ -346,9 +404,20 @@ def adhoc_rows(plan: Plan, adhoc: AdHocHistory) -> list[list[Any]]:
             iy = period.indicators.get(ind.id)
             if iy is None:
                 continue
-            rows.append([n, ind.text, period.name, period.year, f"{period.report_date:%d/%m/%Y}",
-                         None if iy.value is None else round(iy.value, 6), "%" if ind.is_percent else ind.unit_of_measure,
-                         iy.reported, iy.expected, period.file])  # fmt: skip
+            rows.append(
+                [
+                    n,
+                    ind.text,
+                    period.name,
+                    period.year,
+                    f"{period.report_date:%d/%m/%Y}",
+                    None if iy.value is None else round(iy.value, 6),
+                    "%" if ind.is_percent else ind.unit_of_measure,
+                    iy.reported,
+                    iy.expected,
+                    period.file,
+                ]
+            )
     return rows
 
 

@@ -67,8 +67,10 @@ def _col(n: int) -> str:
 def _title(ws: Worksheet, plan: Plan, title: str, years: list[int], last: str) -> None:
     ws["B1"] = title
     ws["B1"].font = _font(True, 14)
-    ws["B2"] = (f"Kế hoạch số {plan.number} — số liệu các năm {years[0]}–{years[-1]} (trước khi dùng chương trình). "
-                "Ô để trống là chưa có số liệu; không có thì nhập 0.")  # fmt: skip
+    ws["B2"] = (
+        f"Kế hoạch số {plan.number} — số liệu các năm {years[0]}–{years[-1]} (trước khi dùng chương trình). "
+        "Ô để trống là chưa có số liệu; không có thì nhập 0."
+    )
     ws["B2"].font = _font(False, 12, italic=True)
     ws["B3"] = f"Mã sổ lịch sử: {plan.id}/{years[0]}-{years[-1]}"
     ws["B3"].font = _font(False, 9, color="808080")
@@ -91,13 +93,24 @@ def _validations(ws: Worksheet, rows: dict[str, list[int]], years: list[int]) ->
         if not numbers:
             continue
         if kind == "co_khong":
-            dv = _validation(ws, type="list", formula1=f'"{YES},{NO}"', promptTitle="Chọn Có hoặc Không",
-                             prompt="Để trống nếu không có số liệu.")  # fmt: skip
+            dv = _validation(
+                ws,
+                type="list",
+                formula1=f'"{YES},{NO}"',
+                promptTitle="Chọn Có hoặc Không",
+                prompt="Để trống nếu không có số liệu.",
+            )
         else:
-            dv = _validation(ws, type="whole" if kind == "so_nguyen" else "decimal", operator="greaterThanOrEqual",
-                             formula1="0", promptTitle="Số liệu gốc", errorTitle="Số liệu không hợp lệ",
-                             prompt=f"Nhập {KIND_LABELS[kind]}; để trống nếu không có số liệu.",
-                             error=f"Chỉ nhập {KIND_LABELS[kind]}.")  # fmt: skip
+            dv = _validation(
+                ws,
+                type="whole" if kind == "so_nguyen" else "decimal",
+                operator="greaterThanOrEqual",
+                formula1="0",
+                promptTitle="Số liệu gốc",
+                errorTitle="Số liệu không hợp lệ",
+                prompt=f"Nhập {KIND_LABELS[kind]}; để trống nếu không có số liệu.",
+                error=f"Chỉ nhập {KIND_LABELS[kind]}.",
+            )
         for r in numbers:
             dv.add(f"{_col(FIRST_YEAR_COL)}{r}:{last}{r}")
 
@@ -111,8 +124,11 @@ def _fit(ws: Worksheet, row: int, text: str, width: float) -> None:
 def _sheet(ws: Worksheet, plan: Plan, years: list[int], per_unit: bool) -> None:
     last = _col(FIRST_YEAR_COL + len(years) - 1)
     width_c = 70 if per_unit else 62
-    _setup(ws, {"A": 14, "B": 7, "C": width_c, "D": 12,
-                **{_col(FIRST_YEAR_COL + j): 13 for j in range(len(years))}}, landscape=True)  # fmt: skip
+    _setup(
+        ws,
+        {"A": 14, "B": 7, "C": width_c, "D": 12, **{_col(FIRST_YEAR_COL + j): 13 for j in range(len(years))}},
+        landscape=True,
+    )
     title = "SỐ LIỆU LỊCH SỬ THEO TỪNG ĐƠN VỊ" if per_unit else "SỐ LIỆU LỊCH SỬ: TỔNG TOÀN HUYỆN"
     _title(ws, plan, title, years, last)
     ws["A5"] = YEAR_KEY
@@ -152,20 +168,34 @@ def _guide(ws: Worksheet, plan: Plan, years: list[int]) -> None:
         (f"SỐ LIỆU LỊCH SỬ KẾ HOẠCH SỐ {plan.number} — CÁC NĂM {years[0]}–{years[-1]}", True),
         (plan.title, False),
         ("", False),
-        ("Dùng cho các năm trước khi có chương trình (chưa có nhật ký của lệnh bao-cao). Số liệu này được dùng để "
-         "so sánh với năm trước, vẽ xu hướng và lập báo cáo sơ kết.", False),
+        (
+            "Dùng cho các năm trước khi có chương trình (chưa có nhật ký của lệnh bao-cao). Số liệu này được dùng để "
+            "so sánh với năm trước, vẽ xu hướng và lập báo cáo sơ kết.",
+            False,
+        ),
         ("", False),
         ("CÁCH ĐIỀN", True),
         (f"1. Trang «{SHEET_TOTALS}»: số liệu gốc tổng toàn huyện của từng năm (như đã báo cáo năm đó).", False),
-        (f"2. Trang «{SHEET_UNITS}»: nếu còn số liệu của từng đơn vị thì nhập ở đây; khi đó tổng huyện của năm "
-         "được tính từ số liệu các đơn vị (tổng đã nhập ở trang kia mà khác thì có cảnh báo).", False),
-        ("3. Nhập số liệu gốc (số cơ sở, số kg…), không nhập tỷ lệ %. Ô để trống là chưa có số liệu; có số liệu "
-         "bằng không thì nhập 0. Chỉ tiêu Có/Không chỉ nhập ở trang theo đơn vị.", False),
-        ("4. Lưu tệp (.xlsx) rồi chép vào thư mục lich-su/ của thư mục làm việc; chạy «baocao lich-su» để kiểm tra.",
-         False),
+        (
+            f"2. Trang «{SHEET_UNITS}»: nếu còn số liệu của từng đơn vị thì nhập ở đây; khi đó tổng huyện của năm "
+            "được tính từ số liệu các đơn vị (tổng đã nhập ở trang kia mà khác thì có cảnh báo).",
+            False,
+        ),
+        (
+            "3. Nhập số liệu gốc (số cơ sở, số kg…), không nhập tỷ lệ %. Ô để trống là chưa có số liệu; có số liệu "
+            "bằng không thì nhập 0. Chỉ tiêu Có/Không chỉ nhập ở trang theo đơn vị.",
+            False,
+        ),
+        (
+            "4. Lưu tệp (.xlsx) rồi chép vào thư mục lich-su/ của thư mục làm việc; chạy «baocao lich-su» để kiểm tra.",
+            False,
+        ),
         ("", False),
-        ("Năm nào đã có nhật ký của lệnh bao-cao thì số liệu của nhật ký được dùng; số liệu năm đó trong tệp này "
-         "bị bỏ qua và chương trình nói rõ điều đó.", False),
+        (
+            "Năm nào đã có nhật ký của lệnh bao-cao thì số liệu của nhật ký được dùng; số liệu năm đó trong tệp này "
+            "bị bỏ qua và chương trình nói rõ điều đó.",
+            False,
+        ),
         (f"Mã sổ lịch sử: {plan.id}/{years[0]}-{years[-1]}", False),
     ]
     ws.column_dimensions["A"].width = 110
@@ -186,8 +216,9 @@ def build_history_template(plan: Plan, year: int) -> bytes:
     _sheet(wb.create_sheet(SHEET_TOTALS), plan, years, per_unit=False)
     _sheet(wb.create_sheet(SHEET_UNITS), plan, years, per_unit=True)
     ident = wb.create_sheet(ID_SHEET)
-    for i, (k, v) in enumerate((("loai", HISTORY_KIND), ("ke_hoach", plan.id), ("tu_nam", years[0]),
-                                ("den_nam", years[-1])), 1):  # fmt: skip
+    for i, (k, v) in enumerate(
+        (("loai", HISTORY_KIND), ("ke_hoach", plan.id), ("tu_nam", years[0]), ("den_nam", years[-1])), 1
+    ):
         ident.cell(row=i, column=1, value=k)
         ident.cell(row=i, column=2, value=v)
     ident.sheet_state = "veryHidden"
@@ -225,14 +256,23 @@ def read_history_workbook(data: bytes, rel: str, plan: Plan) -> tuple[_Typed, li
     inputs = plan.all_inputs()
     n_rows = AREA_MIN_ROWS + 2 * sum(len(i.reporters) + 1 for i in inputs.values())
     cols = max(AREA_COLS, FIRST_YEAR_COL + 2 * (plan.end_year - plan.baseline_year + 1))
-    grids = Grids(pkg, Area(n_rows, cols, max(50_000, n_rows * (cols - FIRST_YEAR_COL + 4))), rel)  # bounded: a far cell is never sized into a grid
+    grids = Grids(
+        pkg, Area(n_rows, cols, max(50_000, n_rows * (cols - FIRST_YEAR_COL + 4))), rel
+    )  # bounded: a far cell is never sized into a grid
     ident = {cell_text(r[0]): r[1] for r in grids.rows.get(ID_SHEET, []) if len(r) >= 2}
     if cell_text(ident.get("loai")) != HISTORY_KIND:
-        raise reject("khong-phai-bieu-mau", "Tệp này không phải sổ số liệu lịch sử của chương trình (không có mã ẩn "
-                     "của sổ). Hãy tạo sổ bằng «baocao lich-su --mau», điền vào đó rồi chép vào lich-su/.", rel)  # fmt: skip
+        raise reject(
+            "khong-phai-bieu-mau",
+            "Tệp này không phải sổ số liệu lịch sử của chương trình (không có mã ẩn "
+            "của sổ). Hãy tạo sổ bằng «baocao lich-su --mau», điền vào đó rồi chép vào lich-su/.",
+            rel,
+        )
     if cell_text(ident.get("ke_hoach")) != plan.id:
-        raise reject("sai-ke-hoach", f"Sổ lịch sử của kế hoạch «{cell_text(ident.get('ke_hoach'))}», không phải kế "
-                     f"hoạch {plan.id} đang dùng.", rel)  # fmt: skip
+        raise reject(
+            "sai-ke-hoach",
+            f"Sổ lịch sử của kế hoạch «{cell_text(ident.get('ke_hoach'))}», không phải kế hoạch {plan.id} đang dùng.",
+            rel,
+        )
     typed = _Typed({}, {})
     problems: list[Problem] = []
     for sheet in (SHEET_TOTALS, SHEET_UNITS):
@@ -265,10 +305,18 @@ def read_history_workbook(data: bytes, rel: str, plan: Plan) -> tuple[_Typed, li
             ref = f"{_col(c + 1)}{r + 1}"
             who = "tổng toàn huyện" if unit_id == TOTAL else plan.unit(unit_id).name
             f = facts.get(ref)
-            cell = Cell(rel, sheet, ref, grids.value(sheet, r, c), f"{inp.label} — {who}, năm {y}",
-                        percent=bool(f and f.style in pkg.percent_styles()),
-                        formula_pending=bool(f and f.formula and not f.cached), error=f.error if f else "",
-                        formula=f.formula if f else "", invalid=f.invalid if f else "")  # fmt: skip
+            cell = Cell(
+                rel,
+                sheet,
+                ref,
+                grids.value(sheet, r, c),
+                f"{inp.label} — {who}, năm {y}",
+                percent=bool(f and f.style in pkg.percent_styles()),
+                formula_pending=bool(f and f.formula and not f.cached),
+                error=f.error if f else "",
+                formula=f.formula if f else "",
+                invalid=f.invalid if f else "",
+            )
             if cell.blank:
                 continue
             value, found = read_yes_no(cell, y) if inp.kind == "co_khong" else read_number(cell, inp, y)
@@ -295,11 +343,20 @@ def _totals_check(plan: Plan, typed: _Typed) -> list[Problem]:
 
             cell = typed.cells[(year, unit_id, input_id)]
             total = sum(float(v) for v in parts)
-            out.append(Problem("lich-su-lech", f"«{cell.label}» = {format_number(float(typed_total))} khác tổng số liệu "
-                               f"các đơn vị nhập ở trang «{SHEET_UNITS}» ({format_number(total)}, {len(parts)} đơn vị); "
-                               "chương trình dùng tổng của các đơn vị. Hãy kiểm tra lại.", WARNING, cell.file,
-                               cell.sheet, cell.ref, format_number(float(typed_total)),
-                               f"{format_number(total)} (tổng các đơn vị)"))  # fmt: skip
+            out.append(
+                Problem(
+                    "lich-su-lech",
+                    f"«{cell.label}» = {format_number(float(typed_total))} khác tổng số liệu "
+                    f"các đơn vị nhập ở trang «{SHEET_UNITS}» ({format_number(total)}, {len(parts)} đơn vị); "
+                    "chương trình dùng tổng của các đơn vị. Hãy kiểm tra lại.",
+                    WARNING,
+                    cell.file,
+                    cell.sheet,
+                    cell.ref,
+                    format_number(float(typed_total)),
+                    f"{format_number(total)} (tổng các đơn vị)",
+                )
+            )
     return out
 
 
@@ -318,7 +375,9 @@ def years_from_typed(plan: Plan, typed: _Typed, file: str) -> dict[int, YearHist
             for inp in ind.inputs:
                 answers = [a for vals in per_unit.values() if (a := vals.get(inp.id)) is not None]
                 if answers:
-                    total = float(sum(1 for a in answers if a is True)) if inp.kind == "co_khong" else float(sum(answers))
+                    total = (
+                        float(sum(1 for a in answers if a is True)) if inp.kind == "co_khong" else float(sum(answers))
+                    )
                     totals[inp.id] = (total, len(answers))
                 elif (year, TOTAL, inp.id) in typed.values:
                     totals[inp.id] = (float(typed.values[(year, TOTAL, inp.id)]), 0)
@@ -342,11 +401,16 @@ def _read_bytes(path: Path, rel: str) -> tuple[bytes, Problem | None]:
 
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            return b"", Problem("tep-qua-lon", f"Tệp lớn hơn giới hạn {MAX_FILE_BYTES // 2**20} MB; không đọc.", file=rel)
+            return b"", Problem(
+                "tep-qua-lon", f"Tệp lớn hơn giới hạn {MAX_FILE_BYTES // 2**20} MB; không đọc.", file=rel
+            )
         return path.read_bytes(), None
     except OSError as err:
-        return b"", Problem("khong-doc-duoc", f"Không đọc được tệp ({err.strerror or type(err).__name__}); hãy đóng "
-                            "tệp rồi chạy lại.", file=rel)  # fmt: skip
+        return b"", Problem(
+            "khong-doc-duoc",
+            f"Không đọc được tệp ({err.strerror or type(err).__name__}); hãy đóng tệp rồi chạy lại.",
+            file=rel,
+        )
 
 
 def read_history_folder(folder: Path, plan: Plan) -> tuple[dict[int, YearHistory], list[Problem], list[Problem]]:
@@ -361,7 +425,9 @@ def read_history_folder(folder: Path, plan: Plan) -> tuple[dict[int, YearHistory
     refused: list[Problem] = []
     if not folder.is_dir():
         return years, problems, refused
-    for path in sorted((p for p in folder.rglob("*") if p.is_file()), key=lambda p: nfc(p.relative_to(folder).as_posix())):
+    for path in sorted(
+        (p for p in folder.rglob("*") if p.is_file()), key=lambda p: nfc(p.relative_to(folder).as_posix())
+    ):
         rel = nfc(path.relative_to(folder).as_posix())
         if is_skipped_name(path.name):
             continue
@@ -380,9 +446,16 @@ def read_history_folder(folder: Path, plan: Plan) -> tuple[dict[int, YearHistory
             continue
         for year, item in years_from_typed(plan, typed, rel).items():
             if year in years:
-                problems.append(Problem("lich-su-trung", f"Năm {year} đã có trong «{years[year].file}»; số liệu năm "
-                                        f"{year} trong tệp này không dùng. Hãy giữ mỗi năm ở một tệp.", WARNING, rel,
-                                        value=str(year)))  # fmt: skip
+                problems.append(
+                    Problem(
+                        "lich-su-trung",
+                        f"Năm {year} đã có trong «{years[year].file}»; số liệu năm "
+                        f"{year} trong tệp này không dùng. Hãy giữ mỗi năm ở một tệp.",
+                        WARNING,
+                        rel,
+                        value=str(year),
+                    )
+                )
                 continue
             years[year] = item
     return years, problems, refused

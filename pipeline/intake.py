@@ -61,13 +61,22 @@ def _file_problem(code: str, message: str, rel: str) -> Problem:
 
 
 def _unreadable(rel: str, err: OSError) -> Problem:
-    return _file_problem("khong-doc-duoc", f"Không đọc được tệp ({err.strerror or type(err).__name__}): tệp có thể đang "
-                         "mở và bị khóa, không có quyền đọc hoặc vừa bị xóa. Hãy đóng tệp/chép lại vào inbox/ rồi chạy lại.",
-                         rel)  # fmt: skip
+    return _file_problem(
+        "khong-doc-duoc",
+        f"Không đọc được tệp ({err.strerror or type(err).__name__}): tệp có thể đang "
+        "mở và bị khóa, không có quyền đọc hoặc vừa bị xóa. Hãy đóng tệp/chép lại vào inbox/ rồi chạy lại.",
+        rel,
+    )
 
 
-def read_data(data: bytes, rel: str, plan: Plan, year: int, modified: dt.datetime | None = None,
-              last_year: LastYearValues | None = None) -> FileResult:  # fmt: skip
+def read_data(
+    data: bytes,
+    rel: str,
+    plan: Plan,
+    year: int,
+    modified: dt.datetime | None = None,
+    last_year: LastYearValues | None = None,
+) -> FileResult:
     """Read a file's bytes already in memory (``read_file`` without the disk); never raises for bad input."""
     from .form_reader import read_form
     from .xlsx_safety import Rejected, open_package, sniff
@@ -84,8 +93,12 @@ def read_data(data: bytes, rel: str, plan: Plan, year: int, modified: dt.datetim
         return FileResult(prov, rejection=rej.problem)
     except RecursionError as err:  # pathological nesting in a hostile file
         log.warning("%s: %r", rel, err)
-        return FileResult(prov, rejection=_file_problem("tep-hong", "Tệp có cấu trúc bất thường, không đọc được. "
-                                                        "Hãy đề nghị đơn vị gửi lại biểu mẫu gốc.", rel))  # fmt: skip
+        return FileResult(
+            prov,
+            rejection=_file_problem(
+                "tep-hong", "Tệp có cấu trúc bất thường, không đọc được. Hãy đề nghị đơn vị gửi lại biểu mẫu gốc.", rel
+            ),
+        )
     except Exception as err:
         return FileResult(prov, rejection=read_failure(rel, err))
 
@@ -102,9 +115,13 @@ def read_failure(rel: str, err: BaseException | None) -> Problem:
         what = f"lỗi bất thường khi đọc tệp ({type(err).__name__})"
         detail = "".join(traceback.format_exception(err)).strip()
     log.warning("%s: %s", rel, detail)
-    problem = _file_problem("loi-doc", f"Không đọc được tệp: {what}; các tệp khác vẫn được đọc bình thường. Hãy mở "
-                            "tệp bằng Excel, lưu lại rồi gửi lại; nếu vẫn lỗi, hãy gửi tệp này cho người bảo trì "
-                            "chương trình.", rel)  # fmt: skip
+    problem = _file_problem(
+        "loi-doc",
+        f"Không đọc được tệp: {what}; các tệp khác vẫn được đọc bình thường. Hãy mở "
+        "tệp bằng Excel, lưu lại rồi gửi lại; nếu vẫn lỗi, hãy gửi tệp này cho người bảo trì "
+        "chương trình.",
+        rel,
+    )
     return replace(problem, detail=detail)
 
 
@@ -130,15 +147,27 @@ def _read_file(path: Path, rel: str, plan: Plan, year: int, last_year: LastYearV
             st = os.fstat(fh.fileno())
             modified = dt.datetime.fromtimestamp(st.st_mtime)
             if not stat.S_ISREG(st.st_mode):
-                return FileResult(replace(empty, modified=modified), rejection=_file_problem(
-                    "khong-doc-duoc", "Đây không phải tệp thường (thiết bị, ống dẫn…) nên không đọc. Hãy xóa mục này "
-                    "khỏi inbox/ và chép đúng tệp biểu mẫu .xlsx vào.", rel))  # fmt: skip
+                return FileResult(
+                    replace(empty, modified=modified),
+                    rejection=_file_problem(
+                        "khong-doc-duoc",
+                        "Đây không phải tệp thường (thiết bị, ống dẫn…) nên không đọc. Hãy xóa mục này "
+                        "khỏi inbox/ và chép đúng tệp biểu mẫu .xlsx vào.",
+                        rel,
+                    ),
+                )
             if st.st_size > MAX_FILE_BYTES:
                 prov = Provenance(rel, "", st.st_size, modified)
-                return FileResult(prov, rejection=_file_problem(
-                    "tep-qua-lon", f"Tệp lớn {st.st_size / 2**20:.1f} MB, vượt giới hạn {MAX_FILE_BYTES // 2**20} MB "
-                    "của một biểu mẫu (biểu mẫu đã điền chỉ vài chục KB); không đọc. Có thể đã gửi nhầm tệp, hoặc "
-                    "biểu mẫu bị chèn ảnh lớn: hãy gửi lại đúng biểu mẫu.", rel))  # fmt: skip
+                return FileResult(
+                    prov,
+                    rejection=_file_problem(
+                        "tep-qua-lon",
+                        f"Tệp lớn {st.st_size / 2**20:.1f} MB, vượt giới hạn {MAX_FILE_BYTES // 2**20} MB "
+                        "của một biểu mẫu (biểu mẫu đã điền chỉ vài chục KB); không đọc. Có thể đã gửi nhầm tệp, hoặc "
+                        "biểu mẫu bị chèn ảnh lớn: hãy gửi lại đúng biểu mẫu.",
+                        rel,
+                    ),
+                )
             chunks, size, want = [], 0, st.st_size + 1  # the size it has (+1 to see it grow), then by 64 KB
             while size <= MAX_FILE_BYTES:
                 chunk = fh.read(min(want, MAX_FILE_BYTES + 1 - size))  # an unbuffered read allocates what it asks
@@ -151,14 +180,20 @@ def _read_file(path: Path, rel: str, plan: Plan, year: int, last_year: LastYearV
         return FileResult(empty, rejection=_unreadable(rel, err))
     data = b"".join(chunks)
     if len(data) > MAX_FILE_BYTES:  # grew while being read
-        return FileResult(Provenance(rel, "", len(data), modified), rejection=_file_problem(
-            "tep-qua-lon", f"Tệp lớn hơn giới hạn {MAX_FILE_BYTES // 2**20} MB; không đọc.", rel))  # fmt: skip
+        return FileResult(
+            Provenance(rel, "", len(data), modified),
+            rejection=_file_problem(
+                "tep-qua-lon", f"Tệp lớn hơn giới hạn {MAX_FILE_BYTES // 2**20} MB; không đọc.", rel
+            ),
+        )
     return read_data(data, rel, plan, year, modified, last_year)
 
 
 # --------------------------------------------------------------------------- the inbox
 
-POOL_FROM = 60  # files; below this one process is faster: measured, a pool of 2 costs ~50 ms of CPU and saves ~0,8 ms a form
+POOL_FROM = (
+    60  # files; below this one process is faster: measured, a pool of 2 costs ~50 ms of CPU and saves ~0,8 ms a form
+)
 MAX_WORKERS = 8  # enough for an office PC; Windows refuses more than 61
 
 
@@ -195,16 +230,24 @@ def scan_inbox(inbox: Path) -> tuple[list[tuple[Path, str]], list[tuple[Provenan
                 if entry.is_symlink():
                     real = os.path.realpath(entry.path)
                     if not _inside(real, root):
-                        refuse(rel, "lien-ket-ngoai", "Đây là liên kết (shortcut/symlink) trỏ ra ngoài thư mục inbox/; "
-                               "chương trình không theo. Hãy chép chính tệp vào inbox/.")  # fmt: skip
+                        refuse(
+                            rel,
+                            "lien-ket-ngoai",
+                            "Đây là liên kết (shortcut/symlink) trỏ ra ngoài thư mục inbox/; "
+                            "chương trình không theo. Hãy chép chính tệp vào inbox/.",
+                        )
                         continue
                     if is_dir and real in seen_dirs:
                         continue
                 if is_dir:
                     seen_dirs.add(os.path.realpath(entry.path))
                     if entry.name.lower().endswith(FILE_LIKE_SUFFIXES):
-                        refuse(rel + "/", "thu-muc", f"«{entry.name}» là một thư mục chứ không phải tệp; các tệp bên "
-                               "trong vẫn được đọc. Nếu đây là biểu mẫu, hãy chép đúng tệp .xlsx vào inbox/.")  # fmt: skip
+                        refuse(
+                            rel + "/",
+                            "thu-muc",
+                            f"«{entry.name}» là một thư mục chứ không phải tệp; các tệp bên "
+                            "trong vẫn được đọc. Nếu đây là biểu mẫu, hãy chép đúng tệp .xlsx vào inbox/.",
+                        )
                     subdirs.append((entry.path, rel + "/"))
                 else:
                     files.append((Path(entry.path), rel))
@@ -240,11 +283,20 @@ def choose(subs: list[Submission]) -> tuple[Submission, tuple[str, ...]]:
         if p.sha256 and p.sha256 == u.sha256:
             notes.append(head + f"giống hệt tệp «{u.path}»")
         elif used.contact.date and s.contact.date != used.contact.date:
-            notes.append(head + f"đã có bản lập ngày {_fmt_date(used.contact.date)} «{u.path}»"
-                         + (f" (bản này lập ngày {_fmt_date(s.contact.date)})" if s.contact.date else " (bản này không ghi ngày lập)"))
+            notes.append(
+                head
+                + f"đã có bản lập ngày {_fmt_date(used.contact.date)} «{u.path}»"
+                + (
+                    f" (bản này lập ngày {_fmt_date(s.contact.date)})"
+                    if s.contact.date
+                    else " (bản này không ghi ngày lập)"
+                )
+            )
         elif p.modified != u.modified:
-            notes.append(head + f"cùng ngày lập {_fmt_date(used.contact.date)}, tệp «{u.path}» được lưu sau "
-                         f"({u.modified:%d/%m/%Y %H:%M})")  # fmt: skip
+            notes.append(
+                head + f"cùng ngày lập {_fmt_date(used.contact.date)}, tệp «{u.path}» được lưu sau "
+                f"({u.modified:%d/%m/%Y %H:%M})"
+            )
         else:
             notes.append(head + f"cùng ngày lập và giờ lưu với «{u.path}»; chọn tệp xếp sau theo tên")
     return used, tuple(notes)
@@ -317,8 +369,14 @@ def _read_chunk(files: list[tuple[Path, str]]) -> list[FileResult]:
     return [read_file(path, rel, plan, year, last_year) for path, rel in files]  # type: ignore[arg-type]
 
 
-def _read_pooled(files: list[tuple[Path, str]], plan: Plan, year: int, last_year: LastYearValues, workers: int,
-                 progress: Callable[[int, int], None] | None) -> list[FileResult]:  # fmt: skip
+def _read_pooled(
+    files: list[tuple[Path, str]],
+    plan: Plan,
+    year: int,
+    last_year: LastYearValues,
+    workers: int,
+    progress: Callable[[int, int], None] | None,
+) -> list[FileResult]:
     """Read in a process pool. When a worker dies (a native crash in a library), the files it had
     not returned are read again one by one, each in a child process: the file that kills its child
     is rejected (``loi-doc``) and every other file is read."""
@@ -334,7 +392,9 @@ def _read_pooled(files: list[tuple[Path, str]], plan: Plan, year: int, last_year
     try:
         from . import form_reader  # noqa: F401 — imported once here, inherited by workers that fork
 
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(plan, year, last_year)) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=_init_worker, initargs=(plan, year, last_year)
+        ) as pool:
             futures = [pool.submit(_read_chunk, [files[i] for i in c]) for c in chunks]
             for c, fut in zip(chunks, futures, strict=True):
                 for i, res in zip(c, fut.result(), strict=True):

@@ -42,7 +42,8 @@ CODES: dict[str, str] = {
     "sai-don-vi": "mã đơn vị không có trong config",
     "phien-ban-moi": "biểu mẫu mới hơn cấu hình: cần cập nhật config/chương trình",
     "phien-ban-cu": "biểu mẫu phiên bản cũ (lỗi nếu thiếu dòng cần đọc, cảnh báo nếu đủ)",
-    "loi-doc": "lỗi bất thường khi đọc tệp (kể cả chương trình đọc bị dừng đột ngột): bỏ qua tệp, đọc tiếp các tệp khác",
+    "loi-doc": "lỗi bất thường khi đọc tệp (kể cả chương trình đọc bị dừng đột ngột): bỏ qua tệp, đọc tiếp các "
+    "tệp khác",
     # cells of a form (Submission.problems)
     "thieu-dong": "không tìm thấy dòng (mã ở cột A) cần đọc",
     "ma-khong-khop": "mã biểu mẫu hiện trên một trang khác mã ẩn của tệp",
@@ -66,7 +67,8 @@ CODES: dict[str, str] = {
     "ngay-khong-hop-le": "ngày lập không phải ngày hoặc ngoài kỳ báo cáo",
     "goc-thay-doi": "(cảnh báo) số liệu năm gốc khác số đơn vị đã báo cáo năm trước",
     "van-ban-qua-dai": "(cảnh báo) ô chữ dài hơn giới hạn của ô trong biểu mẫu (layout.TEXT_LIMITS)",
-    "ngay-ngoai-khoang": "(cảnh báo) ngày lập trước 01/01 năm báo cáo (biểu mẫu cũ?) hoặc sau ngày tệp được lưu (gõ nhầm?)",
+    "ngay-ngoai-khoang": "(cảnh báo) ngày lập trước 01/01 năm báo cáo (biểu mẫu cũ?) hoặc sau ngày tệp được lưu "
+    "(gõ nhầm?)",
     "thieu-ket-qua": "(cảnh báo) nhiệm vụ chủ trì đã/đang thực hiện mà chưa ghi kết quả",
     "so-mo-ho": "(cảnh báo) số viết có thể hiểu hai cách; nói rõ đã đọc thế nào",
     "so-qua-lon": "(cảnh báo) số lớn bất thường (trên 1.000.000)",
@@ -95,7 +97,11 @@ class Problem:
         return self.severity == ERROR
 
     def where(self) -> str:
-        parts = [p for p in (self.file, f"trang «{self.sheet}»" if self.sheet else "", f"ô {self.cell}" if self.cell else "") if p]
+        parts = [
+            p
+            for p in (self.file, f"trang «{self.sheet}»" if self.sheet else "", f"ô {self.cell}" if self.cell else "")
+            if p
+        ]
         return ", ".join(parts)
 
     def text(self) -> str:
@@ -239,11 +245,7 @@ class IntakeResult:
     history: dict[str, dict[int, float]] = field(default_factory=dict)
 
     def accepted(self) -> list[Submission]:
-        return [
-            s.submission
-            for s in self.statuses
-            if s.submission is not None and s.state in (SUBMITTED, LATE)
-        ]
+        return [s.submission for s in self.statuses if s.submission is not None and s.state in (SUBMITTED, LATE)]
 
 
 @dataclass(frozen=True)

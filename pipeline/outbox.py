@@ -171,8 +171,10 @@ def _read_journal(folder: Path) -> list[tuple[str, str, str | None]] | None:
     """The journal's moves (temporary, target, set-aside name), or None when it was cut short."""
     try:
         entries = json.loads((folder / JOURNAL_NAME).read_text(encoding="utf-8"))["entries"]
-        return [(_safe_name(e["tmp"]), _safe_name(e["final"]), _safe_name(e["aside"]) if e["aside"] else None)
-                for e in entries]  # fmt: skip
+        return [
+            (_safe_name(e["tmp"]), _safe_name(e["final"]), _safe_name(e["aside"]) if e["aside"] else None)
+            for e in entries
+        ]
     except (ValueError, KeyError, TypeError):
         return None
 
@@ -298,8 +300,10 @@ def _commit(folder: Path, moves: list[tuple[Path, Path]]) -> None:
         aside = None
         if os.path.lexists(final):
             if final.is_dir():
-                raise FileSystemError(f"Không ghi được {final}: đó là một thư mục, không phải tệp. "
-                                      "Hãy đổi tên hoặc chuyển thư mục đó đi rồi chạy lại.")  # fmt: skip
+                raise FileSystemError(
+                    f"Không ghi được {final}: đó là một thư mục, không phải tệp. "
+                    "Hãy đổi tên hoặc chuyển thư mục đó đi rồi chạy lại."
+                )
             aside = f"{TEMP_PREFIX}cu-{secrets.token_hex(4)}-{final.name}"
         entries.append({"tmp": tmp.name, "final": final.name, "aside": aside})
     journal = folder / JOURNAL_NAME

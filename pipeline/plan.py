@@ -184,7 +184,7 @@ class Period:
 
     @property
     def name(self) -> str:
-        """"6 tháng đầu năm 2027"; a label already naming the year is kept as it is."""
+        """ "6 tháng đầu năm 2027"; a label already naming the year is kept as it is."""
         return self.label if str(self.year) in self.label else f"{self.label} {self.year}"
 
 
@@ -265,12 +265,14 @@ class Plan:
         if label is None and deadline is None:
             return self
         if label is None or deadline is None:
-            raise BaoCaoError("Báo cáo đột xuất cần cả --ky \"TÊN KỲ\" và --han-nop NGÀY/THÁNG/NĂM, "
-                              "ví dụ --ky \"6 tháng đầu năm\" --han-nop 15/06/2027.")  # fmt: skip
+            raise BaoCaoError(
+                'Báo cáo đột xuất cần cả --ky "TÊN KỲ" và --han-nop NGÀY/THÁNG/NĂM, '
+                'ví dụ --ky "6 tháng đầu năm" --han-nop 15/06/2027.'
+            )
         label = " ".join(label.split())
         slug = period_slug(label)
         if not slug:
-            raise BaoCaoError("Tên kỳ báo cáo (--ky) trống: hãy ghi tên kỳ, ví dụ --ky \"6 tháng đầu năm\".")
+            raise BaoCaoError('Tên kỳ báo cáo (--ky) trống: hãy ghi tên kỳ, ví dụ --ky "6 tháng đầu năm".')
         return replace(self, period=Period(year, label, deadline, slug))
 
     def is_late(self, made: dt.date, year: int) -> bool:
@@ -329,8 +331,10 @@ class Plan:
     def check_year(self, year: int) -> int:
         """``year`` when the plan covers it; else ``BaoCaoError`` (the year comes from ``--nam``, not the config)."""
         if not self.start_year <= year <= self.end_year:
-            raise BaoCaoError(f"năm {year} (--nam) nằm ngoài thời kỳ của kế hoạch {self.number} "
-                              f"({self.start_year}–{self.end_year}); hãy chọn một năm trong thời kỳ này.")  # fmt: skip
+            raise BaoCaoError(
+                f"năm {year} (--nam) nằm ngoài thời kỳ của kế hoạch {self.number} "
+                f"({self.start_year}–{self.end_year}); hãy chọn một năm trong thời kỳ này."
+            )
         return year
 
 
@@ -442,9 +446,20 @@ def parse_plan(raw: dict[str, Any]) -> Plan:
     tasks = _tasks(root.tables("nhiem_vu"), task_groups, units)
     indicators = _indicators(root.tables("chi_tieu"), units, head["start_year"], head["end_year"])
     root.done()
-    return Plan(**head, issuer=issuer, signer=signer, recipients=recipients, min_coverage=min_coverage,
-                progress_rule=progress_rule, units=units, task_groups=task_groups, tasks=tasks,
-                indicators=indicators, liaison=liaison, addressee=addressee)  # fmt: skip
+    return Plan(
+        **head,
+        issuer=issuer,
+        signer=signer,
+        recipients=recipients,
+        min_coverage=min_coverage,
+        progress_rule=progress_rule,
+        units=units,
+        task_groups=task_groups,
+        tasks=tasks,
+        indicators=indicators,
+        liaison=liaison,
+        addressee=addressee,
+    )
 
 
 def _plan_head(kh: _Table) -> dict[str, Any]:
@@ -469,29 +484,46 @@ def _plan_head(kh: _Table) -> dict[str, Any]:
     if version < 1:
         raise ConfigError("ke_hoach.phien_ban_mau", "phải là số nguyên dương.")
     head = {
-        "id": plan_id, "number": kh.get("so_hieu", str), "issued": kh.get("ngay_ban_hanh", str),
-        "title": kh.get("trich_yeu", str), "field": kh.get("linh_vuc", str), "start_year": start, "end_year": end,
-        "baseline_year": baseline, "template_version": version, "deadline_day": int(m[1]),
-        "deadline_month": int(m[2]), "deadline_inclusive": inclusive,
-        "drafting_unit": kh.get("don_vi_tong_hop", str), "bases": kh.strings("can_cu", ()),
-    }  # fmt: skip
+        "id": plan_id,
+        "number": kh.get("so_hieu", str),
+        "issued": kh.get("ngay_ban_hanh", str),
+        "title": kh.get("trich_yeu", str),
+        "field": kh.get("linh_vuc", str),
+        "start_year": start,
+        "end_year": end,
+        "baseline_year": baseline,
+        "template_version": version,
+        "deadline_day": int(m[1]),
+        "deadline_month": int(m[2]),
+        "deadline_inclusive": inclusive,
+        "drafting_unit": kh.get("don_vi_tong_hop", str),
+        "bases": kh.strings("can_cu", ()),
+    }
     kh.done()
     return head
 
 
 def _issuer(cq: _Table) -> Issuer:
     issuer = Issuer(
-        parent_line=cq.get("cap_tren", str), name_line=cq.get("ten", str), full_name=cq.get("ten_day_du", str),
-        province=cq.get("tinh", str), place=cq.get("dia_danh", str), code=cq.get("ky_hieu", str),
+        parent_line=cq.get("cap_tren", str),
+        name_line=cq.get("ten", str),
+        full_name=cq.get("ten_day_du", str),
+        province=cq.get("tinh", str),
+        place=cq.get("dia_danh", str),
+        code=cq.get("ky_hieu", str),
         recipient=cq.get("noi_gui", str),
-    )  # fmt: skip
+    )
     cq.done()
     return issuer
 
 
 def _signer(nk: _Table) -> Signer:
-    signer = Signer(authority=nk.get("tham_quyen", str), on_behalf=nk.get("ky_thay", str, ""),
-                    title=nk.get("chuc_vu", str), name=nk.get("ho_ten", str))  # fmt: skip
+    signer = Signer(
+        authority=nk.get("tham_quyen", str),
+        on_behalf=nk.get("ky_thay", str, ""),
+        title=nk.get("chuc_vu", str),
+        name=nk.get("ho_ten", str),
+    )
     nk.done()
     return signer
 
@@ -505,8 +537,11 @@ def _report_table(bc: _Table) -> tuple[tuple[str, ...], str]:
 
 
 def _liaison(lh: _Table) -> Liaison:
-    liaison = Liaison(name=lh.get("can_bo", str, "").strip(), phone=lh.get("dien_thoai", str, "").strip(),
-                      email=lh.get("thu_dien_tu", str, "").strip())  # fmt: skip
+    liaison = Liaison(
+        name=lh.get("can_bo", str, "").strip(),
+        phone=lh.get("dien_thoai", str, "").strip(),
+        email=lh.get("thu_dien_tu", str, "").strip(),
+    )
     lh.done()
     return liaison
 
@@ -530,8 +565,15 @@ def _units(tables: list[_Table], drafting: str) -> tuple[Unit, ...]:
         uid = t.get("ma", str)
         if not UNIT_ID.fullmatch(uid):
             raise ConfigError(t.key("ma"), f"«{uid}»: chỉ dùng chữ thường không dấu, số, gạch ngang.")
-        units.append(Unit(id=uid, name=t.get("ten", str), group=t.get("nhom", str), area=t.get("dia_ban", str, ""),
-                          required=t.get("bat_buoc", bool, True)))  # fmt: skip
+        units.append(
+            Unit(
+                id=uid,
+                name=t.get("ten", str),
+                group=t.get("nhom", str),
+                area=t.get("dia_ban", str, ""),
+                required=t.get("bat_buoc", bool, True),
+            )
+        )
         t.done()
     if not units:
         raise ConfigError("don_vi", "cần ít nhất một đơn vị báo cáo.")
@@ -562,9 +604,7 @@ def _tasks(tables: list[_Table], groups: tuple[TaskGroup, ...], units: tuple[Uni
         lead = t.get("chu_tri", str)
         if lead not in {u.id for u in units}:
             raise ConfigError(t.key("chu_tri"), f"đơn vị «{lead}» không có trong danh sách [[don_vi]].")
-        partners = tuple(
-            p for p in _resolve_units(t.strings("phoi_hop", ()), units, t.key("phoi_hop")) if p != lead
-        )
+        partners = tuple(p for p in _resolve_units(t.strings("phoi_hop", ()), units, t.key("phoi_hop")) if p != lead)
         y0, y1 = _years(t.get("thoi_gian", str), t.key("thoi_gian"))
         content = t.get("noi_dung", str)
         items = []
@@ -577,9 +617,21 @@ def _tasks(tables: list[_Table], groups: tuple[TaskGroup, ...], units: tuple[Uni
         _unique([i.id for i in items], t.key("muc"))
         if not items:
             items = [TaskItem(id=tid, content=content)]
-        tasks.append(Task(id=tid, group=group, number=num, content=content, lead=lead, partners=partners,
-                          partners_text=t.get("phoi_hop_van_ban", str, ""), start_year=y0, end_year=y1,
-                          note=t.get("ghi_chu", str, ""), items=tuple(items)))  # fmt: skip
+        tasks.append(
+            Task(
+                id=tid,
+                group=group,
+                number=num,
+                content=content,
+                lead=lead,
+                partners=partners,
+                partners_text=t.get("phoi_hop_van_ban", str, ""),
+                start_year=y0,
+                end_year=y1,
+                note=t.get("ghi_chu", str, ""),
+                items=tuple(items),
+            )
+        )
         t.done()
     _unique([t.id for t in tasks], "nhiem_vu")
     return tuple(tasks)
@@ -627,10 +679,20 @@ def _indicator(t: _Table, units: tuple[Unit, ...], start: int, end: int) -> Indi
         if milestones and base.year >= milestones[0].year:
             raise ConfigError(bt.key("nam"), f"năm gốc phải trước mốc đầu tiên ({milestones[0].year}).")
     indicator = Indicator(
-        id=iid, text=t.get("noi_dung", str), lists=lists, formula=formula, numerator=num, denominator=den,
-        unit_of_measure=t.get("don_vi_tinh", str), direction=direction, milestones=milestones, inputs=inputs,
-        phases=phases, base=base, method_note=t.get("cach_tinh", str, "").strip(),
-    )  # fmt: skip
+        id=iid,
+        text=t.get("noi_dung", str),
+        lists=lists,
+        formula=formula,
+        numerator=num,
+        denominator=den,
+        unit_of_measure=t.get("don_vi_tinh", str),
+        direction=direction,
+        milestones=milestones,
+        inputs=inputs,
+        phases=phases,
+        base=base,
+        method_note=t.get("cach_tinh", str, "").strip(),
+    )
     t.done()
     return indicator
 
@@ -645,8 +707,16 @@ def _inputs(tables: list[_Table], indicator_id: str, units: tuple[Unit, ...]) ->
         if kind not in INPUT_KINDS:
             raise ConfigError(it.key("kieu"), f"«{kind}» không thuộc {', '.join(INPUT_KINDS)}.")
         reporters = _resolve_units(it.strings("don_vi_bao_cao"), units, it.key("don_vi_bao_cao"))
-        inputs.append(Input(id=in_id, label=it.get("ten", str), kind=kind, unit_of_measure=it.get("don_vi_tinh", str),
-                            reporters=reporters, indicator=indicator_id))  # fmt: skip
+        inputs.append(
+            Input(
+                id=in_id,
+                label=it.get("ten", str),
+                kind=kind,
+                unit_of_measure=it.get("don_vi_tinh", str),
+                reporters=reporters,
+                indicator=indicator_id,
+            )
+        )
         it.done()
     return tuple(inputs)
 

@@ -208,9 +208,13 @@ def _unit(u: _Obj, version: int) -> RecordUnit:
 
 
 def _indicator(i: _Obj) -> RecordIndicator:
-    totals = {k: (t.number_or_null(K_TOTAL), int(t.get(K_ANSWERED, "một số nguyên", lambda v: isinstance(v, int)
-                                                           and not isinstance(v, bool))))
-              for k, t in i.mapping(K_INPUT_TOTALS).items()}  # fmt: skip
+    totals = {
+        k: (
+            t.number_or_null(K_TOTAL),
+            int(t.get(K_ANSWERED, "một số nguyên", lambda v: isinstance(v, int) and not isinstance(v, bool))),
+        )
+        for k, t in i.mapping(K_INPUT_TOTALS).items()
+    }
     ok_value = lambda v: v is None or isinstance(v, bool) or _is_number(v)  # noqa: E731
     by_unit: dict[str, Values] = {}
     for unit_id, values in i.mapping(K_VALUES_BY_UNIT).items():
@@ -218,8 +222,14 @@ def _indicator(i: _Obj) -> RecordIndicator:
         for input_id in values.data:
             v = values.get(input_id, "một số, true, false hoặc null", ok_value)
             by_unit[unit_id][input_id] = v if v is None or isinstance(v, bool) else float(v)
-    return RecordIndicator(i.text(K_INDICATOR), i.number_or_null(K_VALUE), i.texts(K_EXPECTED_UNITS),
-                           i.texts(K_REPORTED_UNITS), totals, by_unit)  # fmt: skip
+    return RecordIndicator(
+        i.text(K_INDICATOR),
+        i.number_or_null(K_VALUE),
+        i.texts(K_EXPECTED_UNITS),
+        i.texts(K_REPORTED_UNITS),
+        totals,
+        by_unit,
+    )
 
 
 def _funding(record: _Obj) -> RecordFunding | None:
@@ -230,10 +240,15 @@ def _funding(record: _Obj) -> RecordFunding | None:
     if total is None:
         return None  # no unit reported funding
     by_unit = f.get(K_BY_UNIT, "một đối tượng JSON", lambda v: isinstance(v, dict), True) or {}
-    expected = f.get(K_EXPECTED_FUNDING_UNITS, "một số nguyên hoặc null",
-                     lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool)), True)  # fmt: skip
-    return RecordFunding(total, f.number_or_null(K_STATE_BUDGET), f.number_or_null(K_OTHER_SOURCES), len(by_unit),
-                         expected)  # fmt: skip
+    expected = f.get(
+        K_EXPECTED_FUNDING_UNITS,
+        "một số nguyên hoặc null",
+        lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool)),
+        True,
+    )
+    return RecordFunding(
+        total, f.number_or_null(K_STATE_BUDGET), f.number_or_null(K_OTHER_SOURCES), len(by_unit), expected
+    )
 
 
 def parse_record(data: object, file: str) -> RunRecord:
@@ -242,21 +257,28 @@ def parse_record(data: object, file: str) -> RunRecord:
     version = record.get(K_VERSION, "một số nguyên", lambda v: isinstance(v, int) and not isinstance(v, bool), True)
     version = 1 if version is None else version
     if version > RECORD_VERSION:
-        raise RecordError(f"nhật ký phiên bản {version}, mới hơn chương trình (phiên bản {RECORD_VERSION}); "
-                          "hãy cập nhật baocao")  # fmt: skip
+        raise RecordError(
+            f"nhật ký phiên bản {version}, mới hơn chương trình (phiên bản {RECORD_VERSION}); hãy cập nhật baocao"
+        )
     period = None
     if record.has(K_PERIOD):
         p = _Obj(record.data[K_PERIOD], K_PERIOD)
         period = RecordPeriod(p.text(K_LABEL), p.text(K_NAME), p.text(K_SLUG), p.date(K_DEADLINE))
     year = record.get(K_YEAR, "một số nguyên (năm)", lambda v: isinstance(v, int) and not isinstance(v, bool))
     return RunRecord(
-        file=file, version=version, year=year, report_date=record.date(K_REPORT_DATE), period=period,
+        file=file,
+        version=version,
+        year=year,
+        report_date=record.date(K_REPORT_DATE),
+        period=period,
         units=tuple(_unit(u, version) for u in record.objects(K_UNITS)),
         indicators=tuple(_indicator(i) for i in record.objects(K_INDICATORS)),
-        tasks=tuple(RecordTask(t.text(K_ITEM), t.flag(K_ACTIVE), t.flag(K_LEAD_REPORTED), t.text(K_STATUS))
-                    for t in record.objects(K_TASKS)),
+        tasks=tuple(
+            RecordTask(t.text(K_ITEM), t.flag(K_ACTIVE), t.flag(K_LEAD_REPORTED), t.text(K_STATUS))
+            for t in record.objects(K_TASKS)
+        ),
         funding=_funding(record),
-    )  # fmt: skip
+    )
 
 
 def read_record(path: Path) -> RunRecord:
@@ -329,8 +351,11 @@ def last_year(ws: Workspace, year: int) -> LastYear:
     try:
         record = read_record(path)
     except (OSError, RecordError) as err:
-        return LastYear({}, unreadable_note(ws, path, err) + f": năm nay không so sánh được với số liệu từng đơn vị "
-                        f"năm {year - 1} (cảnh báo bien-dong-lon, goc-thay-doi) và biểu mẫu không điền sẵn số năm gốc.")
+        return LastYear(
+            {},
+            unreadable_note(ws, path, err) + f": năm nay không so sánh được với số liệu từng đơn vị "
+            f"năm {year - 1} (cảnh báo bien-dong-lon, goc-thay-doi) và biểu mẫu không điền sẵn số năm gốc.",
+        )
     out: dict[str, dict[str, float]] = {}
     for ind in record.indicators:
         for unit_id, values in ind.values_by_unit.items():
@@ -353,13 +378,26 @@ def _sha256(data: bytes) -> str:
 
 
 def _file(p: Provenance) -> dict[str, Any]:
-    return {"path": p.path, "sha256": p.sha256, "size": p.size, "modified": p.modified.isoformat(),
-            "application": p.application}  # fmt: skip
+    return {
+        "path": p.path,
+        "sha256": p.sha256,
+        "size": p.size,
+        "modified": p.modified.isoformat(),
+        "application": p.application,
+    }
 
 
 def _problem(p: Problem) -> dict[str, str]:
-    out = {"code": p.code, "severity": p.severity, "file": p.file, "sheet": p.sheet, "cell": p.cell,
-           "value": p.value, "expected": p.expected, "message": p.message}  # fmt: skip
+    out = {
+        "code": p.code,
+        "severity": p.severity,
+        "file": p.file,
+        "sheet": p.sheet,
+        "cell": p.cell,
+        "value": p.value,
+        "expected": p.expected,
+        "message": p.message,
+    }
     if p.detail:
         out["detail"] = p.detail  # a traceback, for the maintainer
     return out
@@ -383,19 +421,21 @@ def build_record(
     units = []
     for s in summary.statuses:
         sub = s.submission
-        units.append({
-            K_UNIT: s.unit_id,
-            "name": plan.unit(s.unit_id).name if plan.has_unit(s.unit_id) else s.unit_id,
-            "required": plan.unit(s.unit_id).required if plan.has_unit(s.unit_id) else True,
-            K_STATE: s.state,
-            "state_label": STATE_LABELS.get(s.state, s.state),
-            "used": s.state in (SUBMITTED, LATE),
-            K_LATE: s.late,
-            "file": _file(sub.provenance) if sub else None,
-            "prepared_on": sub.contact.date.isoformat() if sub and sub.contact.date else None,
-            "set_aside": list(s.set_aside),
-            "problems": [_problem(p) for p in sub.problems] if sub else [],
-        })  # fmt: skip
+        units.append(
+            {
+                K_UNIT: s.unit_id,
+                "name": plan.unit(s.unit_id).name if plan.has_unit(s.unit_id) else s.unit_id,
+                "required": plan.unit(s.unit_id).required if plan.has_unit(s.unit_id) else True,
+                K_STATE: s.state,
+                "state_label": STATE_LABELS.get(s.state, s.state),
+                "used": s.state in (SUBMITTED, LATE),
+                K_LATE: s.late,
+                "file": _file(sub.provenance) if sub else None,
+                "prepared_on": sub.contact.date.isoformat() if sub and sub.contact.date else None,
+                "set_aside": list(s.set_aside),
+                "problems": [_problem(p) for p in sub.problems] if sub else [],
+            }
+        )
     indicators = [
         {
             K_INDICATOR: r.indicator.id,
@@ -415,23 +455,44 @@ def build_record(
         for r in summary.indicators
     ]
     tasks = [
-        {K_ITEM: t.item.id, K_ACTIVE: t.active, "lead": t.task.lead, K_LEAD_REPORTED: t.lead_reported,
-         K_STATUS: t.status, "contributors": [c.unit_id for c in t.contributions if c.role != LEAD]}
+        {
+            K_ITEM: t.item.id,
+            K_ACTIVE: t.active,
+            "lead": t.task.lead,
+            K_LEAD_REPORTED: t.lead_reported,
+            K_STATUS: t.status,
+            "contributors": [c.unit_id for c in t.contributions if c.role != LEAD],
+        }
         for t in summary.tasks
-    ]  # fmt: skip
+    ]
     config_path = Path(config_path)
     period = plan.period
     record: dict[str, Any] = {
         K_VERSION: RECORD_VERSION,
         "product": {"name": "baocao", "version": package_version()},
-        "config": {"file": config_path.name, "sha256": _sha256(config_path.read_bytes()), "plan_id": plan.id,
-                   "plan_number": plan.number, "template_version": plan.template_version},  # fmt: skip
+        "config": {
+            "file": config_path.name,
+            "sha256": _sha256(config_path.read_bytes()),
+            "plan_id": plan.id,
+            "plan_number": plan.number,
+            "template_version": plan.template_version,
+        },
         "report_template": (
             {"file": Path(template).name, "sha256": _sha256(Path(template).read_bytes())} if template else None
         ),
         K_YEAR: summary.year,
-        **({K_PERIOD: {K_LABEL: period.label, K_NAME: period.name, K_SLUG: period.slug,
-                       K_DEADLINE: period.deadline.isoformat()}} if period is not None else {}),  # fmt: skip
+        **(
+            {
+                K_PERIOD: {
+                    K_LABEL: period.label,
+                    K_NAME: period.name,
+                    K_SLUG: period.slug,
+                    K_DEADLINE: period.deadline.isoformat(),
+                }
+            }
+            if period is not None
+            else {}
+        ),
         K_REPORT_DATE: report_date.isoformat(),
         K_UNITS: units,
         "rejected_files": [{"file": _file(p), "problem": _problem(pr)} for p, pr in rejected],
@@ -446,11 +507,23 @@ def _funding_record(summary: Summary) -> dict[str, Any] | None:
     f = summary.funding
     if f is None:
         return None
-    return {"unit": "triệu đồng", K_EXPECTED_FUNDING_UNITS: f.expected, "estimate_expected_units": f.estimate_expected,
-            K_STATE_BUDGET: f.state_budget, K_OTHER_SOURCES: f.other_sources, K_TOTAL: f.total,
-            "estimate_next_year": f.estimate,
-            K_BY_UNIT: {u.unit_id: {K_STATE_BUDGET: u.state_budget, K_OTHER_SOURCES: u.other_sources,
-                                    "estimate_next_year": u.estimate} for u in f.units}}  # fmt: skip
+    return {
+        "unit": "triệu đồng",
+        K_EXPECTED_FUNDING_UNITS: f.expected,
+        "estimate_expected_units": f.estimate_expected,
+        K_STATE_BUDGET: f.state_budget,
+        K_OTHER_SOURCES: f.other_sources,
+        K_TOTAL: f.total,
+        "estimate_next_year": f.estimate,
+        K_BY_UNIT: {
+            u.unit_id: {
+                K_STATE_BUDGET: u.state_budget,
+                K_OTHER_SOURCES: u.other_sources,
+                "estimate_next_year": u.estimate,
+            }
+            for u in f.units
+        },
+    }
 
 
 def record_json(record: dict[str, Any]) -> bytes:

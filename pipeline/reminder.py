@@ -41,8 +41,9 @@ def build_reminder(plan: Plan, result: IntakeResult, deadline: dt.date | None = 
     missing = tuple(s.unit_id for s in result.statuses if s.state == MISSING and plan.unit(s.unit_id).required)
     errors = tuple(
         (s.unit_id, sum(1 for p in s.submission.problems if p.is_error), f"{s.unit_id}.xlsx")
-        for s in result.statuses if s.state == HAS_ERRORS and s.submission is not None
-    )  # fmt: skip
+        for s in result.statuses
+        if s.state == HAS_ERRORS and s.submission is not None
+    )
     return Reminder(result.year, deadline or plan.deadline(result.year), missing, errors)
 
 
@@ -65,23 +66,34 @@ def reminder_context(plan: Plan, reminder: Reminder) -> dict[str, Any]:
     drafting = plan.unit(plan.drafting_unit).name
     period = plan.period_name(year)
     subject = f"V/v đôn đốc gửi báo cáo kết quả thực hiện Kế hoạch số {plan.number} {period}"
-    when = (f"định kỳ hằng năm (trước ngày {plan.deadline(year):%d/%m})" if plan.period is None
-            else f"báo cáo {period} (trước ngày {plan.deadline(year):%d/%m/%Y})")  # fmt: skip
+    when = (
+        f"định kỳ hằng năm (trước ngày {plan.deadline(year):%d/%m})"
+        if plan.period is None
+        else f"báo cáo {period} (trước ngày {plan.deadline(year):%d/%m/%Y})"
+    )
     body = [
         f"Thực hiện Kế hoạch số {plan.number} ngày {plan.issued} của {issuer.full_name} về việc "
         f"{lower_first(plan.title)}, {when} các đơn vị báo "
         f"cáo kết quả thực hiện về {issuer.full_name} (qua {drafting}) để tổng hợp, báo cáo {issuer.recipient}."
     ]
     if reminder.missing:
-        body.append(f"Đến nay, {len(reminder.missing)} đơn vị chưa gửi báo cáo kết quả thực hiện {period}: "
-                    + ", ".join(names[u] for u in reminder.missing) + ".")  # fmt: skip
+        body.append(
+            f"Đến nay, {len(reminder.missing)} đơn vị chưa gửi báo cáo kết quả thực hiện {period}: "
+            + ", ".join(names[u] for u in reminder.missing)
+            + "."
+        )
     if reminder.with_errors:
-        body.append(f"{len(reminder.with_errors)} đơn vị đã gửi báo cáo nhưng biểu mẫu còn lỗi phải sửa (chi tiết "
-                    "trong tệp phản hồi gửi kèm): "
-                    + ", ".join(f"{names[u]} ({n} lỗi)" for u, n, _ in reminder.with_errors) + ".")  # fmt: skip
-    body.append(f"Để kịp thời tổng hợp báo cáo {issuer.recipient}, {issuer.full_name} đề nghị các đơn vị nêu trên "
-                f"khẩn trương hoàn thành, gửi báo cáo (tệp Excel theo biểu mẫu đã phát) về {issuer.full_name} (qua "
-                f"{drafting}) trước ngày {deadline:%d/%m/%Y}.")  # fmt: skip
+        body.append(
+            f"{len(reminder.with_errors)} đơn vị đã gửi báo cáo nhưng biểu mẫu còn lỗi phải sửa (chi tiết "
+            "trong tệp phản hồi gửi kèm): "
+            + ", ".join(f"{names[u]} ({n} lỗi)" for u, n, _ in reminder.with_errors)
+            + "."
+        )
+    body.append(
+        f"Để kịp thời tổng hợp báo cáo {issuer.recipient}, {issuer.full_name} đề nghị các đơn vị nêu trên "
+        f"khẩn trương hoàn thành, gửi báo cáo (tệp Excel theo biểu mẫu đã phát) về {issuer.full_name} (qua "
+        f"{drafting}) trước ngày {deadline:%d/%m/%Y}."
+    )
     body.append(_contact(plan))
     body.append(f"{issuer.full_name} đề nghị Thủ trưởng các đơn vị quan tâm thực hiện./.")
     recipients = [names[u] for u in reminder.units]
@@ -94,7 +106,8 @@ def reminder_context(plan: Plan, reminder: Reminder) -> dict[str, Any]:
         "ngay_thang": f"{issuer.place}, ngày      tháng      năm {year}",
         "kinh_gui_mot": f"Kính gửi: {recipients[0]}." if len(recipients) == 1 else "",
         "kinh_gui": [f"- {r};" for r in recipients[:-1]] + [f"- {r}." for r in recipients[-1:]]
-        if len(recipients) > 1 else [],
+        if len(recipients) > 1
+        else [],
         "noi_dung": body,
         "noi_nhan": ["- Như trên;", f"- {keep}."],
         "ky_tham_quyen": signer.authority,
@@ -107,10 +120,16 @@ def reminder_context(plan: Plan, reminder: Reminder) -> dict[str, Any]:
 def paste_text(plan: Plan, reminder: Reminder) -> str:
     """The same list as plain text, ready to paste into a message."""
     names = {u.id: u.name for u in plan.units}
-    out = [f"Đề nghị các đơn vị sau gửi báo cáo kết quả thực hiện Kế hoạch số {plan.number} {plan.period_name(reminder.year)} "
-           f"trước ngày {reminder.deadline:%d/%m/%Y}:"]  # fmt: skip
+    out = [
+        f"Đề nghị các đơn vị sau gửi báo cáo kết quả thực hiện Kế hoạch số {plan.number} "
+        f"{plan.period_name(reminder.year)} "
+        f"trước ngày {reminder.deadline:%d/%m/%Y}:"
+    ]
     out += [f"- {names[u]}: chưa gửi báo cáo;" for u in reminder.missing]
-    out += [f"- {names[u]}: biểu mẫu còn {n} lỗi, sửa theo tệp phản hồi {f} rồi gửi lại;" for u, n, f in reminder.with_errors]
+    out += [
+        f"- {names[u]}: biểu mẫu còn {n} lỗi, sửa theo tệp phản hồi {f} rồi gửi lại;"
+        for u, n, f in reminder.with_errors
+    ]
     out[-1] = out[-1][:-1] + "."
     out.append(_contact(plan))
     return "\n".join(out)
@@ -129,8 +148,9 @@ def write_reminder(ws: Workspace, plan: Plan, reminder: Reminder) -> Path:
 
     template = ws.templates / TEMPLATE_NAME
     if not template.is_file():
-        raise WorkspaceError(f"Không tìm thấy mẫu công văn {template}. Chép lại tệp templates/{TEMPLATE_NAME} từ "
-                             "bản cài đặt.")  # fmt: skip
+        raise WorkspaceError(
+            f"Không tìm thấy mẫu công văn {template}. Chép lại tệp templates/{TEMPLATE_NAME} từ bản cài đặt."
+        )
     tag = plan.tag(reminder.year)
     path = ws.outbox / f"nhac-nop-{tag}" / f"nhac-nop-{tag}.docx"
     return write_file(ws, path, render_reminder(template, plan, reminder))

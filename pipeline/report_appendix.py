@@ -109,14 +109,20 @@ def appendix_indicators(summary: Summary, previous: YearHistory | None = None) -
                 vals = reported[unit_id]
                 old = before_units.get(unit_id)
                 cells = [
-                    _beside(_value(vals.get(inp.id)), _value(old[inp.id]) if old and old.get(inp.id) is not None
-                            else None, summary.year - 1) if unit_id in inp.reporters else ""
+                    _beside(
+                        _value(vals.get(inp.id)),
+                        _value(old[inp.id]) if old and old.get(inp.id) is not None else None,
+                        summary.year - 1,
+                    )
+                    if unit_id in inp.reporters
+                    else ""
                     for inp in ind.inputs
-                ]  # fmt: skip
+                ]
                 if ratio:
                     old_ratio = _unit_ratio(r, old) if old else "—"
-                    cells.append(_beside(_unit_ratio(r, vals), None if old_ratio == "—" else old_ratio,
-                                         summary.year - 1))  # fmt: skip
+                    cells.append(
+                        _beside(_unit_ratio(r, vals), None if old_ratio == "—" else old_ratio, summary.year - 1)
+                    )
             else:
                 label = "có lỗi, chưa tổng hợp" if state.get(unit_id) == HAS_ERRORS else "chưa nộp"
                 name = f"{name} ({label})"
@@ -136,8 +142,10 @@ def appendix_indicators(summary: Summary, previous: YearHistory | None = None) -
         if last is not None and last.value is not None and r.value is not None:
             result += f" (năm {summary.year - 1}: {amount(ind, last.value)}, {change(ind, last.value, r.value)})"
         reason = verdict_reason(r, summary.year, plan.min_coverage)
-        mo_ta = (f"Kết quả chung: {result}; đánh giá: {lower_first(verdict_label(r))}"
-                 f"{f' ({reason})' if reason else ''}; {len(r.reported)}/{len(r.expected)} đơn vị đã báo cáo.")
+        mo_ta = (
+            f"Kết quả chung: {result}; đánh giá: {lower_first(verdict_label(r))}"
+            f"{f' ({reason})' if reason else ''}; {len(r.reported)}/{len(r.expected)} đơn vị đã báo cáo."
+        )
         if ind.method_note:
             mo_ta += f" Cách tính: {lower_first(sentence(ind.method_note))}"
         out.append({"tieu_de": f"{i}. {ind.text}", "mo_ta": mo_ta, "cot": cols, "dong": rows, "cong": totals})
@@ -158,9 +166,16 @@ def _task_row(plan: Plan, t: TaskResult, state: dict[str, str], year: int) -> di
     partners = [c.unit_id for c in t.contributions if c.role != LEAD and (c.result.strip() or c.status)]
     if partners:
         result += ("\n" if result else "") + f"Đơn vị phối hợp có báo cáo: {unit_names(plan, partners)}."
-    return {"stt": stt, "noi_dung": item.content, "chu_tri": plan.unit(task.lead).name,
-            "phoi_hop": partners_column(plan, task), "thoi_gian": task.period, "tinh_trang": status,
-            "ket_qua": result, "ghi_chu": task.note.strip()}  # fmt: skip
+    return {
+        "stt": stt,
+        "noi_dung": item.content,
+        "chu_tri": plan.unit(task.lead).name,
+        "phoi_hop": partners_column(plan, task),
+        "thoi_gian": task.period,
+        "tinh_trang": status,
+        "ket_qua": result,
+        "ghi_chu": task.note.strip(),
+    }
 
 
 def partners_column(plan: Plan, task: Task) -> str:
@@ -175,10 +190,13 @@ def appendix_tasks(summary: Summary) -> list[dict[str, Any]]:
     plan = summary.plan
     state = {s.unit_id: s.state for s in summary.statuses}
     return [
-        {"ma": g.id, "ten": g.title,
-         "dong": [_task_row(plan, t, state, summary.year) for t in summary.tasks if t.task.group == g.id]}
+        {
+            "ma": g.id,
+            "ten": g.title,
+            "dong": [_task_row(plan, t, state, summary.year) for t in summary.tasks if t.task.group == g.id],
+        }
         for g in plan.task_groups
-    ]  # fmt: skip
+    ]
 
 
 # --------------------------------------------------------------------------- Phụ lục III
@@ -193,14 +211,16 @@ def _status_by_area(summary: Summary) -> list[dict[str, str]]:
         state = "; ".join(f"{STATE_LABELS[k]}: {len(v)}" for k, v in counts.items() if v)
         notes = [f"{STATE_LABELS[k]}: {unit_names(plan, counts[k])}" for k in (HAS_ERRORS, MISSING) if counts[k]]
         made = [s.submission.contact.date for s in statuses if s.submission is not None and s.submission.contact.date]
-        rows.append({
-            "stt": str(n),
-            "don_vi": f"{area} ({len(statuses)} đơn vị)",
-            "tinh_trang": state,
-            "tep": f"{sum(1 for s in statuses if s.submission is not None)} tệp",
-            "ngay_lap": f"{min(made):%d/%m/%Y} – {max(made):%d/%m/%Y}" if made else "—",
-            "ghi_chu": "\n".join(notes),
-        })  # fmt: skip
+        rows.append(
+            {
+                "stt": str(n),
+                "don_vi": f"{area} ({len(statuses)} đơn vị)",
+                "tinh_trang": state,
+                "tep": f"{sum(1 for s in statuses if s.submission is not None)} tệp",
+                "ngay_lap": f"{min(made):%d/%m/%Y} – {max(made):%d/%m/%Y}" if made else "—",
+                "ghi_chu": "\n".join(notes),
+            }
+        )
     return rows
 
 
@@ -222,12 +242,15 @@ def appendix_status(summary: Summary) -> list[dict[str, str]]:
         if s.set_aside:
             notes.append(f"Tệp không dùng: {'; '.join(s.set_aside)}")
         made = sub.contact.date if sub is not None else None
-        rows.append({
-            "stt": str(n),
-            "don_vi": plan.unit(s.unit_id).name if plan.has_unit(s.unit_id) else s.unit_id,
-            "tinh_trang": STATE_LABELS.get(s.state, s.state) + (" (không bắt buộc)" if is_optional_missing(plan, s) else ""),
-            "tep": sub.provenance.path if sub is not None else "—",
-            "ngay_lap": made.strftime("%d/%m/%Y") if made else "—",
-            "ghi_chu": "\n".join(notes),
-        })  # fmt: skip
+        rows.append(
+            {
+                "stt": str(n),
+                "don_vi": plan.unit(s.unit_id).name if plan.has_unit(s.unit_id) else s.unit_id,
+                "tinh_trang": STATE_LABELS.get(s.state, s.state)
+                + (" (không bắt buộc)" if is_optional_missing(plan, s) else ""),
+                "tep": sub.provenance.path if sub is not None else "—",
+                "ngay_lap": made.strftime("%d/%m/%Y") if made else "—",
+                "ghi_chu": "\n".join(notes),
+            }
+        )
     return rows

@@ -56,8 +56,11 @@ PARTNERS_IN_BODY = 3  # partners quoted in section I per item; the others are na
 
 def latest_made(summary: Summary) -> dt.date | None:
     """The latest ngày lập among the forms the report uses (from the inbox, never the clock)."""
-    dates = [s.submission.made_on for s in summary.statuses
-             if s.state in (SUBMITTED, LATE) and s.submission is not None and s.submission.contact.date]  # fmt: skip
+    dates = [
+        s.submission.made_on
+        for s in summary.statuses
+        if s.state in (SUBMITTED, LATE) and s.submission is not None and s.submission.contact.date
+    ]
     return max(dates) if dates else None
 
 
@@ -108,8 +111,10 @@ def _situation(summary: Summary) -> list[str]:
     else:
         head = f"Đến ngày lập báo cáo, {sent}/{total} đơn vị đã gửi báo cáo, trong đó {valid} đơn vị gửi báo cáo hợp lệ"
     if of[LATE] and of[SUBMITTED]:
-        head += (f" ({len(of[SUBMITTED])} đơn vị gửi đúng hạn, {len(of[LATE])} đơn vị gửi {late}"
-                 f"{listed(of[LATE], nested=True)})")  # fmt: skip
+        head += (
+            f" ({len(of[SUBMITTED])} đơn vị gửi đúng hạn, {len(of[LATE])} đơn vị gửi {late}"
+            f"{listed(of[LATE], nested=True)})"
+        )
     elif of[LATE]:
         head += f" (gửi {late})"
     parts = [head]
@@ -205,8 +210,7 @@ def _not_reported(plan: Plan, lead: str, state: str) -> str:
 
 def _outside_period(task: Task, year: int) -> str:
     if task.end_year < year:
-        return (f"Nhiệm vụ thực hiện trong giai đoạn {task.period}, đã kết thúc; "
-                f"năm {year} không tiếp tục báo cáo.")  # fmt: skip
+        return f"Nhiệm vụ thực hiện trong giai đoạn {task.period}, đã kết thúc; năm {year} không tiếp tục báo cáo."
     return f"Nhiệm vụ thực hiện trong giai đoạn {task.period}; năm {year} chưa đến thời gian triển khai."
 
 
@@ -245,8 +249,10 @@ def task_groups(summary: Summary) -> list[dict[str, Any]]:
                 if len(others) > NAMED_OTHERS:
                     lines.append(f"- Ngoài ra, {len(others)} đơn vị phối hợp khác có báo cáo (xem Phụ lục II).")
                 elif others:
-                    lines.append(f"- Ngoài ra, {len(others)} đơn vị phối hợp khác có báo cáo kết quả thực hiện: "
-                                 f"{unit_names(plan, others)}.")
+                    lines.append(
+                        f"- Ngoài ra, {len(others)} đơn vị phối hợp khác có báo cáo kết quả thực hiện: "
+                        f"{unit_names(plan, others)}."
+                    )
                 entries.append({"tieu_de": shorten(item.content), "doan": lines})
         for i, e in enumerate(entries):
             e["tieu_de"] = _title(letter(i), e["tieu_de"])
@@ -260,15 +266,18 @@ def funding_paragraphs(summary: Summary) -> list[str]:
     if f is None or not f.units:
         return [f"{summary.plan.period_title(year)}, chưa có đơn vị nào báo cáo kinh phí thực hiện Kế hoạch."]
     out = [
-        f"Theo báo cáo của {len(f.units)}/{f.expected} đơn vị, kinh phí thực hiện Kế hoạch {summary.plan.period_name(year)} là "
+        f"Theo báo cáo của {len(f.units)}/{f.expected} đơn vị, kinh phí thực hiện Kế hoạch "
+        f"{summary.plan.period_name(year)} là "
         f"{so_lieu(f.total)} triệu đồng, trong đó ngân sách nhà nước {so_lieu(f.state_budget)} triệu đồng, "
         f"nguồn huy động hợp pháp khác {so_lieu(f.other_sources)} triệu đồng."
     ]
     if f.estimate_expected:
         given = len(f.estimates)
         if given:
-            out.append(f"Dự toán kinh phí năm {year + 1} do {given}/{f.estimate_expected} đơn vị chủ trì nhiệm vụ đề "
-                       f"xuất là {so_lieu(f.estimate)} triệu đồng, gửi Phòng Tài chính – Kế hoạch thẩm định.")  # fmt: skip
+            out.append(
+                f"Dự toán kinh phí năm {year + 1} do {given}/{f.estimate_expected} đơn vị chủ trì nhiệm vụ đề "
+                f"xuất là {so_lieu(f.estimate)} triệu đồng, gửi Phòng Tài chính – Kế hoạch thẩm định."
+            )
         else:
             out.append(f"Các đơn vị chủ trì nhiệm vụ chưa đề xuất dự toán kinh phí năm {year + 1}.")
     out[-1] += " Kinh phí của từng đơn vị tại bảng tổng hợp kèm theo (trang «Kinh phí»)."
@@ -280,19 +289,25 @@ def funding_paragraphs(summary: Summary) -> list[str]:
 
 def _indicators_intro(summary: Summary, comparison: str = "") -> str:
     year, plan = summary.year, summary.plan
-    text = (f"Kết quả thực hiện các chỉ tiêu {plan.period_name(year)} được tính từ số liệu gốc của các đơn vị đã gửi báo "
-            "cáo hợp lệ (tỷ lệ bằng tổng tử số chia tổng mẫu số của các đơn vị, không lấy bình quân các tỷ "
-            "lệ); số liệu của từng đơn vị tại Phụ lục I.")  # fmt: skip
+    text = (
+        f"Kết quả thực hiện các chỉ tiêu {plan.period_name(year)} được tính từ số liệu gốc của các đơn vị đã gửi báo "
+        "cáo hợp lệ (tỷ lệ bằng tổng tử số chia tổng mẫu số của các đơn vị, không lấy bình quân các tỷ "
+        "lệ); số liệu của từng đơn vị tại Phụ lục I."
+    )
     text += comparison + " "
     if plan.progress_rule == LINEAR:
-        text += ("Năm có mốc mục tiêu (hoặc sau mốc cuối) đánh giá đạt hay chưa đạt so với mục tiêu của mốc; "
-                 "năm giữa hai mốc đánh giá đúng hay chậm tiến độ so với mức cần đạt trên lộ trình đều từ mốc "
-                 "trước (hoặc mức xuất phát) đến mốc sau. ")  # fmt: skip
+        text += (
+            "Năm có mốc mục tiêu (hoặc sau mốc cuối) đánh giá đạt hay chưa đạt so với mục tiêu của mốc; "
+            "năm giữa hai mốc đánh giá đúng hay chậm tiến độ so với mức cần đạt trên lộ trình đều từ mốc "
+            "trước (hoặc mức xuất phát) đến mốc sau. "
+        )
     outside = summary.outside_phases
     if outside:
         periods = sorted({ind.period for ind in outside})
-        text += (f"{len(outside)} chỉ tiêu khác của Kế hoạch thuộc giai đoạn {'; '.join(periods)}, "
-                 f"không đánh giá {plan.period_name(year)}. ")  # fmt: skip
+        text += (
+            f"{len(outside)} chỉ tiêu khác của Kế hoạch thuộc giai đoạn {'; '.join(periods)}, "
+            f"không đánh giá {plan.period_name(year)}. "
+        )
     return text + "Kết quả cụ thể như sau:"
 
 
@@ -319,20 +334,25 @@ def _result_text(r: IndicatorResult) -> str:
     if r.status == NO_TARGET and r.value is None:
         dash = "- " if len(r.totals) > 1 else ""
         lines = [
-            f"{dash}{t.input.label}: {so_lieu(t.total)} {t.input.unit_of_measure}" if t.total is not None
+            f"{dash}{t.input.label}: {so_lieu(t.total)} {t.input.unit_of_measure}"
+            if t.total is not None
             else f"{dash}{t.input.label}: —"
             for t in r.totals
-        ]  # fmt: skip
+        ]
     elif r.value is None:
         lines = ["—"]
     else:
         lines = [amount(ind, r.value)]
         if ind.spec.detail:  # the formula's own line: "(51/60 cửa hàng)", "(từ 120 xuống 80 kg)"…
-            lines.append(ind.spec.detail.format(
-                num=so_lieu(total(ind.numerator)), den=so_lieu(total(ind.denominator)),
-                answered=max((t.answered for t in r.totals), default=0),
-                unit=totals[ind.denominator[0]].input.unit_of_measure if ind.denominator else "",
-                pairs=ratio_parts(r, sums) if ind.spec.paired else ""))  # fmt: skip
+            lines.append(
+                ind.spec.detail.format(
+                    num=so_lieu(total(ind.numerator)),
+                    den=so_lieu(total(ind.denominator)),
+                    answered=max((t.answered for t in r.totals), default=0),
+                    unit=totals[ind.denominator[0]].input.unit_of_measure if ind.denominator else "",
+                    pairs=ratio_parts(r, sums) if ind.spec.paired else "",
+                )
+            )
     lines.append(f"({len(r.reported)}/{len(r.expected)} đơn vị)")
     if ind.method_note:
         lines.append(f"Cách tính: {lower_first(ind.method_note)}")
@@ -346,25 +366,42 @@ def indicator_table(summary: Summary) -> tuple[list[dict[str, Any]], str]:
     """
     plan, year = summary.plan, summary.year
     rows = [
-        {"stt": str(i), "noi_dung": r.indicator.text, "muc_tieu": target(r.indicator, r.target),
-         "ket_qua": _result_text(r), "danh_gia": verdict_text(r, year, plan.min_coverage)}
+        {
+            "stt": str(i),
+            "noi_dung": r.indicator.text,
+            "muc_tieu": target(r.indicator, r.target),
+            "ket_qua": _result_text(r),
+            "danh_gia": verdict_text(r, year, plan.min_coverage),
+        }
         for i, r in enumerate(summary.indicators, 1)
-    ]  # fmt: skip
+    ]
     counts: dict[str, int] = {}
     for r in summary.indicators:
         counts[r.status] = counts.get(r.status, 0) + 1
-    parts = [f"{n} chỉ tiêu {lower_first(ASSESSMENT_LABELS[s])}" for s, n in
-             sorted(counts.items(), key=lambda kv: list(ASSESSMENT_LABELS).index(kv[0]))]  # fmt: skip
-    parts = [p.replace("không đủ số liệu", "chưa đủ số liệu để đánh giá")
-             .replace("không có chỉ tiêu định lượng", "chỉ thống kê số lượng, không có mục tiêu định lượng")
-             for p in parts]  # fmt: skip
-    closing = f"Trong {len(summary.indicators)} chỉ tiêu của Kế hoạch đánh giá {plan.period_name(year)}: " + ", ".join(parts) + "."
+    parts = [
+        f"{n} chỉ tiêu {lower_first(ASSESSMENT_LABELS[s])}"
+        for s, n in sorted(counts.items(), key=lambda kv: list(ASSESSMENT_LABELS).index(kv[0]))
+    ]
+    parts = [
+        p.replace("không đủ số liệu", "chưa đủ số liệu để đánh giá").replace(
+            "không có chỉ tiêu định lượng", "chỉ thống kê số lượng, không có mục tiêu định lượng"
+        )
+        for p in parts
+    ]
+    closing = (
+        f"Trong {len(summary.indicators)} chỉ tiêu của Kế hoạch đánh giá {plan.period_name(year)}: "
+        + ", ".join(parts)
+        + "."
+    )
     short = [(str(i), r) for i, r in enumerate(summary.indicators, 1) if r.status in SHORTFALLS]
     if short:
-        kinds = " hoặc ".join(lower_first(ASSESSMENT_LABELS[s]) for s in SHORTFALLS
-                              if any(r.status == s for _, r in short))  # fmt: skip
-        closing += (f" Các chỉ tiêu {kinds} (số thứ tự {', '.join(i for i, _ in short)} trong bảng) cần tiếp tục "
-                    "tập trung thực hiện.")  # fmt: skip
+        kinds = " hoặc ".join(
+            lower_first(ASSESSMENT_LABELS[s]) for s in SHORTFALLS if any(r.status == s for _, r in short)
+        )
+        closing += (
+            f" Các chỉ tiêu {kinds} (số thứ tự {', '.join(i for i, _ in short)} trong bảng) cần tiếp tục "
+            "tập trung thực hiện."
+        )
     return rows, closing
 
 
@@ -471,7 +508,7 @@ def build_context(summary: Summary, history: History | None = None) -> dict[str,
         "so_hieu": f"Số:{NUMBER_BLANK}/BC-{issuer.code}",
         "ngay_thang": ngay_thang(issuer.place, report_date(summary)),
         "trich_yeu": f"Kết quả thực hiện Kế hoạch số {plan.number} ngày {plan.issued} về {plan.field} "
-                     f"{plan.period_name(year)}",
+        f"{plan.period_name(year)}",
         "kinh_gui": f"Kính gửi: {plan.addressee.rstrip(' .')}." if plan.addressee else "",
         "can_cu": join_points([b.rstrip(" ;.") for b in bases]),
         "mo_dau": opening(plan, year),
@@ -491,7 +528,9 @@ def build_context(summary: Summary, history: History | None = None) -> dict[str,
             "nên báo cáo không kèm biểu đồ so sánh với mục tiêu."
         ),
         "kho_khan": _points(summary.difficulties, plan, "Các đơn vị không phản ánh khó khăn, vướng mắc."),
-        "phuong_huong": _points(summary.directions, plan, "Các đơn vị chưa đề xuất phương hướng, nhiệm vụ cho năm tới."),
+        "phuong_huong": _points(
+            summary.directions, plan, "Các đơn vị chưa đề xuất phương hướng, nhiệm vụ cho năm tới."
+        ),
         "kien_nghi": proposals,
         "noi_nhan": [f"- {r};" for r in recipients[:-1]] + [f"- {r}." for r in recipients[-1:]],
         "ky_tham_quyen": signer.authority,
@@ -499,8 +538,7 @@ def build_context(summary: Summary, history: History | None = None) -> dict[str,
         "ky_chuc_vu": signer.title,
         "ky_ho_ten": signer.name,
         "kem_theo": (
-            f"(Kèm theo Báo cáo số{NUMBER_BLANK}/BC-{issuer.code} ngày    tháng    năm {year} "
-            f"của {issuer.full_name})"
+            f"(Kèm theo Báo cáo số{NUMBER_BLANK}/BC-{issuer.code} ngày    tháng    năm {year} của {issuer.full_name})"
         ),
         "phu_luc_1": appendix_indicators(summary, compare.previous_year(summary, history)),
         **compare.trend_context(summary, history),

@@ -40,8 +40,7 @@ IMAGES = {"bieu_do": Mm(150), "bieu_do_xu_huong": Mm(160)}  # context keys holdi
 
 def jinja_filters() -> dict[str, Any]:
     """Filters available in the template: {{ x|so_vn }}, {{ x|phan_tram }}, {{ d|ngay }}."""
-    return {"so_vn": so_vn, "phan_tram": phan_tram, "so_lieu": so_lieu,
-            "ngay": lambda d: d.strftime("%d/%m/%Y")}  # fmt: skip
+    return {"so_vn": so_vn, "phan_tram": phan_tram, "so_lieu": so_lieu, "ngay": lambda d: d.strftime("%d/%m/%Y")}
 
 
 def make_env() -> jinja2.Environment:
@@ -135,8 +134,10 @@ def _syntax_message(template: Path, env: jinja2.Environment, err: jinja2.Templat
             open_blocks.pop()
     if open_blocks:
         name, tag = open_blocks[-1]
-        return (f"Mẫu báo cáo {template} có thẻ «{_shown(tag)}» chưa đóng: thiếu thẻ «{{%p end{name} %}}» "
-                f"tương ứng. {_FIX_TAG}")  # fmt: skip
+        return (
+            f"Mẫu báo cáo {template} có thẻ «{_shown(tag)}» chưa đóng: thiếu thẻ «{{%p end{name} %}}» "
+            f"tương ứng. {_FIX_TAG}"
+        )
     return f"Mẫu báo cáo {template} có thẻ sai cú pháp ({err.message}). {_FIX_TAG}"
 
 
@@ -148,8 +149,9 @@ def _undefined_message(template: Path, tpl: DocxTemplate, err: jinja2.UndefinedE
         tags = _tags(tpl.patch_xml(tpl.get_xml()))
     except Exception:  # only for the message; the field name is enough
         tags = []
-    tag = next((t for t in tags if re.search(rf"(?<![\w.]){re.escape(name)}\b|\.{re.escape(name)}\b", t)),
-               "{{ " + name + " }}")  # fmt: skip
+    tag = next(
+        (t for t in tags if re.search(rf"(?<![\w.]){re.escape(name)}\b|\.{re.escape(name)}\b", t)), "{{ " + name + " }}"
+    )
     return f"Mẫu báo cáo {template} có thẻ «{_shown(tag)}» dùng trường «{name}» mà báo cáo không có. {_FIX_TAG}"
 
 

@@ -45,10 +45,13 @@ def comparison_sentence(summary: Summary, history: History | None) -> str:
     if before is None:
         broken = history.unreadable.get(year - 1) if history is not None else None
         if broken:
-            return (f" Nhật ký báo cáo năm {year - 1} («{broken}») không đọc được nên báo cáo chưa so sánh với "
-                    "năm trước.")  # fmt: skip
-        return (f" Chưa có số liệu năm {year - 1} (chưa có nhật ký báo cáo năm trước hay số liệu lịch sử) nên "
-                "báo cáo chưa so sánh với năm trước.")  # fmt: skip
+            return (
+                f" Nhật ký báo cáo năm {year - 1} («{broken}») không đọc được nên báo cáo chưa so sánh với năm trước."
+            )
+        return (
+            f" Chưa có số liệu năm {year - 1} (chưa có nhật ký báo cáo năm trước hay số liệu lịch sử) nên "
+            "báo cáo chưa so sánh với năm trước."
+        )
     source = "nhật ký báo cáo" if before.source == "nhat-ky" else "số liệu lịch sử"
     return f" Cột «Năm {year - 1} (thay đổi)» nêu kết quả năm trước (theo {source} năm {year - 1}) và mức thay đổi."
 

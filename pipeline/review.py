@@ -47,19 +47,21 @@ def parse_phase(text: str, plan: Plan) -> tuple[int, int]:
         raise BaoCaoError(f"--giai-doan «{text}» phải có dạng NĂM-NĂM, ví dụ 2021-2025.")
     start, end = int(m[1]), int(m[2])
     if start < plan.start_year or end > plan.end_year:
-        raise BaoCaoError(f"--giai-doan: giai đoạn {start}–{end} nằm ngoài thời kỳ của kế hoạch "
-                          f"({plan.start_year}–{plan.end_year}).")  # fmt: skip
+        raise BaoCaoError(
+            f"--giai-doan: giai đoạn {start}–{end} nằm ngoài thời kỳ của kế hoạch ({plan.start_year}–{plan.end_year})."
+        )
     return start, end
 
 
-def indicator_rows(plan: Plan, history: History, start: int, end: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, int]]:  # fmt: skip
+def indicator_rows(
+    plan: Plan, history: History, start: int, end: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, int]]:
     """The result table (against the phase's last-year milestone), the series table, verdict counts."""
     results, chains = [], []
     counts = {MET: 0, NOT_MET: 0, NO_DATA: 0, NO_TARGET: 0}
     for i, ind in enumerate(plan.indicators, 1):
         points = [p for p in series(plan, history, ind, end) if p.year >= start]
-        chains.append({"stt": str(i), "noi_dung": ind.text,
-                       "gia_tri": [amount(ind, p.value) for p in points]})  # fmt: skip
+        chains.append({"stt": str(i), "noi_dung": ind.text, "gia_tri": [amount(ind, p.value) for p in points]})
         last = points[-1]
         milestone = next((m for m in ind.milestones if m.year == end), None)
         aim = goal(ind, milestone.value) if milestone else "—"
@@ -85,8 +87,7 @@ def indicator_rows(plan: Plan, history: History, start: int, end: int) -> tuple[
         else:
             result = "Chưa có số liệu"
         counts[status] += 1
-        results.append({"stt": str(i), "noi_dung": ind.text, "muc_tieu": aim, "ket_qua": result,
-                        "danh_gia": verdict})  # fmt: skip
+        results.append({"stt": str(i), "noi_dung": ind.text, "muc_tieu": aim, "ket_qua": result, "danh_gia": verdict})
     return results, chains, counts
 
 
@@ -108,8 +109,9 @@ def task_rows(plan: Plan, history: History, years: list[int]) -> list[dict[str, 
                     states.append("Chưa báo cáo")
                 else:
                     states.append(status or "Chưa xác định")
-            rows.append({"stt": item.id, "noi_dung": item.content, "chu_tri": plan.unit(task.lead).name,
-                         "tinh_trang": states})  # fmt: skip
+            rows.append(
+                {"stt": item.id, "noi_dung": item.content, "chu_tri": plan.unit(task.lead).name, "tinh_trang": states}
+            )
     return rows
 
 
@@ -128,8 +130,10 @@ def unit_rows(plan: Plan, history: History, years: list[int]) -> list[dict[str, 
 def _task_summary(plan: Plan, history: History, years: list[int]) -> list[str]:
     recorded = [y for y in years if (yh := history.get(y)) is not None and yh.tasks]
     if not recorded:
-        return ["Chưa có nhật ký báo cáo năm nào trong giai đoạn nên chưa tổng hợp được tình trạng thực hiện "
-                "nhiệm vụ qua các năm."]  # fmt: skip
+        return [
+            "Chưa có nhật ký báo cáo năm nào trong giai đoạn nên chưa tổng hợp được tình trạng thực hiện "
+            "nhiệm vụ qua các năm."
+        ]
     out = []
     for y in recorded:
         tasks = history.years[y].tasks
@@ -138,9 +142,11 @@ def _task_summary(plan: Plan, history: History, years: list[int]) -> list[str]:
         going = sum(1 for a, r, s in active if r and s == IN_PROGRESS)
         not_started = sum(1 for a, r, s in active if r and s == NOT_STARTED)
         unreported = sum(1 for a, r, s in active if not r)
-        out.append(f"Năm {y}: {len(active)} nội dung nhiệm vụ trong thời gian thực hiện; {done} đã hoàn thành, "
-                   f"{going} đang thực hiện, {not_started} chưa thực hiện, {unreported} chưa có báo cáo của đơn vị "
-                   "chủ trì.")  # fmt: skip
+        out.append(
+            f"Năm {y}: {len(active)} nội dung nhiệm vụ trong thời gian thực hiện; {done} đã hoàn thành, "
+            f"{going} đang thực hiện, {not_started} chưa thực hiện, {unreported} chưa có báo cáo của đơn vị "
+            "chủ trì."
+        )
     missing = [y for y in years if y not in recorded]
     if missing:
         out.append(f"Các năm {', '.join(map(str, missing))} chưa có nhật ký báo cáo nên không có số liệu về nhiệm vụ.")
@@ -152,13 +158,17 @@ def _funding(history: History, years: list[int]) -> list[str]:
     """Funding per year from the run records that carry it (triệu đồng), and the phase's total."""
     known = [(y, f) for y in years if (yh := history.get(y)) is not None and (f := yh.funding) is not None]
     if not known:
-        return ["Các năm trong giai đoạn chưa có số liệu kinh phí thực hiện (nhật ký báo cáo các năm đó không có "
-                "mục kinh phí) nên báo cáo chưa tổng hợp kinh phí theo năm."]  # fmt: skip
+        return [
+            "Các năm trong giai đoạn chưa có số liệu kinh phí thực hiện (nhật ký báo cáo các năm đó không có "
+            "mục kinh phí) nên báo cáo chưa tổng hợp kinh phí theo năm."
+        ]
     out = []
     for y, f in known:
         units = f" ({f.units}/{f.expected} đơn vị báo cáo)" if f.expected else ""
-        out.append(f"Năm {y}: {so_lieu(f.total)} triệu đồng, trong đó ngân sách nhà nước {so_lieu(f.state_budget)} "
-                   f"triệu đồng, nguồn huy động hợp pháp khác {so_lieu(f.other_sources)} triệu đồng{units}.")  # fmt: skip
+        out.append(
+            f"Năm {y}: {so_lieu(f.total)} triệu đồng, trong đó ngân sách nhà nước {so_lieu(f.state_budget)} "
+            f"triệu đồng, nguồn huy động hợp pháp khác {so_lieu(f.other_sources)} triệu đồng{units}."
+        )
     total = sum(f.total or 0 for _, f in known)
     absent = [y for y in years if y not in {y for y, _ in known}]
     tail = f" (chưa có số liệu kinh phí các năm {', '.join(map(str, absent))})" if absent else ""
@@ -173,8 +183,10 @@ def _submissions(plan: Plan, history: History, years: list[int]) -> list[str]:
         if yh is None or not yh.units:
             continue
         n = {k: sum(1 for s in yh.units.values() if s == k) for k in SUBMISSION_WORDS}
-        out.append(f"Năm {y}: {n[SUBMITTED]}/{len(yh.units)} đơn vị gửi đúng hạn, {n[LATE]} gửi muộn, "
-                   f"{n[HAS_ERRORS]} gửi báo cáo có lỗi chưa khắc phục, {n[MISSING]} chưa gửi.")  # fmt: skip
+        out.append(
+            f"Năm {y}: {n[SUBMITTED]}/{len(yh.units)} đơn vị gửi đúng hạn, {n[LATE]} gửi muộn, "
+            f"{n[HAS_ERRORS]} gửi báo cáo có lỗi chưa khắc phục, {n[MISSING]} chưa gửi."
+        )
     if not out:
         return ["Chưa có nhật ký báo cáo năm nào trong giai đoạn nên chưa tổng hợp được tình hình gửi báo cáo."]
     return out + ["Tình hình gửi báo cáo của từng đơn vị qua các năm tại Phụ lục II."]
@@ -185,32 +197,44 @@ def adhoc_sentence(adhoc: AdHocHistory | None) -> str:
     if adhoc is None or not adhoc.periods:
         return ""
     named = "; ".join(f"{p.name} (ngày {p.report_date:%d/%m/%Y})" for p in adhoc.periods)
-    return (f" Ngoài báo cáo hằng năm, trong giai đoạn đã lập {len(adhoc.periods)} báo cáo đột xuất theo yêu cầu: "
-            f"{named}; số liệu các kỳ này không tính vào kết quả từng năm.")  # fmt: skip
+    return (
+        f" Ngoài báo cáo hằng năm, trong giai đoạn đã lập {len(adhoc.periods)} báo cáo đột xuất theo yêu cầu: "
+        f"{named}; số liệu các kỳ này không tính vào kết quả từng năm."
+    )
 
 
-def build_review_context(plan: Plan, history: History, start: int, end: int,
-                         adhoc: AdHocHistory | None = None) -> dict[str, Any]:  # fmt: skip
+def build_review_context(
+    plan: Plan, history: History, start: int, end: int, adhoc: AdHocHistory | None = None
+) -> dict[str, Any]:
     years = list(range(start, end + 1))
     issuer, signer = plan.issuer, plan.signer
     results, chains, counts = indicator_rows(plan, history, start, end)
     sources = sorted(y for y in years if y in history.years)
     if sources:
-        origin = (f"Số liệu tổng hợp từ nhật ký báo cáo hằng năm và số liệu lịch sử của các năm "
-                  f"{', '.join(map(str, sources))}")  # fmt: skip
+        origin = (
+            f"Số liệu tổng hợp từ nhật ký báo cáo hằng năm và số liệu lịch sử của các năm "
+            f"{', '.join(map(str, sources))}"
+        )
         absent = [y for y in years if y not in history.years]
         origin += f"; các năm {', '.join(map(str, absent))} chưa có số liệu." if absent else "."
     else:
         origin = "Chưa có số liệu năm nào của giai đoạn (chưa có nhật ký báo cáo hay số liệu lịch sử)."
     not_met = [r["stt"] for r in results if r["danh_gia"] == ASSESSMENT_LABELS[NOT_MET]]
-    closing = (f"Đến năm {end}, trong {len(plan.indicators)} chỉ tiêu của Kế hoạch: {counts[MET]} chỉ tiêu đạt mốc "
-               f"năm {end}, {counts[NOT_MET]} chỉ tiêu chưa đạt, {counts[NO_DATA]} chỉ tiêu chưa đủ số liệu để đánh "
-               f"giá, {counts[NO_TARGET]} chỉ tiêu không có mốc định lượng năm {end}.") + adhoc_sentence(adhoc)  # fmt: skip
-    direction = [f"Tiếp tục triển khai các nhiệm vụ của Kế hoạch số {plan.number} trong giai đoạn tiếp theo"
-                 + (f" đến năm {plan.end_year}" if end < plan.end_year else "") + "."]  # fmt: skip
+    closing = (
+        f"Đến năm {end}, trong {len(plan.indicators)} chỉ tiêu của Kế hoạch: {counts[MET]} chỉ tiêu đạt mốc "
+        f"năm {end}, {counts[NOT_MET]} chỉ tiêu chưa đạt, {counts[NO_DATA]} chỉ tiêu chưa đủ số liệu để đánh "
+        f"giá, {counts[NO_TARGET]} chỉ tiêu không có mốc định lượng năm {end}."
+    ) + adhoc_sentence(adhoc)
+    direction = [
+        f"Tiếp tục triển khai các nhiệm vụ của Kế hoạch số {plan.number} trong giai đoạn tiếp theo"
+        + (f" đến năm {plan.end_year}" if end < plan.end_year else "")
+        + "."
+    ]
     if not_met:
-        direction.append(f"Tập trung thực hiện các chỉ tiêu chưa đạt mốc năm {end} (số thứ tự {', '.join(not_met)} "
-                         "trong bảng kết quả các chỉ tiêu).")  # fmt: skip
+        direction.append(
+            f"Tập trung thực hiện các chỉ tiêu chưa đạt mốc năm {end} (số thứ tự {', '.join(not_met)} "
+            "trong bảng kết quả các chỉ tiêu)."
+        )
     direction[-1] = direction[-1].rstrip(".") + "./."
     chart_rows = []
     for i, ind in enumerate(plan.indicators, 1):
@@ -233,8 +257,10 @@ def build_review_context(plan: Plan, history: History, start: int, end: int,
         "trich_yeu": f"Sơ kết giai đoạn {phase} thực hiện Kế hoạch số {plan.number} ngày {plan.issued} về {plan.field}",
         "can_cu": [b.rstrip(" ;.") + ";" for b in bases[:-1]] + [b.rstrip(" ;.") + "." for b in bases[-1:]],
         "mo_dau": f"{issuer.full_name} báo cáo sơ kết kết quả thực hiện Kế hoạch giai đoạn {phase} như sau:",
-        "chi_tieu_mo_dau": (f"{origin} Kết quả mỗi năm được tính từ số liệu gốc như báo cáo hằng năm; kết quả năm "
-                            f"{end} được đánh giá so với mốc mục tiêu năm {end}:"),  # fmt: skip
+        "chi_tieu_mo_dau": (
+            f"{origin} Kết quả mỗi năm được tính từ số liệu gốc như báo cáo hằng năm; kết quả năm "
+            f"{end} được đánh giá so với mốc mục tiêu năm {end}:"
+        ),
         "chi_tieu": results,
         "chi_tieu_tong_ket": closing,
         "chuoi_mo_dau": f"Kết quả các chỉ tiêu qua từng năm của giai đoạn {phase} («—»: chưa có số liệu):",
@@ -247,17 +273,20 @@ def build_review_context(plan: Plan, history: History, start: int, end: int,
         "gui_bao_cao": _submissions(plan, history, years),
         "danh_gia": [
             f"Sau {len(years)} năm thực hiện, {counts[MET]}/{len(plan.indicators)} chỉ tiêu của Kế hoạch đạt mốc năm "
-            f"{end}" + (f"; {counts[NOT_MET]} chỉ tiêu chưa đạt cần tiếp tục tập trung thực hiện" if counts[NOT_MET]
-                        else "") + f". Số liệu tổng hợp được của {len(sources)}/{len(years)} năm trong giai đoạn.",
-        ],  # fmt: skip
+            f"{end}"
+            + (f"; {counts[NOT_MET]} chỉ tiêu chưa đạt cần tiếp tục tập trung thực hiện" if counts[NOT_MET] else "")
+            + f". Số liệu tổng hợp được của {len(sources)}/{len(years)} năm trong giai đoạn.",
+        ],
         "phuong_huong": direction,
         "noi_nhan": [f"- {r};" for r in recipients[:-1]] + [f"- {r}." for r in recipients[-1:]],
         "ky_tham_quyen": signer.authority,
         "ky_thay": signer.on_behalf,
         "ky_chuc_vu": signer.title,
         "ky_ho_ten": signer.name,
-        "kem_theo": (f"(Kèm theo Báo cáo số{NUMBER_BLANK}/BC-{issuer.code} ngày    tháng    năm {end + 1} "
-                     f"của {issuer.full_name})"),  # fmt: skip
+        "kem_theo": (
+            f"(Kèm theo Báo cáo số{NUMBER_BLANK}/BC-{issuer.code} ngày    tháng    năm {end + 1} "
+            f"của {issuer.full_name})"
+        ),
         "phu_luc_1": task_rows(plan, history, years),
         "phu_luc_2": unit_rows(plan, history, years),
     }
@@ -283,7 +312,9 @@ def review_template(ws: Workspace) -> Path:
     bundled = bundled_defaults() / "templates" / REVIEW_TEMPLATE
     if bundled.is_file():
         return bundled
-    raise BaoCaoError(f"Không tìm thấy mẫu báo cáo sơ kết {path}. Chép lại tệp templates/{REVIEW_TEMPLATE} từ bản cài đặt.")
+    raise BaoCaoError(
+        f"Không tìm thấy mẫu báo cáo sơ kết {path}. Chép lại tệp templates/{REVIEW_TEMPLATE} từ bản cài đặt."
+    )
 
 
 def write_review(ws: Workspace, plan: Plan, start: int, end: int) -> ReviewFiles:
@@ -296,12 +327,15 @@ def write_review(ws: Workspace, plan: Plan, start: int, end: int) -> ReviewFiles
     history = load_history(ws, plan, end)
     adhoc = adhoc_periods(ws, plan, start, end)
     if not any(start <= y <= end for y in history.years):
-        raise BaoCaoError(f"Chưa có số liệu năm nào của giai đoạn {start}–{end} (không có nhật ký bao-cao, không có "
-                          "sổ số liệu lịch sử trong lich-su/): chưa lập được báo cáo sơ kết.")  # fmt: skip
+        raise BaoCaoError(
+            f"Chưa có số liệu năm nào của giai đoạn {start}–{end} (không có nhật ký bao-cao, không có "
+            "sổ số liệu lịch sử trong lich-su/): chưa lập được báo cáo sơ kết."
+        )
     stamp = dt.datetime.combine(review_date(plan, end), dt.time(0, 0))
     folder = ws.outbox / f"so-ket-{start}-{end}"
     docx = render_docx(review_template(ws), build_review_context(plan, history, start, end, adhoc), stamp)
     xlsx = build_history_workbook(plan, history, end, stamp, adhoc)
-    docx_path, xlsx_path = write_set(ws, folder, [(f"so-ket-{start}-{end}.docx", docx),
-                                                  (f"lich-su-{start}-{end}.xlsx", xlsx)])  # fmt: skip
+    docx_path, xlsx_path = write_set(
+        ws, folder, [(f"so-ket-{start}-{end}.docx", docx), (f"lich-su-{start}-{end}.xlsx", xlsx)]
+    )
     return ReviewFiles(docx_path, xlsx_path, history, adhoc)

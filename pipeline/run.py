@@ -52,8 +52,9 @@ def _noop(stage: str) -> None:
     return None
 
 
-def plan_for(ws: Workspace, year: int | None, period: str | None = None, deadline: dt.date | None = None,
-             request: str = "") -> tuple[Plan, int]:  # fmt: skip
+def plan_for(
+    ws: Workspace, year: int | None, period: str | None = None, deadline: dt.date | None = None, request: str = ""
+) -> tuple[Plan, int]:
     """The plan and the year a command works on (``ke-hoach`` is this call alone): this year when none is
     given; with ``--ky``/``--han-nop`` the plan of that ad-hoc period; ``--theo`` (``request``) into its opening."""
     plan = ws.load_plan()
@@ -117,8 +118,9 @@ def _inbox(ws: Workspace) -> None:
         raise BaoCaoError(f"Không có thư mục inbox/ trong {ws.root}: hãy tạo và chép các tệp đơn vị gửi vào đó.")
 
 
-def _check(ws: Workspace, plan: Plan, year: int, progress: Progress | None, workers: int | None,
-           on_stage: OnStage) -> Checked:  # fmt: skip
+def _check(
+    ws: Workspace, plan: Plan, year: int, progress: Progress | None, workers: int | None, on_stage: OnStage
+) -> Checked:
     from .feedback import write_feedback
 
     _inbox(ws)
@@ -130,8 +132,9 @@ def _check(ws: Workspace, plan: Plan, year: int, progress: Progress | None, work
     return Checked(ws, plan, year, result, feedback, (notice,) if notice else ())
 
 
-def _read_inbox(ws: Workspace, plan: Plan, year: int, progress: Progress | None = None,
-                workers: int | None = None) -> tuple[IntakeResult, str]:  # fmt: skip
+def _read_inbox(
+    ws: Workspace, plan: Plan, year: int, progress: Progress | None = None, workers: int | None = None
+) -> tuple[IntakeResult, str]:
     """inbox/ read against what came before: last year's figures per unit (its run record) and each
     indicator's values in the earlier years (records and history workbooks); and the notice when last
     year's record cannot be read."""
@@ -140,13 +143,28 @@ def _read_inbox(ws: Workspace, plan: Plan, year: int, progress: Progress | None 
     from .record import last_year
 
     last = last_year(ws, year)
-    result = read_inbox(ws, plan, year, progress=progress, workers=workers, last_year=last.values,
-                        history=indicator_values(load_history(ws, plan, year - 1)))  # fmt: skip
+    result = read_inbox(
+        ws,
+        plan,
+        year,
+        progress=progress,
+        workers=workers,
+        last_year=last.values,
+        history=indicator_values(load_history(ws, plan, year - 1)),
+    )
     return result, last.notice
 
 
-def check(ws: Workspace, year: int | None = None, period: str | None = None, deadline: dt.date | None = None, *,
-          progress: Progress | None = None, workers: int | None = None, on_stage: OnStage = _noop) -> Checked:  # fmt: skip
+def check(
+    ws: Workspace,
+    year: int | None = None,
+    period: str | None = None,
+    deadline: dt.date | None = None,
+    *,
+    progress: Progress | None = None,
+    workers: int | None = None,
+    on_stage: OnStage = _noop,
+) -> Checked:
     """``kiem-tra``: read every file of inbox/ and write the feedback files (under the workspace lock)."""
     plan, year = plan_for(ws, year, period, deadline)
     with workspace_lock(ws):
@@ -176,10 +194,20 @@ def _report(c: Checked, overwrite: bool, report_date: dt.date | None, on_stage: 
     return Reported(c, summary, files, load_history(c.ws, c.plan, summary.year - 1))
 
 
-def report(ws: Workspace, year: int | None = None, period: str | None = None, deadline: dt.date | None = None, *,
-           overwrite: bool = False, report_date: dt.date | None = None, request: str = "",
-           progress: Progress | None = None, workers: int | None = None,
-           checked: Callable[[Checked], None] | None = None, on_stage: OnStage = _noop) -> Reported:  # fmt: skip
+def report(
+    ws: Workspace,
+    year: int | None = None,
+    period: str | None = None,
+    deadline: dt.date | None = None,
+    *,
+    overwrite: bool = False,
+    report_date: dt.date | None = None,
+    request: str = "",
+    progress: Progress | None = None,
+    workers: int | None = None,
+    checked: Callable[[Checked], None] | None = None,
+    on_stage: OnStage = _noop,
+) -> Reported:
     """``bao-cao``: ``check``, then aggregate and write the report, workbook and run record — one run at a
     time (the numbered set is reserved under the workspace lock)."""
     plan, year = plan_for(ws, year, period, deadline, request)
@@ -202,8 +230,13 @@ class Reminded:
     feedback_dir: Path
 
 
-def reminder(ws: Workspace, year: int | None = None, period: str | None = None, deadline: dt.date | None = None,
-             new_deadline: dt.date | None = None) -> Reminded:  # fmt: skip
+def reminder(
+    ws: Workspace,
+    year: int | None = None,
+    period: str | None = None,
+    deadline: dt.date | None = None,
+    new_deadline: dt.date | None = None,
+) -> Reminded:
     """``nhac-nop``: read inbox/ like ``kiem-tra`` (feedback files included), then draft the letter to the units
     that have not sent or whose form has errors (``new_deadline``: the date the letter asks for)."""
     from .feedback import write_feedback
@@ -270,9 +303,15 @@ def review(ws: Workspace, phase: str) -> Reviewed:
 # --------------------------------------------------------------------------- demo
 
 
-def demo(folder: Path, year: int | None = None, source: Path | None = None, *, progress: Progress | None = None,
-         ready: Callable[[Workspace], None] | None = None,
-         checked: Callable[[Checked], None] | None = None) -> Reported:  # fmt: skip
+def demo(
+    folder: Path,
+    year: int | None = None,
+    source: Path | None = None,
+    *,
+    progress: Progress | None = None,
+    ready: Callable[[Workspace], None] | None = None,
+    checked: Callable[[Checked], None] | None = None,
+) -> Reported:
     """``demo``: a demo workspace at ``folder`` (forms filled the way units would; ``ready`` is told when it is
     made), then ``bao-cao`` on it (overwriting the previous demo's report)."""
     from .demo import make_demo

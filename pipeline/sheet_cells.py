@@ -26,7 +26,7 @@ MAX_MAGNITUDE = 1e15  # beyond Excel's 15 significant digits: no count or quanti
 _ROW_OR_CELL = re.compile(
     r"<(?:\w+:)?row\b([^<>]*)>"
     r"|<(?:\w+:)?c\b([^<>]*?)(?:/>|>((?:[^<]++|<(?!/?(?:\w+:)?(?:c|row)[\s>/]))*+)(?:</(?:\w+:)?c>|(?=<)|$))"
-)  # fmt: skip
+)
 _R = re.compile(r'\br\s*=\s*["\']([^"\']*)["\']')
 _T_ATTR = re.compile(r'\bt\s*=\s*["\']([^"\']*)["\']')
 _S_ATTR = re.compile(r'\bs\s*=\s*["\'](\d+)["\']')
@@ -154,9 +154,13 @@ def shared_strings(pkg: Package, file: str, limit: int = 50_000) -> list[str]:
     text = pkg.decode(part)
     count = text.count("<si>") + text.count("<si ") + text.count(":si>") + text.count(":si ")
     if count > limit:
-        raise reject("tep-qua-lon", f"Tệp có khoảng {format_number(count)} chuỗi chữ dùng chung, quá nhiều so với một "
-                     f"biểu mẫu (tối đa {format_number(limit)}); không đọc tệp này. Có thể đã gửi nhầm tệp hoặc tệp "
-                     "bị chương trình khác sửa: hãy đề nghị đơn vị gửi lại đúng biểu mẫu.", file)  # fmt: skip
+        raise reject(
+            "tep-qua-lon",
+            f"Tệp có khoảng {format_number(count)} chuỗi chữ dùng chung, quá nhiều so với một "
+            f"biểu mẫu (tối đa {format_number(limit)}); không đọc tệp này. Có thể đã gửi nhầm tệp hoặc tệp "
+            "bị chương trình khác sửa: hãy đề nghị đơn vị gửi lại đúng biểu mẫu.",
+            file,
+        )
     return [rich_text(m[1] or "") for m in _SI.finditer(text)]
 
 
@@ -199,8 +203,16 @@ def scalar_value(kind: str, v: str | None, is_date: bool, date1904: bool) -> tup
     return value, error, invalid
 
 
-def read_sheet(pkg: Package, part: str, area: Area, strings: Sequence[str], percent: frozenset[int],
-               dates: frozenset[int], sheet: str, file: str) -> SheetCells:  # fmt: skip
+def read_sheet(
+    pkg: Package,
+    part: str,
+    area: Area,
+    strings: Sequence[str],
+    percent: frozenset[int],
+    dates: frozenset[int],
+    sheet: str,
+    file: str,
+) -> SheetCells:
     """One linear pass over the rows and cells of a sheet part; ``Rejected`` only for a shared
     string that does not exist. Cells outside ``area`` are counted, never stored."""
     text = pkg.decode(part)
@@ -212,10 +224,13 @@ def read_sheet(pkg: Package, part: str, area: Area, strings: Sequence[str], perc
     end = text.find("sheetData", start + 9)
     cells = text.count("<c ") + text.count("<c>") + text.count(":c ")
     if cells > area.max_cells:
-        raise reject("tep-qua-lon", f"Trang «{sheet}» có khoảng {format_number(cells)} ô, quá nhiều so với một biểu "
-                     f"mẫu (tối đa {format_number(area.max_cells)} ô); không đọc tệp này. Có thể đã "
-                     "gửi nhầm tệp hoặc tệp bị chương trình khác sửa: hãy đề nghị đơn vị gửi lại đúng biểu mẫu.",
-                     file)  # fmt: skip
+        raise reject(
+            "tep-qua-lon",
+            f"Trang «{sheet}» có khoảng {format_number(cells)} ô, quá nhiều so với một biểu "
+            f"mẫu (tối đa {format_number(area.max_cells)} ô); không đọc tệp này. Có thể đã "
+            "gửi nhầm tệp hoặc tệp bị chương trình khác sửa: hãy đề nghị đơn vị gửi lại đúng biểu mẫu.",
+            file,
+        )
     date1904 = pkg.date1904
     shared_formulas: dict[str, str] = {}
     row_no, col_no = 0, 0
@@ -237,7 +252,9 @@ def read_sheet(pkg: Package, part: str, area: Area, strings: Sequence[str], perc
             if len(out.outside) < 3:
                 out.outside.append(r[1][:20] if r else f"{column_letters(min(col_no, 16384))}{row}")
             continue
-        _finish(attrs, m[3], (row, col_no), values, out, strings, percent, dates, date1904, shared_formulas, sheet, file)
+        _finish(
+            attrs, m[3], (row, col_no), values, out, strings, percent, dates, date1904, shared_formulas, sheet, file
+        )
     if values:
         n_rows = max(r for r, _ in values)
         n_cols = max(c for _, c in values)
@@ -247,9 +264,20 @@ def read_sheet(pkg: Package, part: str, area: Area, strings: Sequence[str], perc
     return out
 
 
-def _finish(attrs: str, body: str | None, ref: tuple[int, int], values: dict[tuple[int, int], object],
-            out: SheetCells, strings: Sequence[str], percent: frozenset[int], dates: frozenset[int], date1904: bool,
-            shared_formulas: dict[str, str], sheet: str, file: str) -> None:  # fmt: skip
+def _finish(
+    attrs: str,
+    body: str | None,
+    ref: tuple[int, int],
+    values: dict[tuple[int, int], object],
+    out: SheetCells,
+    strings: Sequence[str],
+    percent: frozenset[int],
+    dates: frozenset[int],
+    date1904: bool,
+    shared_formulas: dict[str, str],
+    sheet: str,
+    file: str,
+) -> None:
     name = f"{column_letters(ref[1])}{ref[0]}"
     if ref in values:
         out.twice.append(name)
@@ -279,9 +307,12 @@ def _finish(attrs: str, body: str | None, ref: tuple[int, int], values: dict[tup
         idx = (v or "").strip()
         if idx:
             if not idx.isdecimal() or int(idx) >= len(strings):
-                raise reject("tep-hong", f"Tệp Excel bị hỏng: ô {name} của trang «{sheet}» trỏ tới chuỗi chữ không có "
-                             "trong tệp. Hãy mở tệp bằng Excel, lưu lại rồi gửi lại, hoặc đề nghị đơn vị gửi lại tệp.",
-                             file)  # fmt: skip
+                raise reject(
+                    "tep-hong",
+                    f"Tệp Excel bị hỏng: ô {name} của trang «{sheet}» trỏ tới chuỗi chữ không có "
+                    "trong tệp. Hãy mở tệp bằng Excel, lưu lại rồi gửi lại, hoặc đề nghị đơn vị gửi lại tệp.",
+                    file,
+                )
             value = strings[int(idx)]
     elif kind == "inlineStr":
         value = rich_text(body)

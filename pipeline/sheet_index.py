@@ -71,8 +71,9 @@ class SheetIndex:
     outside_count: int
     twice: list[str]
 
-    def __init__(self, cells: list[Canon], strings: Sequence[str], percent: frozenset[int],
-                 dates: frozenset[int], date1904: bool) -> None:  # fmt: skip
+    def __init__(
+        self, cells: list[Canon], strings: Sequence[str], percent: frozenset[int], dates: frozenset[int], date1904: bool
+    ) -> None:
         self._cells = cells
         self._by_ref = dict(zip(map(_REF, cells), cells, strict=True))
         self._strings, self._percent, self._dates, self._date1904 = strings, percent, dates, date1904
@@ -192,7 +193,9 @@ def canonical_cells(text: str, area: Area, strings: Sequence[str]) -> list[Canon
         return None  # a reference written twice
     if max(map(int, map(_ROW, cells))) > area.rows:
         return None  # outside the area: read_sheet names the cells
-    if (area.cols < 26 or max(map(len, map(_COL, cells))) > 1) and max(map(column_number, map(_COL, cells))) > area.cols:
+    if (area.cols < 26 or max(map(len, map(_COL, cells))) > 1) and max(
+        map(column_number, map(_COL, cells))
+    ) > area.cols:
         return None
     indexes = [c[5] for c in cells if c[4] == "s"]
     if indexes:
@@ -204,8 +207,16 @@ def canonical_cells(text: str, area: Area, strings: Sequence[str]) -> list[Canon
     return cells
 
 
-def index_sheet(pkg: Package, part: str, area: Area, strings: Sequence[str], percent: frozenset[int],
-                dates: frozenset[int], sheet: str, file: str) -> SheetIndex | SheetCells:  # fmt: skip
+def index_sheet(
+    pkg: Package,
+    part: str,
+    area: Area,
+    strings: Sequence[str],
+    percent: frozenset[int],
+    dates: frozenset[int],
+    sheet: str,
+    file: str,
+) -> SheetIndex | SheetCells:
     """The sheet's cells: indexed when the sheet is in the canonical shape, else ``read_sheet``'s."""
     cells = canonical_cells(pkg.decode(part), area, strings)
     if cells is None:

@@ -65,7 +65,7 @@ def amount(ind: Indicator, x: float | None) -> str:
 
 
 def comparator(ind: Indicator) -> str:
-    """"≥" when higher is better, "≤" when lower is better (``chieu = "giam"``)."""
+    """ "≥" when higher is better, "≤" when lower is better (``chieu = "giam"``)."""
     return "≥" if ind.direction == "tang" else "≤"
 
 
@@ -94,14 +94,15 @@ def verdict_reason(r: IndicatorResult, year: int, min_coverage: float) -> str:
     if target is None:
         return ""
     if r.status in (ON_TRACK, BEHIND) and r.required is not None:
-        return (f"cần {reach} khoảng {amount(ind, r.required)} năm {year} để {reach} "
-                f"{amount(ind, target.value)} năm {target.year}")  # fmt: skip
+        return (
+            f"cần {reach} khoảng {amount(ind, r.required)} năm {year} để {reach} "
+            f"{amount(ind, target.value)} năm {target.year}"
+        )
     if r.status in (MET, NOT_MET):
         kept = f", tiếp tục áp dụng năm {year}" if target.year < year else ""
         return f"mục tiêu {goal(ind, target.value)} năm {target.year}{kept}"
     if r.status == FIRST_YEAR:
-        return (f"năm đầu có số liệu, làm mức xuất phát của lộ trình đến {amount(ind, target.value)} "
-                f"năm {target.year}")  # fmt: skip
+        return f"năm đầu có số liệu, làm mức xuất phát của lộ trình đến {amount(ind, target.value)} năm {target.year}"
     return ""
 
 
@@ -128,5 +129,8 @@ def task_state(t: TaskResult, year: int, unit_states: Mapping[str, str]) -> str:
     if t.lead_reported:
         return t.status or "Chưa xác định"
     lead_state = unit_states.get(task.lead, MISSING)
-    return {HAS_ERRORS: "Báo cáo có lỗi", SUBMITTED: "Không báo cáo nội dung này",
-            LATE: "Không báo cáo nội dung này"}.get(lead_state, "Chưa báo cáo")  # fmt: skip
+    return {
+        HAS_ERRORS: "Báo cáo có lỗi",
+        SUBMITTED: "Không báo cáo nội dung này",
+        LATE: "Không báo cáo nội dung này",
+    }.get(lead_state, "Chưa báo cáo")

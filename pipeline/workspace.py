@@ -79,7 +79,9 @@ class Workspace:
 
     def load_plan(self) -> Plan:
         if not self.root.is_dir():
-            raise WorkspaceError(f"Không tìm thấy thư mục làm việc {self.root}. Tạo mới bằng `baocao khoi-tao {self.root}`.")
+            raise WorkspaceError(
+                f"Không tìm thấy thư mục làm việc {self.root}. Tạo mới bằng `baocao khoi-tao {self.root}`."
+            )
         if self.config.is_dir():
             raise FileSystemError(f"Không đọc được {self.config}: đó là một thư mục, không phải tệp.")
         if not self.config.is_file():

@@ -85,23 +85,38 @@ def _not_a_form(kind: str, name: str, advice: str = "") -> Rejected:
 def sniff(data: bytes, name: str) -> None:
     """Raise ``Rejected`` unless ``data`` is a zip package (PK); ``name`` is for messages."""
     if not data:
-        raise reject("tep-rong", "Tệp rỗng (0 byte): có thể gửi lỗi hoặc tải về chưa xong. Hãy đề nghị đơn vị gửi lại tệp.", name)
+        raise reject(
+            "tep-rong", "Tệp rỗng (0 byte): có thể gửi lỗi hoặc tải về chưa xong. Hãy đề nghị đơn vị gửi lại tệp.", name
+        )
     if data.startswith(OLE_MAGIC):
         if ENCRYPTED_STREAM in data:
-            raise reject("co-mat-khau", "Tệp Excel được đặt mật khẩu (mã hóa) nên không đọc được. "
-                         "Hãy đề nghị đơn vị gỡ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc → Mã hóa bằng mật khẩu: xóa trống) rồi gửi lại.", name)  # fmt: skip
+            raise reject(
+                "co-mat-khau",
+                "Tệp Excel được đặt mật khẩu (mã hóa) nên không đọc được. "
+                "Hãy đề nghị đơn vị gỡ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc → Mã hóa bằng mật khẩu: "
+                "xóa trống) rồi gửi lại.",
+                name,
+            )
         if "WordDocument".encode("utf-16-le") in data:
             raise _not_a_form("tệp Word cũ (.doc)", name)
         if "PowerPoint Document".encode("utf-16-le") in data:
             raise _not_a_form("tệp PowerPoint cũ (.ppt)", name)
-        raise reject("xls-cu", "Tệp ở định dạng Excel 97–2003 (.xls) cũ, không dùng được. Hãy mở tệp bằng Excel "
-                     "(hoặc LibreOffice), chọn Lưu thành… định dạng «Sổ làm việc Excel (.xlsx)» rồi gửi lại.", name)  # fmt: skip
+        raise reject(
+            "xls-cu",
+            "Tệp ở định dạng Excel 97–2003 (.xls) cũ, không dùng được. Hãy mở tệp bằng Excel "
+            "(hoặc LibreOffice), chọn Lưu thành… định dạng «Sổ làm việc Excel (.xlsx)» rồi gửi lại.",
+            name,
+        )
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
         return
     if data.startswith(b"%PDF"):
-        raise _not_a_form("tệp PDF", name, "PDF không đọc được số liệu; hãy gửi tệp Excel (.xlsx) của biểu mẫu đã điền.")
+        raise _not_a_form(
+            "tệp PDF", name, "PDF không đọc được số liệu; hãy gửi tệp Excel (.xlsx) của biểu mẫu đã điền."
+        )
     if data.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
-        raise _not_a_form("ảnh chụp", name, "Ảnh không đọc được số liệu; hãy gửi tệp Excel (.xlsx) của biểu mẫu đã điền.")
+        raise _not_a_form(
+            "ảnh chụp", name, "Ảnh không đọc được số liệu; hãy gửi tệp Excel (.xlsx) của biểu mẫu đã điền."
+        )
     if data.startswith((b"Rar!", b"7z\xbc\xaf\x27\x1c", b"\x1f\x8b")):
         raise _not_a_form("tệp nén (RAR/7z/gzip)", name, "Hãy giải nén và chép tệp .xlsx bên trong vào inbox/.")
     if data.startswith(b"{\\rtf"):
@@ -109,11 +124,23 @@ def sniff(data: bytes, name: str) -> None:
     head = data[:4096]
     if _looks_like_text(head):
         if _ext(name) in (".csv", ".txt", ".tsv"):
-            raise _not_a_form("tệp văn bản/CSV", name, "CSV không giữ cấu trúc biểu mẫu; hãy gửi tệp Excel (.xlsx) của biểu mẫu đã điền.")
-        raise reject("khong-phai-excel", "Nội dung tệp là văn bản thuần (hoặc trang web), không phải tệp Excel dù có tên "
-                     f"«{PurePosixPath(name).name}». Hãy mở biểu mẫu bằng Excel, lưu dạng .xlsx rồi gửi lại.", name)  # fmt: skip
-    raise reject("khong-phai-excel", "Nội dung tệp không phải Excel (không nhận ra định dạng; có thể tệp hỏng hoặc là loại "
-                 "tệp khác bị đổi đuôi). Hãy gửi lại tệp biểu mẫu .xlsx.", name)  # fmt: skip
+            raise _not_a_form(
+                "tệp văn bản/CSV",
+                name,
+                "CSV không giữ cấu trúc biểu mẫu; hãy gửi tệp Excel (.xlsx) của biểu mẫu đã điền.",
+            )
+        raise reject(
+            "khong-phai-excel",
+            "Nội dung tệp là văn bản thuần (hoặc trang web), không phải tệp Excel dù có tên "
+            f"«{PurePosixPath(name).name}». Hãy mở biểu mẫu bằng Excel, lưu dạng .xlsx rồi gửi lại.",
+            name,
+        )
+    raise reject(
+        "khong-phai-excel",
+        "Nội dung tệp không phải Excel (không nhận ra định dạng; có thể tệp hỏng hoặc là loại "
+        "tệp khác bị đổi đuôi). Hãy gửi lại tệp biểu mẫu .xlsx.",
+        name,
+    )
 
 
 def _inflate(data: bytes, info: zipfile.ZipInfo, name: str) -> bytes:
@@ -152,8 +179,12 @@ class _Broken:
         self.entry, self.name = entry, name
 
     def rejected(self) -> Rejected:
-        return reject("tep-hong", f"Tệp bị hỏng (thành phần «{self.entry}» không đọc được), có thể do tải về hoặc "
-                      "sao chép chưa xong. Hãy đề nghị đơn vị gửi lại tệp.", self.name)  # fmt: skip
+        return reject(
+            "tep-hong",
+            f"Tệp bị hỏng (thành phần «{self.entry}» không đọc được), có thể do tải về hoặc "
+            "sao chép chưa xong. Hãy đề nghị đơn vị gửi lại tệp.",
+            self.name,
+        )
 
 
 # Parts already inflated and checked in this process, by (compressed bytes, method, encrypted flag,
@@ -176,11 +207,19 @@ def _inflate_checked(raw: bytes, info: zipfile.ZipInfo, name: str, broken: _Brok
         except zlib.error:
             raise broken.rejected() from None
     else:
-        raise reject("tep-hong", f"Thành phần «{info.filename}» nén bằng phương pháp không chuẩn của Excel. "
-                     "Hãy mở tệp bằng Excel, lưu lại dạng .xlsx rồi gửi lại.", name)  # fmt: skip
+        raise reject(
+            "tep-hong",
+            f"Thành phần «{info.filename}» nén bằng phương pháp không chuẩn của Excel. "
+            "Hãy mở tệp bằng Excel, lưu lại dạng .xlsx rồi gửi lại.",
+            name,
+        )
     if len(out) > info.file_size:
-        raise reject("zip-bom", f"Tệp có thành phần «{info.filename}» bung ra lớn hơn kích thước khai báo "
-                     "(dấu hiệu tệp độc hại «zip bomb»); không mở tệp này. Hãy đề nghị đơn vị gửi lại biểu mẫu gốc.", name)  # fmt: skip
+        raise reject(
+            "zip-bom",
+            f"Tệp có thành phần «{info.filename}» bung ra lớn hơn kích thước khai báo "
+            "(dấu hiệu tệp độc hại «zip bomb»); không mở tệp này. Hãy đề nghị đơn vị gửi lại biểu mẫu gốc.",
+            name,
+        )
     if len(out) != info.file_size or zlib.crc32(out) != info.CRC:
         raise broken.rejected()
     return out
@@ -236,25 +275,37 @@ def open_package(data: bytes, name: str) -> Package:
         zf = zipfile.ZipFile(BytesIO(data))
         infos = zf.infolist()
     except Exception:
-        raise reject("tep-hong", "Tệp Excel bị hỏng hoặc không trọn vẹn (có thể tải về hoặc sao chép chưa xong). "
-                     "Hãy đề nghị đơn vị gửi lại tệp.", name) from None  # fmt: skip
+        raise reject(
+            "tep-hong",
+            "Tệp Excel bị hỏng hoặc không trọn vẹn (có thể tải về hoặc sao chép chưa xong). "
+            "Hãy đề nghị đơn vị gửi lại tệp.",
+            name,
+        ) from None
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names:
         if "xl/workbook.bin" in names:
-            raise _not_a_form("sổ làm việc nhị phân Excel (.xlsb)", name,
-                              "Hãy mở bằng Excel, lưu lại dạng .xlsx rồi gửi lại.")  # fmt: skip
+            raise _not_a_form(
+                "sổ làm việc nhị phân Excel (.xlsb)", name, "Hãy mở bằng Excel, lưu lại dạng .xlsx rồi gửi lại."
+            )
         if "word/document.xml" in names:
             raise _not_a_form("tệp Word (.docx)", name)
         if "ppt/presentation.xml" in names:
             raise _not_a_form("tệp PowerPoint (.pptx)", name)
         if "mimetype" in names and b"opendocument.spreadsheet" in data[:200]:
-            raise _not_a_form("bảng tính OpenDocument (.ods)", name,
-                              "Hãy mở bằng LibreOffice, Lưu thành… định dạng Excel 2007-365 (.xlsx) rồi gửi lại.")  # fmt: skip
+            raise _not_a_form(
+                "bảng tính OpenDocument (.ods)",
+                name,
+                "Hãy mở bằng LibreOffice, Lưu thành… định dạng Excel 2007-365 (.xlsx) rồi gửi lại.",
+            )
         if "mimetype" in names:
             raise _not_a_form("tài liệu OpenDocument", name)
         if _ext(name) in EXCEL_EXTENSIONS:
-            raise reject("tep-hong", "Tệp có dạng nén của Excel nhưng thiếu phần sổ làm việc (xl/workbook.xml): "
-                         "tệp hỏng. Hãy đề nghị đơn vị gửi lại tệp.", name)  # fmt: skip
+            raise reject(
+                "tep-hong",
+                "Tệp có dạng nén của Excel nhưng thiếu phần sổ làm việc (xl/workbook.xml): "
+                "tệp hỏng. Hãy đề nghị đơn vị gửi lại tệp.",
+                name,
+            )
         raise _not_a_form("tệp nén ZIP", name, "Hãy giải nén và chép tệp .xlsx bên trong vào inbox/.")
     bomb = "Tệp có dấu hiệu độc hại («zip bomb»: {why}); không mở tệp này. Hãy đề nghị đơn vị gửi lại biểu mẫu gốc."
     if len(infos) > MAX_ENTRIES:
@@ -263,15 +314,21 @@ def open_package(data: bytes, name: str) -> Package:
     for info in infos:
         total += info.file_size
         ratio = info.file_size / max(1, info.compress_size)
-        if info.file_size > MAX_PART_BYTES or total > MAX_TOTAL_BYTES or (
-            info.file_size > RATIO_FLOOR and ratio > MAX_RATIO
+        if (
+            info.file_size > MAX_PART_BYTES
+            or total > MAX_TOTAL_BYTES
+            or (info.file_size > RATIO_FLOOR and ratio > MAX_RATIO)
         ):
             why = f"thành phần «{info.filename}» bung ra {info.file_size / 2**20:.0f} MB, gấp {ratio:.0f} lần"
             raise reject("zip-bom", bomb.format(why=why), name)
     for info in infos:
         if not info.filename.strip("/") or "\x00" in info.filename:
-            raise reject("tep-hong", "Tệp Excel bị hỏng: có thành phần không tên trong gói nén. "
-                         "Hãy mở tệp bằng Excel, lưu lại rồi gửi lại, hoặc đề nghị đơn vị gửi lại tệp.", name)  # fmt: skip
+            raise reject(
+                "tep-hong",
+                "Tệp Excel bị hỏng: có thành phần không tên trong gói nén. "
+                "Hãy mở tệp bằng Excel, lưu lại rồi gửi lại, hoặc đề nghị đơn vị gửi lại tệp.",
+                name,
+            )
     types: tuple[dict[str, str], dict[str, str]] = ({}, {})
     if "[Content_Types].xml" in names:
         body = _inflate(data, zf.getinfo("[Content_Types].xml"), name)
@@ -286,16 +343,24 @@ def open_package(data: bytes, name: str) -> Package:
             continue  # binary (printer settings, pictures): checked (size, CRC) but never decoded
         kept += info.file_size
         if info.file_size > MAX_XML_BYTES or kept > MAX_XML_TOTAL:
-            raise reject("tep-qua-lon", f"Thành phần «{info.filename}» của tệp lớn {info.file_size / 2**20:.0f} MB, "
-                         f"quá giới hạn {MAX_XML_BYTES // 2**20} MB của một biểu mẫu (biểu mẫu đã điền chỉ vài chục KB); "
-                         "không đọc. Hãy đề nghị đơn vị gửi lại đúng biểu mẫu.", name)  # fmt: skip
+            raise reject(
+                "tep-qua-lon",
+                f"Thành phần «{info.filename}» của tệp lớn {info.file_size / 2**20:.0f} MB, "
+                f"quá giới hạn {MAX_XML_BYTES // 2**20} MB của một biểu mẫu (biểu mẫu đã điền chỉ vài chục KB); "
+                "không đọc. Hãy đề nghị đơn vị gửi lại đúng biểu mẫu.",
+                name,
+            )
         text = body
         if body[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(body) >= 2 and 0 in body[:2]):
             text = _as_text(body).encode("utf-8", errors="replace")
         if b"<!" in text and _DANGEROUS.search(text):
-            raise reject("xml-nguy-hiem", f"Thành phần «{info.filename}» của tệp chứa khai báo DOCTYPE/ENTITY — "
-                         "không có trong tệp Excel thật và có thể là tệp độc hại; không mở tệp này. "
-                         "Hãy đề nghị đơn vị gửi lại biểu mẫu gốc.", name)  # fmt: skip
+            raise reject(
+                "xml-nguy-hiem",
+                f"Thành phần «{info.filename}» của tệp chứa khai báo DOCTYPE/ENTITY — "
+                "không có trong tệp Excel thật và có thể là tệp độc hại; không mở tệp này. "
+                "Hãy đề nghị đơn vị gửi lại biểu mẫu gốc.",
+                name,
+            )
         parts[info.filename] = body
     return Package(parts)
 
@@ -310,8 +375,10 @@ def xml_safe(text: str) -> str:
 
 
 def _attrs(text: str) -> dict[str, str]:
-    return {m[1].rsplit(":", 1)[-1]: xml_safe(html.unescape(m[2] if m[2] is not None else m[3]))
-            for m in _ATTR.finditer(text)}  # fmt: skip
+    return {
+        m[1].rsplit(":", 1)[-1]: xml_safe(html.unescape(m[2] if m[2] is not None else m[3]))
+        for m in _ATTR.finditer(text)
+    }
 
 
 _SHEET = re.compile(r"<(?:\w+:)?sheet\b([^>]*)/?>")
@@ -343,7 +410,7 @@ class Package:
         return self._text[part] if part in self._text else _as_text(self.parts.get(part, b""))
 
     def application(self) -> str:
-        """"Microsoft Excel 16.0300", "LibreOffice/7.6…", "… Openpyxl 3.1.5" from docProps/app.xml."""
+        """ "Microsoft Excel 16.0300", "LibreOffice/7.6…", "… Openpyxl 3.1.5" from docProps/app.xml."""
         text = self.text("docProps/app.xml")
         app = re.search(r"<(?:\w+:)?Application>([^<]*)<", text)
         ver = re.search(r"<(?:\w+:)?AppVersion>([^<]*)<", text)
@@ -388,8 +455,12 @@ class Package:
                         sheets[a["name"]] = rels[a["id"]][1]
                 return sheets
 
-            self._sheets = _memo("sheets", self.parts.get("xl/workbook.xml", b""),
-                                 self.parts.get("xl/_rels/workbook.xml.rels", b""), compute)  # fmt: skip
+            self._sheets = _memo(
+                "sheets",
+                self.parts.get("xl/workbook.xml", b""),
+                self.parts.get("xl/_rels/workbook.xml.rels", b""),
+                compute,
+            )
         return self._sheets
 
     def shared_strings_part(self) -> str:

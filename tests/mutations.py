@@ -18,16 +18,80 @@ import re
 import struct
 import zipfile
 
-ODD_NUMBERS = ["NaN", "nan", "INF", "-inf", "Infinity", "1e999", "-1e999", "1e308", "1.7976931348623157e308",
-               "4.9e-324", "-0", "", " ", "0x10", "1_000", "١٢٣", "99999999999999999999999", "1e15", "-1",
-               "2958466", "46351.999999", "abc", "&#0;", "1E+2"]  # fmt: skip
-ODD_REFS = ["XFD1048576", "XFD30000", "AAA100000", "A1048577", "A0", "ZZZZ1", "a1", "$A$1", "A-1", "", "A99999999",
-            "E1", "A1", "B3", "Z1000", "AA1"]  # fmt: skip
+ODD_NUMBERS = [
+    "NaN",
+    "nan",
+    "INF",
+    "-inf",
+    "Infinity",
+    "1e999",
+    "-1e999",
+    "1e308",
+    "1.7976931348623157e308",
+    "4.9e-324",
+    "-0",
+    "",
+    " ",
+    "0x10",
+    "1_000",
+    "١٢٣",
+    "99999999999999999999999",
+    "1e15",
+    "-1",
+    "2958466",
+    "46351.999999",
+    "abc",
+    "&#0;",
+    "1E+2",
+]
+ODD_REFS = [
+    "XFD1048576",
+    "XFD30000",
+    "AAA100000",
+    "A1048577",
+    "A0",
+    "ZZZZ1",
+    "a1",
+    "$A$1",
+    "A-1",
+    "",
+    "A99999999",
+    "E1",
+    "A1",
+    "B3",
+    "Z1000",
+    "AA1",
+]
 ODD_TYPES = ["s", "str", "inlineStr", "b", "e", "d", "n", "x", ""]
-ODD_FORMULAS = ["cmd|' /C calc'!A0", "[1]Sheet1!A1", 'WEBSERVICE("http://x")', 'FILTERXML("<a/>","//a")',
-                "SUM(A1:A3)", "1/0", "RTD(\"x\",,\"y\")", "'C:\\[a.xlsx]S'!A1", "A1" * 500]  # fmt: skip
-ODD_TEXT = ["\x00", "\x01", "&#1;", "&#x1F;", "\ufffd", "&amp;", "&#xD800;", "&#1114112;", "&lol;", "]]>", "<![CDATA[x]]>", "<?pi x?>", "<!-- c -->",
-            "_x000D_", "\u202e", "Đ" * 40000]  # fmt: skip
+ODD_FORMULAS = [
+    "cmd|' /C calc'!A0",
+    "[1]Sheet1!A1",
+    'WEBSERVICE("http://x")',
+    'FILTERXML("<a/>","//a")',
+    "SUM(A1:A3)",
+    "1/0",
+    'RTD("x",,"y")',
+    "'C:\\[a.xlsx]S'!A1",
+    "A1" * 500,
+]
+ODD_TEXT = [
+    "\x00",
+    "\x01",
+    "&#1;",
+    "&#x1F;",
+    "\ufffd",
+    "&amp;",
+    "&#xD800;",
+    "&#1114112;",
+    "&lol;",
+    "]]>",
+    "<![CDATA[x]]>",
+    "<?pi x?>",
+    "<!-- c -->",
+    "_x000D_",
+    "\u202e",
+    "Đ" * 40000,
+]
 _ELEMENT = re.compile(rb"<([A-Za-z_][\w.:-]*)\b[^<>]*?(?:/>|>[^<]*</\1>)")
 _ATTR_VALUE = re.compile(rb'(\b[\w:]+)="([^"]*)"')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
@@ -83,8 +147,12 @@ def m_attribute(rng: random.Random, body: bytes) -> bytes:
     if not m:
         return body
     name = m[1].decode(errors="replace").rsplit(":", 1)[-1]
-    pool = {"r": ODD_REFS, "t": ODD_TYPES, "s": ["0", "1", "99999", "-1", "x", "4294967296"],
-            "ref": ["A1:XFD1048576", "A1", "", "Z9:A1"]}.get(name, ODD_REFS + ODD_NUMBERS + ["rId99", "../../x.xml"])  # fmt: skip
+    pool = {
+        "r": ODD_REFS,
+        "t": ODD_TYPES,
+        "s": ["0", "1", "99999", "-1", "x", "4294967296"],
+        "ref": ["A1:XFD1048576", "A1", "", "Z9:A1"],
+    }.get(name, ODD_REFS + ODD_NUMBERS + ["rId99", "../../x.xml"])
     value = rng.choice(pool).encode()
     return body[: m.start(2)] + value + body[m.end(2) :]
 
@@ -111,8 +179,13 @@ def m_formula(rng: random.Random, body: bytes) -> bytes:
 def m_far_cell(rng: random.Random, body: bytes) -> bytes:
     ref = rng.choice(["XFD1048576", "XFD30000", "AAA100000", "A1048576", "IV65536", "AA5"])
     row = re.sub(r"[A-Z]+", "", ref)
-    cell = rng.choice([f'<c r="{ref}"><v>{rng.choice(ODD_NUMBERS[:8] + ["7"])}</v></c>',
-                       f'<c r="{ref}" t="inlineStr"><is><t>x</t></is></c>', "<c><v>1</v></c>"])  # fmt: skip
+    cell = rng.choice(
+        [
+            f'<c r="{ref}"><v>{rng.choice(ODD_NUMBERS[:8] + ["7"])}</v></c>',
+            f'<c r="{ref}" t="inlineStr"><is><t>x</t></is></c>',
+            "<c><v>1</v></c>",
+        ]
+    )
     new = f'<row r="{row}">{cell}</row>'.encode()
     body = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="A1:{ref}"'.encode(), body, count=1)
     return body.replace(b"</sheetData>", new + b"</sheetData>", 1) if b"</sheetData>" in body else body + new
@@ -149,8 +222,19 @@ def m_shared_index(rng: random.Random, body: bytes) -> bytes:
     return re.sub(rb'(t="s"[^>]*><v>)\d+', lambda m: m[1] + rng.choice([b"999999", b"-1", b"x", b""]), body, count=1)
 
 
-PART_MUTATIONS = [m_delete_element, m_duplicate_element, m_cut_part, m_attribute, m_number, m_formula, m_far_cell,
-                  m_text, m_nest, m_encoding, m_shared_index]  # fmt: skip
+PART_MUTATIONS = [
+    m_delete_element,
+    m_duplicate_element,
+    m_cut_part,
+    m_attribute,
+    m_number,
+    m_formula,
+    m_far_cell,
+    m_text,
+    m_nest,
+    m_encoding,
+    m_shared_index,
+]
 
 
 # --------------------------------------------------------------------------- zip-level
@@ -197,8 +281,14 @@ def z_entries(rng: random.Random, data: bytes) -> bytes:
     elif choice == 4:
         parts.append(("xl/media/image9.xml", b"\x00<" + rng.randbytes(64)))  # binary posing as XML
     elif choice == 5:
-        parts = [p for p in parts if getattr(p[0], "filename", p[0]) != rng.choice(
-            ["[Content_Types].xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/worksheets/sheet3.xml"])]
+        parts = [
+            p
+            for p in parts
+            if getattr(p[0], "filename", p[0])
+            != rng.choice(
+                ["[Content_Types].xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/worksheets/sheet3.xml"]
+            )
+        ]
     else:
         parts.append(("../../evil.xml", b"<x/>"))
     return _zip(parts)

@@ -62,8 +62,7 @@ def _unescape(text: str) -> str:
 
 
 def read_pages(pdf: Path, pdftotext: str = "pdftotext") -> list[Page]:
-    xml = subprocess.run([pdftotext, "-bbox-layout", str(pdf), "-"], capture_output=True, text=True,
-                         check=True).stdout  # fmt: skip
+    xml = subprocess.run([pdftotext, "-bbox-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     pages = []
     for n, m in enumerate(_PAGE.finditer(xml), start=1):
         lines = tuple(
@@ -76,15 +75,14 @@ def read_pages(pdf: Path, pdftotext: str = "pdftotext") -> list[Page]:
 
 def off_page(page: Page) -> list[Line]:
     e = EDGE_TOLERANCE
-    return [ln for ln in page.lines
-            if ln.x0 < -e or ln.y0 < -e or ln.x1 > page.width + e or ln.y1 > page.height + e]  # fmt: skip
+    return [ln for ln in page.lines if ln.x0 < -e or ln.y0 < -e or ln.x1 > page.width + e or ln.y1 > page.height + e]
 
 
 def overlapping(page: Page) -> list[tuple[Line, Line]]:
     lines = sorted(page.lines, key=lambda ln: ln.y0)
     pairs = []
     for i, a in enumerate(lines):
-        for b in lines[i + 1:]:
+        for b in lines[i + 1 :]:
             if b.y0 >= a.y1 - OVERLAP_TOLERANCE:
                 break
             if a.overlaps(b):

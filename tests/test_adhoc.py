@@ -49,7 +49,13 @@ def test_adhoc_form_carries_the_period_in_its_hidden_id_title_and_code(kh178, tm
     # the yearly form is what it always was: no period rows in _id
     yearly = load_workbook(io.BytesIO(build_form(kh178, kh178.unit("xa-my-hiep"), 2027)))
     assert [r[0] for r in yearly[ID_SHEET].iter_rows(values_only=True)] == [
-        "loai", "ke_hoach", "don_vi", "nam", "phien_ban", "ten_don_vi"]  # fmt: skip
+        "loai",
+        "ke_hoach",
+        "don_vi",
+        "nam",
+        "phien_ban",
+        "ten_don_vi",
+    ]
 
 
 def test_adhoc_run_rejects_a_yearly_form_by_name_and_reports_under_the_label(kh178, tmp_path):
@@ -58,32 +64,52 @@ def test_adhoc_run_rejects_a_yearly_form_by_name_and_reports_under_the_label(kh1
     assert res.exit_code == 0, res.output
     assert res.output.splitlines()[0].startswith("KIỂM TRA HỒ SƠ 6 THÁNG ĐẦU NĂM 2027 — thư mục ")
     assert res.output.splitlines()[0].endswith(" — hạn nộp 15/06/2027")
-    assert ("Biểu mẫu báo cáo năm 2027, không phải biểu mẫu kỳ «6 tháng đầu năm 2027» đang tổng hợp (đơn vị "
-            "«Phòng Y tế»). Hãy đề nghị đơn vị điền biểu mẫu kỳ «6 tháng đầu năm 2027» rồi gửi lại.") in res.output
+    assert (
+        "Biểu mẫu báo cáo năm 2027, không phải biểu mẫu kỳ «6 tháng đầu năm 2027» đang tổng hợp (đơn vị "
+        "«Phòng Y tế»). Hãy đề nghị đơn vị điền biểu mẫu kỳ «6 tháng đầu năm 2027» rồi gửi lại."
+    ) in res.output
 
     yearly_before = snapshot(ws.outbox)
-    res = CliRunner().invoke(cli, ["-C", str(ws.root), "bao-cao", *PERIOD, "--theo",
-                                   "Công văn số 123/SCT-QLCN ngày 02/6/2027"])  # fmt: skip
+    res = CliRunner().invoke(
+        cli, ["-C", str(ws.root), "bao-cao", *PERIOD, "--theo", "Công văn số 123/SCT-QLCN ngày 02/6/2027"]
+    )
     assert res.exit_code == 0, res.output
     folder = ws.outbox / "bao-cao-2027-6-thang-dau-nam"
     assert sorted(p.name for p in folder.iterdir()) == [
-        "bao-cao-2027-6-thang-dau-nam.docx", "nhat-ky-2027-6-thang-dau-nam.json", "tong-hop-2027-6-thang-dau-nam.xlsx"]
+        "bao-cao-2027-6-thang-dau-nam.docx",
+        "nhat-ky-2027-6-thang-dau-nam.json",
+        "tong-hop-2027-6-thang-dau-nam.xlsx",
+    ]
     assert not (ws.outbox / "bao-cao-2027").exists() and not (ws.outbox / "mau-2027").exists()
     assert {k: v for k, v in snapshot(ws.outbox).items() if not k.startswith("bao-cao-2027-6")} == yearly_before
 
-    texts = [p.text for p in Document(io.BytesIO((folder / "bao-cao-2027-6-thang-dau-nam.docx").read_bytes())).paragraphs]
-    assert ("Kết quả thực hiện Kế hoạch số 178/KH-UBND ngày 13/10/2021 về sản xuất và tiêu dùng bền vững "
-            "6 tháng đầu năm 2027") in texts
-    assert ("Thực hiện Công văn số 123/SCT-QLCN ngày 02/6/2027 của Sở Công Thương tỉnh Đồng Tháp, Ủy ban nhân dân "
-            "huyện Cao Lãnh báo cáo kết quả thực hiện 6 tháng đầu năm 2027 như sau:") in texts
+    texts = [
+        p.text for p in Document(io.BytesIO((folder / "bao-cao-2027-6-thang-dau-nam.docx").read_bytes())).paragraphs
+    ]
+    assert (
+        "Kết quả thực hiện Kế hoạch số 178/KH-UBND ngày 13/10/2021 về sản xuất và tiêu dùng bền vững "
+        "6 tháng đầu năm 2027"
+    ) in texts
+    assert (
+        "Thực hiện Công văn số 123/SCT-QLCN ngày 02/6/2027 của Sở Công Thương tỉnh Đồng Tháp, Ủy ban nhân dân "
+        "huyện Cao Lãnh báo cáo kết quả thực hiện 6 tháng đầu năm 2027 như sau:"
+    ) in texts
     assert any(t.startswith("6 tháng đầu năm 2027, Kế hoạch có ") for t in texts)
     assert "SỐ LIỆU CÁC CHỈ TIÊU THEO TỪNG ĐƠN VỊ 6 THÁNG ĐẦU NĂM 2027" in texts
-    assert "Cao Lãnh, ngày 15 tháng 6 năm 2027" in [p.text for t in Document(io.BytesIO(
-        (folder / "bao-cao-2027-6-thang-dau-nam.docx").read_bytes())).tables for c in t._cells for p in c.paragraphs]
+    assert "Cao Lãnh, ngày 15 tháng 6 năm 2027" in [
+        p.text
+        for t in Document(io.BytesIO((folder / "bao-cao-2027-6-thang-dau-nam.docx").read_bytes())).tables
+        for c in t._cells
+        for p in c.paragraphs
+    ]
     assert not any("năm 2027, Kế hoạch" in t and not t.startswith("6 tháng") for t in texts)
     record = json.loads((folder / "nhat-ky-2027-6-thang-dau-nam.json").read_text(encoding="utf-8"))
-    assert record["period"] == {"label": "6 tháng đầu năm", "name": "6 tháng đầu năm 2027",
-                                "slug": "6-thang-dau-nam", "deadline": "2027-06-15"}  # fmt: skip
+    assert record["period"] == {
+        "label": "6 tháng đầu năm",
+        "name": "6 tháng đầu năm 2027",
+        "slug": "6-thang-dau-nam",
+        "deadline": "2027-06-15",
+    }
     assert [f["problem"]["code"] for f in record["rejected_files"]] == ["sai-ky"]
     assert sorted(u["unit"] for u in record["units"] if u["file"]) == sorted(UNITS)
 
@@ -92,8 +118,10 @@ def test_yearly_run_rejects_an_adhoc_form_by_name(kh178, tmp_path):
     ws = _adhoc_inbox(kh178, tmp_path)
     res = CliRunner().invoke(cli, ["-C", str(ws.root), "kiem-tra", "--nam", "2027"])
     assert res.exit_code == 0, res.output
-    assert ("Biểu mẫu kỳ «6 tháng đầu năm 2027», không phải biểu mẫu báo cáo năm 2027 đang tổng hợp (đơn vị "
-            "«UBND xã Mỹ Hiệp»). Hãy đề nghị đơn vị điền biểu mẫu báo cáo năm 2027 rồi gửi lại.") in res.output
+    assert (
+        "Biểu mẫu kỳ «6 tháng đầu năm 2027», không phải biểu mẫu báo cáo năm 2027 đang tổng hợp (đơn vị "
+        "«UBND xã Mỹ Hiệp»). Hãy đề nghị đơn vị điền biểu mẫu báo cáo năm 2027 rồi gửi lại."
+    ) in res.output
     assert not (ws.outbox / "phan-hoi-2027-6-thang-dau-nam").exists()
 
 
@@ -102,13 +130,18 @@ def test_ky_and_han_nop_go_together_and_the_deadline_is_a_real_date(kh178, tmp_p
     for args in (["--ky", "6 tháng đầu năm"], ["--han-nop", "15/06/2027"]):
         assert main(["-C", str(ws.root), "tao-mau", "--nam", "2027", *args]) == 1
         assert capsys.readouterr().err == (
-            "Lỗi: Báo cáo đột xuất cần cả --ky \"TÊN KỲ\" và --han-nop NGÀY/THÁNG/NĂM, "
-            "ví dụ --ky \"6 tháng đầu năm\" --han-nop 15/06/2027.\n")  # fmt: skip
+            'Lỗi: Báo cáo đột xuất cần cả --ky "TÊN KỲ" và --han-nop NGÀY/THÁNG/NĂM, '
+            'ví dụ --ky "6 tháng đầu năm" --han-nop 15/06/2027.\n'
+        )
     assert main(["-C", str(ws.root), "bao-cao", "--nam", "2027", "--ky", "Quý II", "--han-nop", "31/06/2027"]) == 2
-    assert capsys.readouterr().err == ("Lỗi: giá trị của --han-nop không hợp lệ: «31/06/2027» không phải ngày dạng "
-                                       "ngày/tháng/năm (ví dụ 08/12/2026).\n")  # fmt: skip
+    assert capsys.readouterr().err == (
+        "Lỗi: giá trị của --han-nop không hợp lệ: «31/06/2027» không phải ngày dạng "
+        "ngày/tháng/năm (ví dụ 08/12/2026).\n"
+    )
     assert main(["-C", str(ws.root), "nhac-nop", "--nam", "2027", "--ky", " ", "--han-nop", "15/06/2027"]) == 1
-    assert capsys.readouterr().err == "Lỗi: Tên kỳ báo cáo (--ky) trống: hãy ghi tên kỳ, ví dụ --ky \"6 tháng đầu năm\".\n"
+    assert (
+        capsys.readouterr().err == 'Lỗi: Tên kỳ báo cáo (--ky) trống: hãy ghi tên kỳ, ví dụ --ky "6 tháng đầu năm".\n'
+    )
     assert not list(ws.outbox.iterdir())
 
 
@@ -121,6 +154,7 @@ def test_nhac_nop_with_ky_names_the_period_and_its_deadline(kh178, tmp_path):
     assert res.output.splitlines()[0].endswith(f": {letter}")
     assert res.output.split("Nội dung để dán vào tin nhắn:\n", 1)[1].splitlines()[0] == (
         "Đề nghị các đơn vị sau gửi báo cáo kết quả thực hiện Kế hoạch số 178/KH-UBND 6 tháng đầu năm 2027 "
-        "trước ngày 15/06/2027:")  # fmt: skip
+        "trước ngày 15/06/2027:"
+    )
     texts = [p.text for p in Document(io.BytesIO(letter.read_bytes())).paragraphs]
     assert any("báo cáo 6 tháng đầu năm 2027 (trước ngày 15/06/2027) các đơn vị báo cáo" in t for t in texts)

@@ -43,7 +43,9 @@ ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2026
 
 
-def intake_of(plan, subs: list[Submission], errors: dict[str, Submission] | None = None, year: int = YEAR) -> IntakeResult:
+def intake_of(
+    plan, subs: list[Submission], errors: dict[str, Submission] | None = None, year: int = YEAR
+) -> IntakeResult:
     by_unit = {s.unit_id: s for s in subs}
     statuses = []
     for u in plan.units:
@@ -180,7 +182,9 @@ def test_order_of_units_does_not_change_the_result(pairs, rnd):
     plan = lenient(load_plan(ROOT / "config.toml"))
     communes = [u.id for u in plan.units if u.group == "xa"]
     subs = {
-        communes[i]: make_submission(communes[i], {"bao_bi_bvtv_phat_sinh": float(max(a, b)), "bao_bi_bvtv_thu_gom": float(min(a, b))})
+        communes[i]: make_submission(
+            communes[i], {"bao_bi_bvtv_phat_sinh": float(max(a, b)), "bao_bi_bvtv_thu_gom": float(min(a, b))}
+        )
         for i, (a, b) in enumerate(pairs)
     }
     shuffled = list(subs.items())
@@ -209,35 +213,77 @@ def test_late_units_are_aggregated_like_the_others(plan):
 def _indicator(milestones, formula="ti_le", direction="tang", base=None):
     from pipeline.plan import Indicator, Milestone
 
-    return Indicator("x", "x", ("2021-2030",), formula, ("a",), ("b",), "%" if formula != "tong" else "cuộc",
-                     direction, tuple(Milestone(y, v) for y, v in milestones), (), ((2021, 2030),),
-                     Milestone(*base) if base else None)  # fmt: skip
+    return Indicator(
+        "x",
+        "x",
+        ("2021-2030",),
+        formula,
+        ("a",),
+        ("b",),
+        "%" if formula != "tong" else "cuộc",
+        direction,
+        tuple(Milestone(y, v) for y, v in milestones),
+        (),
+        ((2021, 2030),),
+        Milestone(*base) if base else None,
+    )
 
 
 S, M = "status", "required"
 JUDGEMENT_TABLES = {
     # one milestone (100 % in 2025); 2021 is the first year with data (its 40 % is in the run record
     # history from 2022 on); the milestone stays in force after 2025
-    "one milestone": (dict(milestones=[(2025, 100)]), (2021, 40), [
-        (2021, 40, FIRST_YEAR, None), (2022, 50, BEHIND, 55), (2023, 70, ON_TRACK, 70), (2024, 90, ON_TRACK, 85),
-        (2025, 95, NOT_MET, 100), (2026, 100, MET, 100), (2027, 99, NOT_MET, 100), (2028, 100, MET, 100),
-        (2029, None, NO_DATA, 100), (2030, 100, MET, 100),
-    ]),
+    "one milestone": (
+        dict(milestones=[(2025, 100)]),
+        (2021, 40),
+        [
+            (2021, 40, FIRST_YEAR, None),
+            (2022, 50, BEHIND, 55),
+            (2023, 70, ON_TRACK, 70),
+            (2024, 90, ON_TRACK, 85),
+            (2025, 95, NOT_MET, 100),
+            (2026, 100, MET, 100),
+            (2027, 99, NOT_MET, 100),
+            (2028, 100, MET, 100),
+            (2029, None, NO_DATA, 100),
+            (2030, 100, MET, 100),
+        ],
+    ),
     # two milestones of a reduction (60 % in 2025, 90 % in 2030): 0 % in the base year 2021
-    "two milestones": (dict(milestones=[(2025, 60), (2030, 90)], formula="giam"), None, [
-        (2021, 0, ON_TRACK, 0), (2022, 14.9, BEHIND, 15), (2023, 30, ON_TRACK, 30), (2024, 50, ON_TRACK, 45),
-        (2025, 59.9, NOT_MET, 60), (2026, 68.8, ON_TRACK, 66), (2027, 71.9, BEHIND, 72), (2028, 78, ON_TRACK, 78),
-        (2029, 84, ON_TRACK, 84), (2030, 90, MET, 90),
-    ]),
+    "two milestones": (
+        dict(milestones=[(2025, 60), (2030, 90)], formula="giam"),
+        None,
+        [
+            (2021, 0, ON_TRACK, 0),
+            (2022, 14.9, BEHIND, 15),
+            (2023, 30, ON_TRACK, 30),
+            (2024, 50, ON_TRACK, 45),
+            (2025, 59.9, NOT_MET, 60),
+            (2026, 68.8, ON_TRACK, 66),
+            (2027, 71.9, BEHIND, 72),
+            (2028, 78, ON_TRACK, 78),
+            (2029, 84, ON_TRACK, 84),
+            (2030, 90, MET, 90),
+        ],
+    ),
     # lower is better: at most 20 by 2025, 10 by 2030, from 100 in 2021 (gia_tri_goc)
-    "decreasing": (dict(milestones=[(2025, 20), (2030, 10)], direction="giam", base=(2021, 100)), None, [
-        (2021, 100, ON_TRACK, 100), (2022, 81, BEHIND, 80), (2023, 60, ON_TRACK, 60), (2024, 35, ON_TRACK, 40),
-        (2025, 20, MET, 20), (2026, 19, BEHIND, 18), (2027, 16, ON_TRACK, 16), (2028, 14, ON_TRACK, 14),
-        (2029, 12, ON_TRACK, 12), (2030, 10.5, NOT_MET, 10),
-    ]),
-    "count only": (dict(milestones=[], formula="tong"), None, [
-        (y, 7, NO_TARGET, None) for y in range(2021, 2031)
-    ]),
+    "decreasing": (
+        dict(milestones=[(2025, 20), (2030, 10)], direction="giam", base=(2021, 100)),
+        None,
+        [
+            (2021, 100, ON_TRACK, 100),
+            (2022, 81, BEHIND, 80),
+            (2023, 60, ON_TRACK, 60),
+            (2024, 35, ON_TRACK, 40),
+            (2025, 20, MET, 20),
+            (2026, 19, BEHIND, 18),
+            (2027, 16, ON_TRACK, 16),
+            (2028, 14, ON_TRACK, 14),
+            (2029, 12, ON_TRACK, 12),
+            (2030, 10.5, NOT_MET, 10),
+        ],
+    ),
+    "count only": (dict(milestones=[], formula="tong"), None, [(y, 7, NO_TARGET, None) for y in range(2021, 2031)]),
 }
 
 
@@ -274,14 +320,22 @@ def test_the_old_next_milestone_rule_is_kept_as_an_option(plan):
 def test_the_verdict_sentence_shows_the_path(plan):
     from pipeline.wording import verdict_reason, verdict_text
 
-    subs = {u.id: make_submission(u.id, {"tui_nhua_cvm_goc": 100.0, "tui_nhua_cvm_nam": 31.2})
-            for u in plan.units if u.group == "xa"}  # fmt: skip
+    subs = {
+        u.id: make_submission(u.id, {"tui_nhua_cvm_goc": 100.0, "tui_nhua_cvm_nam": 31.2})
+        for u in plan.units
+        if u.group == "xa"
+    }
     r = aggregate_indicator(plan, plan.indicator("tui_nhua_cho_van_minh"), 2026, subs)
     assert r.status == ON_TRACK and r.value == pytest.approx(68.8)
     assert verdict_text(r, 2026, plan.min_coverage) == (
-        "Đúng tiến độ\n(cần đạt khoảng 66 % năm 2026 để đạt 90 % năm 2030)")
-    low = aggregate_indicator(plan, plan.indicator("co_so_tuan_thu_bvmt"), 2026,
-                              {"tnmt": make_submission("tnmt", {"so_co_so_kiem_tra": 50, "so_co_so_tuan_thu": 45})})
+        "Đúng tiến độ\n(cần đạt khoảng 66 % năm 2026 để đạt 90 % năm 2030)"
+    )
+    low = aggregate_indicator(
+        plan,
+        plan.indicator("co_so_tuan_thu_bvmt"),
+        2026,
+        {"tnmt": make_submission("tnmt", {"so_co_so_kiem_tra": 50, "so_co_so_tuan_thu": 45})},
+    )
     assert verdict_reason(low, 2026, plan.min_coverage) == "mục tiêu ≥ 100 % năm 2025, tiếp tục áp dụng năm 2026"
     down = _indicator(milestones=[(2025, 20), (2030, 10)], direction="giam", base=(2021, 100))
     from pipeline.wording import goal
@@ -292,7 +346,11 @@ def test_the_verdict_sentence_shows_the_path(plan):
 def test_indicators_outside_their_phases_are_not_judged(plan):
     summary = aggregate(plan, intake_of(plan, []))
     assert [r.indicator.id for r in summary.indicators] == [
-        "tui_nhua_cho_van_minh", "tui_nhua_cho_ntm", "cua_hang_tien_loi", "mo_hinh_sx_tdbv"]
+        "tui_nhua_cho_van_minh",
+        "tui_nhua_cho_ntm",
+        "cua_hang_tien_loi",
+        "mo_hinh_sx_tdbv",
+    ]
     assert len(summary.outside_phases) == 7
     in_2023 = aggregate(plan, intake_of(plan, [], year=2023))
     assert "mo_hinh_sx_tdbv" not in [r.indicator.id for r in in_2023.indicators]

@@ -43,6 +43,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("cli",),  # parses options, prints
 )
 
+
 def _type_checking_only(node: ast.If) -> bool:
     test = node.test
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
@@ -94,7 +95,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str]:
         path.append(m)
         for t in sorted(graph.get(m, ())):
             if state.get(t) == 1:
-                return path[path.index(t):] + [t]
+                return path[path.index(t) :] + [t]
             if t not in state and (found := visit(t)):
                 return found
         path.pop()
@@ -168,5 +169,7 @@ def test_the_readme_map_names_every_module_once_in_the_order_of_the_layers() -> 
     assert sorted(modules - set(named)) == [], "add to the README's «Bản đồ mã nguồn»"
     assert sorted(set(named) - modules) == [], "no such module in pipeline/"
     layer_of = {m: i for i, layer in enumerate(LAYERS) for m in layer}
-    out_of_order = [f"{a} before {b}" for a, b in zip(named, named[1:], strict=False) if layer_of.get(a, 0) > layer_of.get(b, 0)]
+    out_of_order = [
+        f"{a} before {b}" for a, b in zip(named, named[1:], strict=False) if layer_of.get(a, 0) > layer_of.get(b, 0)
+    ]
     assert not out_of_order, out_of_order

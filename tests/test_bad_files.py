@@ -93,7 +93,9 @@ def with_doctype(data: bytes, sheet: str, doctype: str, use: str) -> bytes:
 
     def change(xml: str) -> str:
         xml = re.sub(r"^(<\?xml[^>]*\?>)?", lambda m: (m[1] or '<?xml version="1.0"?>') + doctype, xml, count=1)
-        return xml.replace("</sheetData>", f'<row r="99"><c r="C99" t="inlineStr"><is><t>{use}</t></is></c></row></sheetData>')
+        return xml.replace(
+            "</sheetData>", f'<row r="99"><c r="C99" t="inlineStr"><is><t>{use}</t></is></c></row></sheetData>'
+        )
 
     return rewrite_part(data, sheet_part(data, sheet), change)
 
@@ -134,9 +136,7 @@ def word_document() -> bytes:
 def is_vietnamese_advice(message: str) -> bool:
     """NFC Vietnamese with its diacritics, saying what to do ("Hãy …")."""
     return (
-        unicodedata.is_normalized("NFC", message)
-        and len(VIETNAMESE.findall(message)) >= 5
-        and "hãy" in message.lower()
+        unicodedata.is_normalized("NFC", message) and len(VIETNAMESE.findall(message)) >= 5 and "hãy" in message.lower()
     )
 
 
@@ -173,8 +173,15 @@ BAD: dict[str, str] = {  # file in inbox/ → the rejection code it must get
     "qua-lon.xlsx": "tep-qua-lon",
     "x.xlsx/": "thu-muc",
 }
-SKIPPED = ["~$xa-an-binh.xlsx", ".~lock.xa-an-binh.xlsx#", "Thumbs.db", "desktop.ini", ".DS_Store",
-           "email/~$tnmt.xlsx", "email/Desktop.ini"]  # fmt: skip
+SKIPPED = [
+    "~$xa-an-binh.xlsx",
+    ".~lock.xa-an-binh.xlsx#",
+    "Thumbs.db",
+    "desktop.ini",
+    ".DS_Store",
+    "email/~$tnmt.xlsx",
+    "email/Desktop.ini",
+]
 NFC_NAME = "Xã Mỹ Hiệp – báo cáo.xlsx"
 NFD_NAME = unicodedata.normalize("NFD", "Xã Mỹ Long – báo cáo.xlsx")
 
@@ -195,8 +202,9 @@ def inbox(tmp_path_factory: pytest.TempPathFactory, forms: dict[str, bytes], bom
         "danh-sach.xlsx": unrelated_workbook(),
         "tai-chua-xong.xlsx": forms["xa-an-binh"][: len(forms["xa-an-binh"]) // 2],
         "billion-laughs.xlsx": with_doctype(forms["xa-an-binh"], "Chỉ tiêu", BILLION_LAUGHS, "&lol9;"),
-        "thuc-the-ngoai.xlsx": with_doctype(forms["xa-an-binh"], "Thông tin",
-                                            '<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', "&xxe;"),  # fmt: skip
+        "thuc-the-ngoai.xlsx": with_doctype(
+            forms["xa-an-binh"], "Thông tin", '<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', "&xxe;"
+        ),
         "zip-bom.xlsx": bomb,
         "zip-bom-khai-sai.xlsx": declare_size(bomb, "xl/media/image1.png", 1000),
         "x.xlsx/bieu-mau-tnmt.xlsx": forms["tnmt"],
@@ -418,7 +426,9 @@ def test_symlink_out_of_the_inbox_is_refused_and_not_followed(kh178: Plan, tmp_p
         pytest.skip(f"cannot create symlinks here: {err}")
     res = read_inbox(ws, kh178, YEAR)
     assert [(prov.path, p.code) for prov, p in res.rejected] == [
-        ("loi-tat.xlsx", "lien-ket-ngoai"), ("thu-muc-ngoai", "lien-ket-ngoai")]  # fmt: skip
+        ("loi-tat.xlsx", "lien-ket-ngoai"),
+        ("thu-muc-ngoai", "lien-ket-ngoai"),
+    ]
     assert is_vietnamese_advice(res.rejected[0][1].message)
     assert all(s.state == "chua-nop" for s in res.statuses)
 

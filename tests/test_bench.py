@@ -15,7 +15,7 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="bench/run.py đ
 
 
 def number(cell: str) -> float:
-    """"1 234,5 ×" → 1234.5 (the table writes numbers the Vietnamese way)."""
+    """ "1 234,5 ×" → 1234.5 (the table writes numbers the Vietnamese way)."""
     return float(cell.removesuffix(" ×").replace(" ", "").replace(",", "."))
 
 
@@ -24,8 +24,11 @@ def table(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, str]]:
     out = tmp_path_factory.mktemp("bench")
     proc = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--n", "4", "--lap", "1", "--out", str(out)],
-        capture_output=True, text=True, timeout=300, env=dict(os.environ, PYTHONPATH=str(ROOT)),
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+    )
     assert proc.returncode == 0, proc.stderr
     lines = [line for line in proc.stdout.splitlines() if line.startswith("|")]
     assert proc.stdout.startswith("# ") and "lõi, Python 3." in proc.stdout.splitlines()[0]

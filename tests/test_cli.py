@@ -70,8 +70,10 @@ def test_tao_mau_writes_one_form_per_unit(capsys, workspace):
 def test_year_outside_the_plan_is_a_one_line_message(capsys, workspace):
     code, out, err = run(capsys, "-C", str(workspace), "tao-mau", "--nam", "2035")
     assert (code, out) == (1, "")
-    assert err == ("Lỗi: năm 2035 (--nam) nằm ngoài thời kỳ của kế hoạch 178/KH-UBND (2021–2030); hãy chọn một năm "
-                   "trong thời kỳ này.\n")
+    assert err == (
+        "Lỗi: năm 2035 (--nam) nằm ngoài thời kỳ của kế hoạch 178/KH-UBND (2021–2030); hãy chọn một năm "
+        "trong thời kỳ này.\n"
+    )
 
 
 def test_year_that_is_not_a_number_is_explained(capsys, workspace):
@@ -83,8 +85,10 @@ def test_year_that_is_not_a_number_is_explained(capsys, workspace):
 def test_missing_config_names_the_folder(capsys, tmp_path):
     code, out, err = run(capsys, "-C", str(tmp_path), "ke-hoach")
     assert (code, out) == (1, "")
-    assert err == (f"Lỗi: Thư mục {tmp_path} chưa có tệp config.toml. Tạo thư mục làm việc mới bằng `baocao khoi-tao`, "
-                   "hoặc chạy lệnh trong thư mục làm việc đã có (hay chỉ ra bằng -C THƯ_MỤC).\n")
+    assert err == (
+        f"Lỗi: Thư mục {tmp_path} chưa có tệp config.toml. Tạo thư mục làm việc mới bằng `baocao khoi-tao`, "
+        "hoặc chạy lệnh trong thư mục làm việc đã có (hay chỉ ra bằng -C THƯ_MỤC).\n"
+    )
 
 
 def test_broken_config_names_the_key(capsys, workspace):
@@ -97,17 +101,22 @@ def test_broken_config_names_the_key(capsys, workspace):
 def test_unknown_command_is_named(capsys):
     code, out, err = run(capsys, "in-bao-cao")
     assert (code, out) == (2, "")
-    assert err == ("Lỗi: không có lệnh «in-bao-cao». Các lệnh: khoi-tao, ke-hoach, tao-mau, kiem-tra, bao-cao, "
-                   "nhac-nop, lich-su, so-ket, demo.\n")
+    assert err == (
+        "Lỗi: không có lệnh «in-bao-cao». Các lệnh: khoi-tao, ke-hoach, tao-mau, kiem-tra, bao-cao, "
+        "nhac-nop, lich-su, so-ket, demo.\n"
+    )
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["kiem-tra", "--nam"], "Lỗi: tùy chọn «--nam» cần một giá trị. Xem `baocao kiem-tra --help`.\n"),
-    (["kiem-tra", "--strict=co"], "Lỗi: tùy chọn «--strict» không nhận giá trị. Xem `baocao kiem-tra --help`.\n"),
-    (["--debug=co", "ke-hoach"], "Lỗi: tùy chọn «--debug» không nhận giá trị. Xem `baocao --help`.\n"),
-    (["ke-hoach", "--nam", "2026", "2027"], "Lỗi: thừa tham số «2027». Xem `baocao ke-hoach --help`.\n"),
-    (["demo", "a", "b", "c"], "Lỗi: thừa tham số «b c». Xem `baocao demo --help`.\n"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["kiem-tra", "--nam"], "Lỗi: tùy chọn «--nam» cần một giá trị. Xem `baocao kiem-tra --help`.\n"),
+        (["kiem-tra", "--strict=co"], "Lỗi: tùy chọn «--strict» không nhận giá trị. Xem `baocao kiem-tra --help`.\n"),
+        (["--debug=co", "ke-hoach"], "Lỗi: tùy chọn «--debug» không nhận giá trị. Xem `baocao --help`.\n"),
+        (["ke-hoach", "--nam", "2026", "2027"], "Lỗi: thừa tham số «2027». Xem `baocao ke-hoach --help`.\n"),
+        (["demo", "a", "b", "c"], "Lỗi: thừa tham số «b c». Xem `baocao demo --help`.\n"),
+    ],
+)
 def test_usage_errors_are_one_vietnamese_line_naming_the_option(capsys, workspace, args, message):
     code, out, err = run(capsys, "-C", str(workspace), *args)
     assert (code, out, err) == (2, "", message)
@@ -127,14 +136,19 @@ def test_version_comes_from_package_metadata(capsys, tmp_path):
 def test_version_names_the_plan_of_the_workspace(capsys, workspace):
     code, out, _ = run(capsys, "-C", str(workspace), "--version")
     version = importlib.metadata.version("baocao")
-    assert (code, out) == (0, f"baocao {version} — kế hoạch KH178-2021 (config.toml: {(workspace / 'config.toml').resolve()})\n")
+    assert (code, out) == (
+        0,
+        f"baocao {version} — kế hoạch KH178-2021 (config.toml: {(workspace / 'config.toml').resolve()})\n",
+    )
 
 
 def test_output_survives_a_windows_code_page(workspace):
     env = dict(os.environ, PYTHONIOENCODING="cp1252", PYTHONPATH=str(ROOT))
     proc = subprocess.run(
         [sys.executable, "-m", "pipeline.cli", "-C", str(workspace), "ke-hoach", "--nam", "2026"],
-        capture_output=True, env=env, timeout=60,
+        capture_output=True,
+        env=env,
+        timeout=60,
     )
     assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
     assert "Kế hoạch số 178/KH-UBND".encode() in proc.stdout

@@ -59,8 +59,10 @@ def test_demo_tells_who_is_missing_late_wrong_and_sent_twice(demo, kh178: Plan):
     _, result, _, record = demo
     out = result.output
     n = len(kh178.units)
-    assert f"Tổng số {n} đơn vị: {n - 5} đã nộp đúng hạn, 1 nộp muộn, 1 có lỗi, 2 chưa nộp, " \
-           "1 đơn vị không bắt buộc chưa nộp." in out  # fmt: skip
+    assert (
+        f"Tổng số {n} đơn vị: {n - 5} đã nộp đúng hạn, 1 nộp muộn, 1 có lỗi, 2 chưa nộp, "
+        "1 đơn vị không bắt buộc chưa nộp." in out
+    )
     missing, late, wrong = by_state(record, MISSING), by_state(record, LATE), by_state(record, HAS_ERRORS)
     optional = [u["name"] for u in record["units"] if u["state"] == MISSING and not u["required"]]
     assert optional == ["Hội Cựu chiến binh huyện"] and len(missing) == 3 and len(late) == 1 and len(wrong) == 1
@@ -93,8 +95,13 @@ def test_demo_writes_report_workbook_record_and_feedback(demo):
 
 def test_demo_figures_look_like_a_rural_district(demo):
     *_, record = demo
-    values = [v for ind in record["indicators"] for unit in ind["values_by_unit"].values()
-              for v in unit.values() if not isinstance(v, bool) and v is not None]  # fmt: skip
+    values = [
+        v
+        for ind in record["indicators"]
+        for unit in ind["values_by_unit"].values()
+        for v in unit.values()
+        if not isinstance(v, bool) and v is not None
+    ]
     assert values and all(0 <= v <= 5_000 for v in values)  # dozens of stores, tonnes of packaging, not millions
     stores = next(i for i in record["indicators"] if i["indicator"] == "cua_hang_tien_loi")
     assert 20 <= stores["input_totals"]["so_cua_hang_tien_loi"]["total"] <= 200
@@ -118,8 +125,13 @@ def test_another_process_with_another_hash_seed_writes_the_same_bytes(demo, tmp_
     copy = tmp_path / "ban sao"
     shutil.copytree(folder, copy)
     shutil.rmtree(copy / "outbox" / f"bao-cao-{YEAR}")
-    proc = subprocess.run([sys.executable, "-m", "pipeline.cli", "-C", str(copy), "bao-cao", "--nam", str(YEAR)],
-                          capture_output=True, env=env, timeout=120, cwd=Path(__file__).parent.parent)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "-C", str(copy), "bao-cao", "--nam", str(YEAR)],
+        capture_output=True,
+        env=env,
+        timeout=120,
+        cwd=Path(__file__).parent.parent,
+    )
     assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
     assert report_bytes(copy) == outputs
 
@@ -132,9 +144,14 @@ def test_demo_refuses_a_folder_holding_other_data(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bao-cao-cua-toi.docx"]
 
 
-@pytest.mark.parametrize(("today", "year"), [
-    (dt.date(2026, 11, 25), 2026), (dt.date(2031, 1, 5), 2030), (dt.date(2020, 6, 1), 2021),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("today", "year"),
+    [
+        (dt.date(2026, 11, 25), 2026),
+        (dt.date(2031, 1, 5), 2030),
+        (dt.date(2020, 6, 1), 2021),
+    ],
+)
 def test_demo_year_is_this_year_kept_inside_the_plan(kh178: Plan, today, year):
     assert demo_year(kh178, today) == year
 

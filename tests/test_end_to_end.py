@@ -44,6 +44,7 @@ from .filling import cell_of, default_values, edit_form, fill_form, form_cells, 
 YEAR = 2025  # the year the plan asks the most indicators
 LO_XLSX = "xlsx:Calc MS Excel 2007 XML"
 
+
 def _contact(name: str, phone: str, made: object) -> dict[str, object]:
     return {"nguoi_lap": name, "dien_thoai": phone, "ngay_lap": made}
 
@@ -72,13 +73,23 @@ ENTRIES: dict[str, dict] = {
         "contact": _contact("Lê Văn Đức", "0918 123 456", dt.date(YEAR, 12, 1)),
     },
     "xa-an-binh": {
-        "values": {"bao_bi_bvtv_phat_sinh": 100, "bao_bi_bvtv_thu_gom": "85,5", "so_co_so_cung_ung_ntp": "1.250",
-                   "so_cua_hang_tien_loi": 10, "so_cua_hang_bao_bi_xanh": 8},  # fmt: skip
+        "values": {
+            "bao_bi_bvtv_phat_sinh": 100,
+            "bao_bi_bvtv_thu_gom": "85,5",
+            "so_co_so_cung_ung_ntp": "1.250",
+            "so_cua_hang_tien_loi": 10,
+            "so_cua_hang_bao_bi_xanh": 8,
+        },
         "contact": _contact("Huỳnh Thị Thúy Hằng", "0277 3860123", dt.date(YEAR, 11, 28)),
     },
     "xa-my-hiep": {  # the date typed as text, after the 05/12 deadline: accepted, late
-        "values": {"bao_bi_bvtv_phat_sinh": 80, "bao_bi_bvtv_thu_gom": 68.25, "so_co_so_cung_ung_ntp": 7,
-                   "so_cua_hang_tien_loi": 20, "so_cua_hang_bao_bi_xanh": 12},  # fmt: skip
+        "values": {
+            "bao_bi_bvtv_phat_sinh": 80,
+            "bao_bi_bvtv_thu_gom": 68.25,
+            "so_co_so_cung_ung_ntp": 7,
+            "so_cua_hang_tien_loi": 20,
+            "so_cua_hang_bao_bi_xanh": 12,
+        },
         "contact": _contact("Nguyễn Văn Lượm", "0277 3870456", f"08/12/{YEAR}"),
     },
     "xa-ba-sao": {  # a percent where the raw count belongs: typed as text, and into a %-formatted cell
@@ -88,13 +99,27 @@ ENTRIES: dict[str, dict] = {
 READ: dict[str, dict[str, object]] = {
     "ktht": {"dung_sp_than_thien": True, "so_cuoc_tuyen_truyen": 4},
     "tnmt": {"dung_sp_than_thien": False, "so_co_so_kiem_tra": 40, "so_co_so_tuan_thu": 34},
-    "xa-an-binh": {"bao_bi_bvtv_phat_sinh": 100, "bao_bi_bvtv_thu_gom": 85.5, "so_co_so_cung_ung_ntp": 1250,
-                   "so_cua_hang_tien_loi": 10, "so_cua_hang_bao_bi_xanh": 8},
-    "xa-my-hiep": {"bao_bi_bvtv_phat_sinh": 80, "bao_bi_bvtv_thu_gom": 68.25, "so_co_so_cung_ung_ntp": 7,
-                   "so_cua_hang_tien_loi": 20, "so_cua_hang_bao_bi_xanh": 12},
-}  # fmt: skip
-MADE = {"ktht": dt.date(YEAR, 11, 20), "tnmt": dt.date(YEAR, 12, 1), "xa-an-binh": dt.date(YEAR, 11, 28),
-        "xa-my-hiep": dt.date(YEAR, 12, 8)}  # fmt: skip
+    "xa-an-binh": {
+        "bao_bi_bvtv_phat_sinh": 100,
+        "bao_bi_bvtv_thu_gom": 85.5,
+        "so_co_so_cung_ung_ntp": 1250,
+        "so_cua_hang_tien_loi": 10,
+        "so_cua_hang_bao_bi_xanh": 8,
+    },
+    "xa-my-hiep": {
+        "bao_bi_bvtv_phat_sinh": 80,
+        "bao_bi_bvtv_thu_gom": 68.25,
+        "so_co_so_cung_ung_ntp": 7,
+        "so_cua_hang_tien_loi": 20,
+        "so_cua_hang_bao_bi_xanh": 12,
+    },
+}
+MADE = {
+    "ktht": dt.date(YEAR, 11, 20),
+    "tnmt": dt.date(YEAR, 12, 1),
+    "xa-an-binh": dt.date(YEAR, 11, 28),
+    "xa-my-hiep": dt.date(YEAR, 12, 8),
+}
 ACCEPTED = ("ktht", "tnmt", "xa-an-binh", "xa-my-hiep")
 
 
@@ -251,10 +276,17 @@ def test_contact_tasks_and_texts_keep_their_vietnamese_diacritics(kh178: Plan, s
     assert sub.contact == Contact(contact["nguoi_lap"], contact["dien_thoai"], MADE[unit_id])
     assert sub.general == {k[6:]: v["value"] for k, v in cells.items() if k.startswith("chung.")}
     expected_tasks = tuple(
-        TaskReport(k[3:], role_of(kh178, unit_id, k[3:]), v.get("status", ""), v.get("result", ""),
-                   v.get("difficulties", ""), v.get("proposals", ""))
-        for k, v in cells.items() if k.startswith("nv.")
-    )  # fmt: skip
+        TaskReport(
+            k[3:],
+            role_of(kh178, unit_id, k[3:]),
+            v.get("status", ""),
+            v.get("result", ""),
+            v.get("difficulties", ""),
+            v.get("proposals", ""),
+        )
+        for k, v in cells.items()
+        if k.startswith("nv.")
+    )
     assert sub.tasks == expected_tasks
 
 
@@ -269,7 +301,11 @@ def test_the_typed_results_survive_word_for_word(subs):
 
 def test_units_are_accepted_on_time_or_late_by_their_date(intake, subs):
     assert {u: subs[u].state for u in ACCEPTED} == {
-        "ktht": SUBMITTED, "tnmt": SUBMITTED, "xa-an-binh": SUBMITTED, "xa-my-hiep": LATE}  # fmt: skip
+        "ktht": SUBMITTED,
+        "tnmt": SUBMITTED,
+        "xa-an-binh": SUBMITTED,
+        "xa-my-hiep": LATE,
+    }
     assert sorted(s.unit_id for s in intake.accepted()) == sorted(ACCEPTED)
     assert intake.rejected == []
 
@@ -302,8 +338,9 @@ def gnumeric(kh178: Plan, tmp_path_factory: pytest.TempPathFactory) -> dict[str,
         typed = fill_form(forms[unit_id].read_bytes(), form_cells(kh178, unit_id, YEAR, **ENTRIES[unit_id]))
         src, dst = root / f"{unit_id}.xlsx", root / f"{unit_id}-gnumeric.xlsx"
         src.write_bytes(typed)
-        proc = subprocess.run([exe, "--export-type=Gnumeric_Excel:xlsx2", str(src), str(dst)],
-                              capture_output=True, text=True, timeout=120)  # fmt: skip
+        proc = subprocess.run(
+            [exe, "--export-type=Gnumeric_Excel:xlsx2", str(src), str(dst)], capture_output=True, text=True, timeout=120
+        )
         assert proc.returncode == 0 and dst.is_file(), proc.stderr
         out[unit_id] = (typed, dst.read_bytes())
     return out
@@ -318,7 +355,13 @@ def test_a_form_resaved_by_gnumeric_reads_the_same_as_the_original(kh178: Plan, 
     sub = again.submission
     assert "gnumeric" in sub.provenance.application.lower()  # really Gnumeric's file, not ours
     assert (sub.values, sub.notes, sub.contact, sub.tasks, sub.general, sub.problems) == (
-        original.values, original.notes, original.contact, original.tasks, original.general, original.problems)
+        original.values,
+        original.notes,
+        original.contact,
+        original.tasks,
+        original.general,
+        original.problems,
+    )
     assert sub.values == {k: _as_read(v) for k, v in default_values(kh178, unit_id, YEAR).items()} | READ[unit_id]
 
 
@@ -330,10 +373,15 @@ def test_bao_cao_reports_the_states_of_the_units(bao_cao, kh178: Plan):
     assert result.exit_code == 0, result.output
     n = len(kh178.units)
     optional = sum(1 for u in kh178.units if not u.required)
-    assert (f"Tổng số {n} đơn vị: 3 đã nộp đúng hạn, 1 nộp muộn, 1 có lỗi, {n - 5 - optional} chưa nộp, "
-            f"{optional} đơn vị không bắt buộc chưa nộp.") in result.output  # fmt: skip
+    assert (
+        f"Tổng số {n} đơn vị: 3 đã nộp đúng hạn, 1 nộp muộn, 1 có lỗi, {n - 5 - optional} chưa nộp, "
+        f"{optional} đơn vị không bắt buộc chưa nộp."
+    ) in result.output
     assert sorted(p.name for p in folder.iterdir()) == [
-        f"bao-cao-{YEAR}.docx", f"nhat-ky-{YEAR}.json", f"tong-hop-{YEAR}.xlsx"]  # fmt: skip
+        f"bao-cao-{YEAR}.docx",
+        f"nhat-ky-{YEAR}.json",
+        f"tong-hop-{YEAR}.xlsx",
+    ]
 
 
 def test_the_report_shows_the_figures_that_went_through_libreoffice(bao_cao):
@@ -378,9 +426,17 @@ def test_the_summary_workbook_and_record_hold_the_same_numbers(bao_cao, kh178: P
 def test_the_pdf_of_the_report_holds_header_title_indicators_and_signer(pdf, kh178: Plan):
     text, pages = pdf
     flat = squash(text)
-    for needle in ("ỦY BAN NHÂN DÂN", "HUYỆN CAO LÃNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-                   "Độc lập - Tự do - Hạnh phúc", "BÁO CÁO", f"Cao Lãnh, ngày 08 tháng 12 năm {YEAR}",
-                   kh178.signer.name, "85,4 %", "153,75/180"):  # fmt: skip
+    for needle in (
+        "ỦY BAN NHÂN DÂN",
+        "HUYỆN CAO LÃNH",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "BÁO CÁO",
+        f"Cao Lãnh, ngày 08 tháng 12 năm {YEAR}",
+        kh178.signer.name,
+        "85,4 %",
+        "153,75/180",
+    ):
         assert squash(needle) in flat, needle
     texts = [ind.text for ind in kh178.indicators]
     for i, ind in enumerate(kh178.indicators_in(YEAR), 1):  # Phụ lục I heads each indicator "1. <wording>"

@@ -25,7 +25,9 @@ from pipeline.plan import load_plan
 from .conftest import ROOT
 
 EXE = os.environ.get("BAOCAO_EXE")
-pytestmark = pytest.mark.skipif(not EXE, reason="BAOCAO_EXE chưa đặt: chạy `make exe-check` để dựng và kiểm tra bản một tệp.")
+pytestmark = pytest.mark.skipif(
+    not EXE, reason="BAOCAO_EXE chưa đặt: chạy `make exe-check` để dựng và kiểm tra bản một tệp."
+)
 YEAR = "2026"
 OUTPUTS = (f"bao-cao-{YEAR}.docx", f"tong-hop-{YEAR}.xlsx", f"nhat-ky-{YEAR}.json")
 UNITS = len(load_plan(ROOT / "config.toml").units)
@@ -39,8 +41,13 @@ def alone(tmp_path_factory: pytest.TempPathFactory):
     shutil.copy2(EXE, bin_dir / Path(EXE).name)
 
     def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(["env", "-i", f"PATH={bin_dir}", "baocao", *args], cwd=cwd, capture_output=True,
-                              encoding="utf-8", timeout=600)  # fmt: skip
+        return subprocess.run(
+            ["env", "-i", f"PATH={bin_dir}", "baocao", *args],
+            cwd=cwd,
+            capture_output=True,
+            encoding="utf-8",
+            timeout=600,
+        )
 
     return run
 
@@ -72,15 +79,21 @@ def test_khoi_tao_hands_out_the_bundled_config_and_templates(alone, tmp_path):
     assert (again.returncode, again.stdout) == (1, "")
     assert again.stderr == (
         "Lỗi: Thư mục lam-viec đã có tệp config.toml: không ghi đè. Muốn tạo lại từ đầu thì chọn "
-        "thư mục khác, hoặc tự đổi tên tệp config.toml cũ rồi chạy lại.\n")
+        "thư mục khác, hoặc tự đổi tên tệp config.toml cũ rồi chạy lại.\n"
+    )
     version = alone("--version", cwd=ws)
-    assert version.stdout == f"baocao {__version__} — kế hoạch KH178-2021 (config.toml: {ws.resolve() / 'config.toml'})\n"
+    assert (
+        version.stdout == f"baocao {__version__} — kế hoạch KH178-2021 (config.toml: {ws.resolve() / 'config.toml'})\n"
+    )
 
 
 def test_demo_writes_the_same_report_bytes_as_the_library(alone, tmp_path, capsys):
     frozen = alone("demo", "--nam", YEAR, cwd=tmp_path)
     assert frozen.returncode == 0, frozen.stderr
-    assert f"\nTổng số {UNITS} đơn vị: " in frozen.stdout and " đúng hạn, 1 nộp muộn, 1 có lỗi, 2 chưa nộp" in frozen.stdout
+    assert (
+        f"\nTổng số {UNITS} đơn vị: " in frozen.stdout
+        and " đúng hạn, 1 nộp muộn, 1 có lỗi, 2 chưa nộp" in frozen.stdout
+    )
     assert f"  Báo cáo (Word):        {tmp_path / 'demo'}/outbox/bao-cao-{YEAR}/bao-cao-{YEAR}.docx\n" in frozen.stdout
     code, out = in_process(capsys, "demo", str(tmp_path / "thu-vien"), "--nam", YEAR)
     assert (code, out.replace(str(tmp_path / "thu-vien"), str(tmp_path / "demo"))) == (0, frozen.stdout)
@@ -88,7 +101,9 @@ def test_demo_writes_the_same_report_bytes_as_the_library(alone, tmp_path, capsy
         made = (tmp_path / "demo" / "outbox" / f"bao-cao-{YEAR}" / name).read_bytes()
         assert made == (tmp_path / "thu-vien" / "outbox" / f"bao-cao-{YEAR}" / name).read_bytes(), name
     docx = zipfile.ZipFile(tmp_path / "demo" / "outbox" / f"bao-cao-{YEAR}" / OUTPUTS[0])
-    assert [n for n in docx.namelist() if n.startswith("word/media/")] == ["word/media/image1.png"]  # matplotlib's chart
+    assert [n for n in docx.namelist() if n.startswith("word/media/")] == [
+        "word/media/image1.png"
+    ]  # matplotlib's chart
     assert json.loads((tmp_path / "demo" / "outbox" / f"bao-cao-{YEAR}" / OUTPUTS[2]).read_text(encoding="utf-8"))
 
 
@@ -112,7 +127,8 @@ def test_kiem_tra_over_bad_files_reports_each_and_exits_1(alone, tmp_path, capsy
     assert f"\nTổng số {UNITS} đơn vị: 0 đã nộp đúng hạn, 0 nộp muộn, 0 có lỗi, " in frozen.stdout
     rejected = frozen.stdout.split("Tệp không dùng được (4):\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert [line.split(". ", 1)[0] for line in rejected] == [
-        "  - ghi-chu.xlsx: Nội dung tệp là văn bản thuần (hoặc trang web), không phải tệp Excel dù có tên «ghi-chu.xlsx»",
+        "  - ghi-chu.xlsx: Nội dung tệp là văn bản thuần (hoặc trang web), không phải tệp Excel dù có tên "
+        "«ghi-chu.xlsx»",
         "  - rong.xlsx: Tệp rỗng (0 byte): có thể gửi lỗi hoặc tải về chưa xong",
         "  - so-khac.xlsx: Sổ Excel này không phải biểu mẫu báo cáo của kế hoạch (không có mã biểu mẫu ẩn, không có "
         "dòng «Mã biểu mẫu: …» ở đầu các trang)",

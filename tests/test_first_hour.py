@@ -70,14 +70,26 @@ def test_baocao_alone_prints_the_help_not_an_error(capsys):
 def test_every_command_has_one_clean_summary_line_in_workflow_order(capsys):
     _, out, _ = run(capsys, "--help")
     listed = out.split("Lệnh:\n", 1)[1].splitlines()
-    assert [line.split()[0] for line in listed] == ["khoi-tao", "ke-hoach", "tao-mau", "kiem-tra", "bao-cao", "nhac-nop", "lich-su", "so-ket", "demo"]
+    assert [line.split()[0] for line in listed] == [
+        "khoi-tao",
+        "ke-hoach",
+        "tao-mau",
+        "kiem-tra",
+        "bao-cao",
+        "nhac-nop",
+        "lich-su",
+        "so-ket",
+        "demo",
+    ]
     assert all(line.endswith(".") and "..." not in line for line in listed)
 
 
 def test_subcommand_usage_and_options_are_vietnamese(capsys):
     code, out, _ = run(capsys, "khoi-tao", "--help")
     assert code == 0
-    assert out == """\
+    assert (
+        out
+        == """\
 Cách dùng: baocao khoi-tao [TÙY_CHỌN] [THƯ_MỤC]
 
   Tạo thư mục làm việc mới (mặc định: thư mục hiện tại).
@@ -92,11 +104,16 @@ Tùy chọn:
                      outbox/). Mặc định: thư mục hiện tại.
   -h, --help         Hiện hướng dẫn này rồi thoát.
 """
+    )
 
 
 def test_unknown_command_lists_every_command(capsys):
     assert run(capsys, "khoitao") == (
-        2, "", "Lỗi: không có lệnh «khoitao». Các lệnh: khoi-tao, ke-hoach, tao-mau, kiem-tra, bao-cao, nhac-nop, lich-su, so-ket, demo.\n")
+        2,
+        "",
+        "Lỗi: không có lệnh «khoitao». Các lệnh: khoi-tao, ke-hoach, tao-mau, kiem-tra, bao-cao, nhac-nop, "
+        "lich-su, so-ket, demo.\n",
+    )
 
 
 # --------------------------------------------------------------------------- khoi-tao
@@ -106,7 +123,9 @@ def test_khoi_tao_makes_a_working_folder_from_the_bundled_plan(capsys, tmp_path,
     monkeypatch.chdir(tmp_path)
     code, out, err = run(capsys, "khoi-tao", "lam-viec")
     assert (code, err) == (0, "")
-    assert out == """\
+    assert (
+        out
+        == """\
 Đã tạo thư mục làm việc lam-viec cho Kế hoạch số 178/KH-UBND (KH178-2021):
   config.toml    kế hoạch đi kèm chương trình
   templates/     README.md, bao-cao.docx, nhac-nop.docx, so-ket.docx
@@ -115,6 +134,7 @@ def test_khoi_tao_makes_a_working_folder_from_the_bundled_plan(capsys, tmp_path,
   HUONG-DAN.txt  hướng dẫn nhanh cho chuyên viên
 Bước tiếp theo: cd lam-viec rồi baocao ke-hoach (xem lại kế hoạch), rồi baocao tao-mau (tạo biểu mẫu).
 """
+    )
     ws = tmp_path / "lam-viec"
     assert sorted(p.name for p in ws.iterdir()) == ["HUONG-DAN.txt", "config.toml", "inbox", "outbox", "templates"]
     assert (ws / "config.toml").read_bytes() == (ROOT / "config.toml").read_bytes()
@@ -133,19 +153,31 @@ def test_huong_dan_opens_right_in_windows_notepad(capsys, tmp_path):
     assert data.count(b"\n") == data.count(b"\r\n") == 24  # CRLF only: old Notepad ignores a bare LF
     text = data[3:].decode("utf-8")
     lines = text.split("\r\n")
-    assert lines[:2] == ["HƯỚNG DẪN NHANH — chương trình baocao",
-                         "Thư mục làm việc cho Kế hoạch số 178/KH-UBND (KH178-2021)."]  # fmt: skip
-    assert "  3. Nhận tệp: chép nguyên các tệp đơn vị gửi về vào inbox (không cần đổi tên). Hạn nộp: 05/12 hằng năm." in lines
-    assert 'Gõ lệnh ở thư mục khác thì thêm -C và đường dẫn thư mục này, ví dụ: baocao kiem-tra -C "D:\\BaoCao"' in lines
+    assert lines[:2] == [
+        "HƯỚNG DẪN NHANH — chương trình baocao",
+        "Thư mục làm việc cho Kế hoạch số 178/KH-UBND (KH178-2021).",
+    ]
+    assert (
+        "  3. Nhận tệp: chép nguyên các tệp đơn vị gửi về vào inbox (không cần đổi tên). Hạn nộp: 05/12 hằng năm."
+        in lines
+    )
+    assert (
+        'Gõ lệnh ở thư mục khác thì thêm -C và đường dẫn thư mục này, ví dụ: baocao kiem-tra -C "D:\\BaoCao"' in lines
+    )
 
 
 def test_khoi_tao_refuses_to_overwrite_a_config(capsys, tmp_path):
     ws = tmp_path / "lv"
     assert run(capsys, "khoi-tao", str(ws))[0] == 0
     (ws / "config.toml").write_text("# đã sửa\n", encoding="utf-8")
-    assert run(capsys, "khoi-tao", str(ws)) == (1, "", (
-        f"Lỗi: Thư mục {ws} đã có tệp config.toml: không ghi đè. Muốn tạo lại từ đầu thì chọn "
-        "thư mục khác, hoặc tự đổi tên tệp config.toml cũ rồi chạy lại.\n"))
+    assert run(capsys, "khoi-tao", str(ws)) == (
+        1,
+        "",
+        (
+            f"Lỗi: Thư mục {ws} đã có tệp config.toml: không ghi đè. Muốn tạo lại từ đầu thì chọn "
+            "thư mục khác, hoặc tự đổi tên tệp config.toml cũ rồi chạy lại.\n"
+        ),
+    )
     assert (ws / "config.toml").read_text(encoding="utf-8") == "# đã sửa\n"
 
 
@@ -188,20 +220,33 @@ def test_khoi_tao_tu_checks_the_config_before_making_anything(capsys, tmp_path):
     assert err.startswith("Lỗi: Lỗi cấu hình tại khóa «")
     assert not (tmp_path / "lv").exists()
     assert run(capsys, "khoi-tao", str(tmp_path / "lv"), "--tu", str(tmp_path / "khong-co.toml")) == (
-        1, "", f"Lỗi: Không tìm thấy tệp cấu hình {tmp_path / 'khong-co.toml'}.\n")
+        1,
+        "",
+        f"Lỗi: Không tìm thấy tệp cấu hình {tmp_path / 'khong-co.toml'}.\n",
+    )
 
 
 def test_a_folder_without_config_points_to_khoi_tao(capsys, tmp_path):
     for command in ("ke-hoach", "tao-mau", "kiem-tra", "bao-cao"):
-        assert run(capsys, "-C", str(tmp_path), command) == (1, "", (
-            f"Lỗi: Thư mục {tmp_path} chưa có tệp config.toml. Tạo thư mục làm việc mới bằng "
-            "`baocao khoi-tao`, hoặc chạy lệnh trong thư mục làm việc đã có (hay chỉ ra bằng -C THƯ_MỤC).\n"))
+        assert run(capsys, "-C", str(tmp_path), command) == (
+            1,
+            "",
+            (
+                f"Lỗi: Thư mục {tmp_path} chưa có tệp config.toml. Tạo thư mục làm việc mới bằng "
+                "`baocao khoi-tao`, hoặc chạy lệnh trong thư mục làm việc đã có (hay chỉ ra bằng -C THƯ_MỤC).\n"
+            ),
+        )
 
 
 def test_a_missing_working_folder_points_to_khoi_tao(capsys, tmp_path):
-    assert run(capsys, "ke-hoach", "-C", str(tmp_path / "chua-co")) == (1, "", (
-        f"Lỗi: Không tìm thấy thư mục làm việc {tmp_path / 'chua-co'}. "
-        f"Tạo mới bằng `baocao khoi-tao {tmp_path / 'chua-co'}`.\n"))
+    assert run(capsys, "ke-hoach", "-C", str(tmp_path / "chua-co")) == (
+        1,
+        "",
+        (
+            f"Lỗi: Không tìm thấy thư mục làm việc {tmp_path / 'chua-co'}. "
+            f"Tạo mới bằng `baocao khoi-tao {tmp_path / 'chua-co'}`.\n"
+        ),
+    )
 
 
 def test_the_bundled_defaults_are_the_repository_files_in_a_checkout():
@@ -230,7 +275,8 @@ def test_C_is_accepted_after_the_command(capsys, workspace):
 
 def test_a_relative_C_after_the_command_counts_from_the_first_one(capsys, tmp_path):
     assert run(capsys, "-C", str(tmp_path), "khoi-tao", "-C", "lv")[1].splitlines()[0] == (
-        f"Đã tạo thư mục làm việc {tmp_path / 'lv'} cho Kế hoạch số 178/KH-UBND (KH178-2021):")
+        f"Đã tạo thư mục làm việc {tmp_path / 'lv'} cho Kế hoạch số 178/KH-UBND (KH178-2021):"
+    )
 
 
 def test_demo_with_C_after_the_command_runs_in_that_folder(capsys, tmp_path):
@@ -260,7 +306,9 @@ def test_version_with_a_broken_config_still_answers(capsys, workspace):
     (workspace / "config.toml").write_text('[ke_hoach]\nma = "X"\n', encoding="utf-8")
     code, out, err = run(capsys, "-C", str(workspace), "--version")
     assert (code, err) == (0, "")
-    assert out.startswith(f"baocao {__version__} — {workspace.resolve() / 'config.toml'} có lỗi: Lỗi cấu hình tại khóa «")
+    assert out.startswith(
+        f"baocao {__version__} — {workspace.resolve() / 'config.toml'} có lỗi: Lỗi cấu hình tại khóa «"
+    )
 
 
 # --------------------------------------------------------------------------- tables
@@ -273,8 +321,13 @@ def test_kiem_tra_table_cuts_neither_a_long_name_nor_a_late_error_status(capsys,
     config = workspace / "config.toml"
     config.write_text(config.read_text(encoding="utf-8").replace("UBND xã Mỹ Hiệp", LONG_NAME), encoding="utf-8")
     plan = load_plan(config)
-    late_and_wrong = filled_form(plan, "xa-my-hiep", 2026, values={"so_cua_hang_tien_loi": "khoảng 5"},
-                                 contact={"ngay_lap": dt.date(2026, 12, 8)})  # fmt: skip
+    late_and_wrong = filled_form(
+        plan,
+        "xa-my-hiep",
+        2026,
+        values={"so_cua_hang_tien_loi": "khoảng 5"},
+        contact={"ngay_lap": dt.date(2026, 12, 8)},
+    )
     (workspace / "inbox" / "my-hiep.xlsx").write_bytes(late_and_wrong)
     saved = dt.datetime(2026, 12, 8, 10).timestamp()  # saved the day it is dated (a later date would be a typo)
     os.utime(workspace / "inbox" / "my-hiep.xlsx", (saved, saved))
@@ -286,7 +339,9 @@ def test_kiem_tra_table_cuts_neither_a_long_name_nor_a_late_error_status(capsys,
         "STT  Đơn vị                                            Tình trạng     Tệp",
         "  1  Phòng Kinh tế và Hạ tầng                          Chưa nộp       —",
     ]
-    assert lines[lines.index("  7  Phòng Y tế                                        Đã nộp         yte.xlsx"):][:17] == [
+    assert lines[lines.index("  7  Phòng Y tế                                        Đã nộp         yte.xlsx") :][
+        :17
+    ] == [
         "  7  Phòng Y tế                                        Đã nộp         yte.xlsx",
         "  8  Ủy ban Mặt trận Tổ quốc Việt Nam huyện            Chưa nộp       —",
         "  9  Liên đoàn Lao động huyện *                        Chưa nộp       —",
@@ -309,8 +364,12 @@ def test_kiem_tra_table_cuts_neither_a_long_name_nor_a_late_error_status(capsys,
 
 def test_a_wheel_carries_the_config_and_templates_that_khoi_tao_hands_out(capsys, tmp_path):
     """Installed from a wheel (no repository around), khoi-tao finds pipeline/_default inside the package."""
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(ROOT), "-w", str(tmp_path)],
-                           capture_output=True, text=True, timeout=300)  # fmt: skip
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(ROOT), "-w", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert built.returncode == 0, built.stderr[-2000:]
     (wheel,) = tmp_path.glob("baocao-*.whl")
     unpacked = tmp_path / "site"
@@ -319,10 +378,18 @@ def test_a_wheel_carries_the_config_and_templates_that_khoi_tao_hands_out(capsys
     for name in ("config.toml", "templates/bao-cao.docx", "templates/README.md"):
         assert (unpacked / "pipeline" / "_default" / name).read_bytes() == (ROOT / name).read_bytes()
     proc = subprocess.run(
-        [sys.executable, "-c", "import sys, pipeline.cli, pipeline.workspace as w; print(w.bundled_defaults(), "
-         "file=sys.stderr); sys.exit(pipeline.cli.main(['khoi-tao', 'lv']))"],
-        cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(unpacked)), capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "import sys, pipeline.cli, pipeline.workspace as w; print(w.bundled_defaults(), "
+            "file=sys.stderr); sys.exit(pipeline.cli.main(['khoi-tao', 'lv']))",
+        ],
+        cwd=tmp_path,
+        env=dict(os.environ, PYTHONPATH=str(unpacked)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert (proc.returncode, proc.stderr) == (0, f"{unpacked / 'pipeline' / '_default'}\n")
     assert proc.stdout.splitlines()[:2] == [
         "Đã tạo thư mục làm việc lv cho Kế hoạch số 178/KH-UBND (KH178-2021):",

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from pipeline.forms import (  # fmt: skip
+from pipeline.forms import (
     build_form,
     form_filename,
     part_formula,
@@ -50,7 +50,9 @@ def open_wb(data: bytes):
 
 
 def keys(ws) -> dict[str, int]:
-    return {c.value: c.row for (c,) in ws.iter_rows(min_col=1, max_col=1) if isinstance(c.value, str) and "." in c.value}
+    return {
+        c.value: c.row for (c,) in ws.iter_rows(min_col=1, max_col=1) if isinstance(c.value, str) and "." in c.value
+    }
 
 
 def test_each_form_holds_exactly_its_units_inputs_and_tasks(plan, forms):
@@ -59,8 +61,9 @@ def test_each_form_holds_exactly_its_units_inputs_and_tasks(plan, forms):
         inputs = {k[3:] for k in keys(wb[SHEET_INDICATORS]) if k.startswith("ct.")}
         assert inputs == {i.id for i in plan.inputs_for(unit.id, YEAR)}, unit.id
         funding = {k for k in keys(wb[SHEET_INDICATORS]) if not k.startswith("ct.")}
-        assert funding == {"kp.ngan_sach", "kp.huy_dong"} | ({"kp.du_toan"} if plan.tasks_led_by(unit.id, YEAR + 1)
-                                                            else set()), unit.id  # fmt: skip
+        assert funding == {"kp.ngan_sach", "kp.huy_dong"} | (
+            {"kp.du_toan"} if plan.tasks_led_by(unit.id, YEAR + 1) else set()
+        ), unit.id
         tasks = {k[3:] for k in keys(wb[SHEET_TASKS])}
         expected = {
             item.id
@@ -82,9 +85,11 @@ def test_a_commune_form_asks_for_raw_market_figures_with_years(plan, forms):
     ws = open_wb(forms["xa-my-hiep"])[SHEET_INDICATORS]
     rows = keys(ws)
     assert ws[f"C{rows['ct.tui_nhua_cvm_goc']}"].value == (
-        "Khối lượng túi nhựa khó phân hủy sử dụng bình quân tại các chợ đạt chuẩn văn minh trên địa bàn, năm gốc 2021")
+        "Khối lượng túi nhựa khó phân hủy sử dụng bình quân tại các chợ đạt chuẩn văn minh trên địa bàn, năm gốc 2021"
+    )
     assert ws[f"C{rows['ct.tui_nhua_cvm_nam']}"].value == (
-        "Khối lượng túi nhựa khó phân hủy sử dụng bình quân tại các chợ đạt chuẩn văn minh trên địa bàn, năm 2026")
+        "Khối lượng túi nhựa khó phân hủy sử dụng bình quân tại các chợ đạt chuẩn văn minh trên địa bàn, năm 2026"
+    )
     assert ws[f"D{rows['ct.tui_nhua_cvm_goc']}"].value == "kg/tháng"
     assert ws["E5"].value == "Số liệu"  # the column is headed plainly; the row says which year
     assert "ct.so_co_so_kiem_tra" not in rows  # tnmt's input
@@ -111,8 +116,10 @@ def test_every_input_has_validation_and_is_unlocked_and_shaded(plan, forms):
 def test_numeric_inputs_accept_only_non_negative_numbers(plan, forms):
     ws = open_wb(forms["xa-my-hiep"])[SHEET_INDICATORS]
     rows = keys(ws)
+
     def rule(ref):
         return next(dv for dv in ws.data_validations.dataValidation if ref in dv.sqref)
+
     whole = rule(f"E{rows['ct.so_cua_hang_tien_loi']}")
     assert (whole.type, whole.operator, whole.formula1) == ("whole", "greaterThanOrEqual", "0")
     dec = rule(f"E{rows['ct.tui_nhua_cvm_nam']}")
@@ -186,12 +193,22 @@ def test_instructions_say_who_fills_the_deadline_how_what_not_to_do_and_where_to
 def test_forms_ask_only_the_indicators_their_phases_cover(plan):
     # ktht reports for the 2021–2025 list (tuyên truyền, cụm công nghiệp, cơ quan, mô hình SXSH) and the
     # 2030 list (mô hình SX và TDBV): 2023 asks only the first, 2026 only the second.
-    assert asked_with(plan, 2023) == {"so_cuoc_tuyen_truyen", "so_ccn", "so_ccn_pho_bien", "dung_sp_than_thien",
-                           "so_mo_hinh_sxsh", "so_mo_hinh_dien_mat_troi"}
+    assert asked_with(plan, 2023) == {
+        "so_cuoc_tuyen_truyen",
+        "so_ccn",
+        "so_ccn_pho_bien",
+        "dung_sp_than_thien",
+        "so_mo_hinh_sxsh",
+        "so_mo_hinh_dien_mat_troi",
+    }
     assert asked_with(plan, 2026) == {"so_mo_hinh_sx_tdbv"}
     # config can keep one going after its list ("duy_tri_den = 2030")
-    kept = dataclasses.replace(plan, indicators=tuple(
-        dataclasses.replace(i, phases=((2021, 2030),)) if i.id == "tuyen_truyen" else i for i in plan.indicators))
+    kept = dataclasses.replace(
+        plan,
+        indicators=tuple(
+            dataclasses.replace(i, phases=((2021, 2030),)) if i.id == "tuyen_truyen" else i for i in plan.indicators
+        ),
+    )
     assert asked_with(kept, 2026) == {"so_cuoc_tuyen_truyen", "so_mo_hinh_sx_tdbv"}
 
 
@@ -215,13 +232,16 @@ def test_a_part_cannot_exceed_its_whole_by_a_custom_rule_on_the_parts_cell(plan)
     dv = _rules(ws)[f"E{part}"]
     assert dv.type == "custom" and dv.errorStyle == "stop"
     assert dv.formula1 == f"IF(ISNUMBER(E{part}),AND(E{part}>=0,OR(NOT(ISNUMBER(E{whole})),E{part}<=E{whole})),FALSE())"
-    assert dv.error == ("Dòng 5.2 «Trong đó: khối lượng được thu gom và xử lý theo quy định» phải là số không âm "
-                        "và không lớn hơn dòng 5.1 «Khối lượng bao gói thuốc bảo vệ thực vật sau sử dụng phát sinh "
-                        "trên địa bàn…»: phần không thể lớn hơn tổng.")
+    assert dv.error == (
+        "Dòng 5.2 «Trong đó: khối lượng được thu gom và xử lý theo quy định» phải là số không âm "
+        "và không lớn hơn dòng 5.1 «Khối lượng bao gói thuốc bảo vệ thực vật sau sử dụng phát sinh "
+        "trên địa bàn…»: phần không thể lớn hơn tổng."
+    )
     counts = rows["ct.so_cua_hang_bao_bi_xanh"], rows["ct.so_cua_hang_tien_loi"]
     assert _rules(ws)[f"E{counts[0]}"].formula1 == (
         f"IF(ISNUMBER(E{counts[0]}),AND(E{counts[0]}>=0,INT(E{counts[0]})=E{counts[0]},"
-        f"OR(NOT(ISNUMBER(E{counts[1]})),E{counts[0]}<=E{counts[1]})),FALSE())")
+        f"OR(NOT(ISNUMBER(E{counts[1]})),E{counts[0]}<=E{counts[1]})),FALSE())"
+    )
     assert _rules(ws)[f"E{whole}"].type == "decimal"  # the whole itself: any number ≥ 0
 
 
@@ -233,7 +253,12 @@ def test_phone_date_and_text_rules_on_the_information_sheet(forms):
     assert phone.type == "custom" and phone.formula1 == phone_formula(ref)
     assert phone.formula1.startswith(f"AND(LEN({ref})>=8,LEN({ref})<=15,LEN(SUBSTITUTE(")
     date = rules[f"C{rows['lh.ngay_lap']}"]
-    assert (date.type, date.operator, date.formula1, date.formula2) == ("date", "between", "DATE(2026,1,1)", "DATE(2026,12,31)")
+    assert (date.type, date.operator, date.formula1, date.formula2) == (
+        "date",
+        "between",
+        "DATE(2026,1,1)",
+        "DATE(2026,12,31)",
+    )
     assert date.errorStyle == "warning"  # a late form made in January may still say so; intake decides
     for key in GENERAL_KEYS:
         dv = rules[f"C{rows[f'chung.{key}']}"]
@@ -253,8 +278,16 @@ def test_text_limits_of_every_text_cell_are_the_ones_intake_uses(plan, forms):
                     if limit is None or key == "lh.dien_thoai":
                         continue
                     assert rules[f"{col}{row}"].formula1 == str(limit), (key, field)
-    assert TEXT_LIMITS == {"lh.nguoi_lap": 100, "lh.dien_thoai": 15, "chung": 2000, "ct.note": 300, "kp.note": 300,
-                           "nv.result": 1000, "nv.difficulties": 500, "nv.proposals": 500}
+    assert TEXT_LIMITS == {
+        "lh.nguoi_lap": 100,
+        "lh.dien_thoai": 15,
+        "chung": 2000,
+        "ct.note": 300,
+        "kp.note": 300,
+        "nv.result": 1000,
+        "nv.difficulties": 500,
+        "nv.proposals": 500,
+    }
 
 
 def test_every_input_prompt_gives_its_unit_and_an_example_within_excels_limits(plan, forms):
@@ -270,7 +303,8 @@ def test_every_input_prompt_gives_its_unit_and_an_example_within_excels_limits(p
     rules = _rules(ws)
     rows = keys(ws)
     assert rules[f"E{rows['ct.tui_nhua_cvm_goc']}"].prompt == (
-        "Đơn vị tính: kg/tháng. Nhập số, không âm, có thể có phần thập phân, ví dụ 12,5. Không có thì nhập 0.")
+        "Đơn vị tính: kg/tháng. Nhập số, không âm, có thể có phần thập phân, ví dụ 12,5. Không có thì nhập 0."
+    )
     assert rules[f"E{rows['ct.so_cua_hang_tien_loi']}"].prompt.startswith("Đơn vị tính: cửa hàng. ")
 
 
@@ -289,13 +323,23 @@ def test_every_input_has_its_unit_of_measure_beside_it(plan, forms):
 
 
 VALIDATION_CASES = [  # (formula builder, value in A1, value in B1, whether it is accepted)
-    ("phone", "0277 3851234", None, True), ("phone", "0918.123.456", None, True),
-    ("phone", "+84 277 385123", None, True), ("phone", "12345678", None, True),
-    ("phone", "0277-385-1234", None, False), ("phone", "0277 385 abc", None, False),
-    ("phone", "1234567", None, False), ("phone", "1234567890123456", None, False),
-    ("part", 30, 40, True), ("part", 40, 40, True), ("part", 41, 40, False), ("part", -1, 40, False),
-    ("part", 2.5, 40, False), ("part", 5, None, True), ("part", "năm", 40, False),
-    ("part_dec", 2.5, 40, True), ("part_dec", 40.25, 40, False),
+    ("phone", "0277 3851234", None, True),
+    ("phone", "0918.123.456", None, True),
+    ("phone", "+84 277 385123", None, True),
+    ("phone", "12345678", None, True),
+    ("phone", "0277-385-1234", None, False),
+    ("phone", "0277 385 abc", None, False),
+    ("phone", "1234567", None, False),
+    ("phone", "1234567890123456", None, False),
+    ("part", 30, 40, True),
+    ("part", 40, 40, True),
+    ("part", 41, 40, False),
+    ("part", -1, 40, False),
+    ("part", 2.5, 40, False),
+    ("part", 5, None, True),
+    ("part", "năm", 40, False),
+    ("part_dec", 2.5, 40, True),
+    ("part_dec", 40.25, 40, False),
 ]
 
 

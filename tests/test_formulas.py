@@ -30,21 +30,42 @@ def _per_household(s: Sums) -> tuple[float | None, str]:
 
 
 PER_HOUSEHOLD = Formula(
-    "binh_quan", percent=False, compute=_per_household, describe="bình quân = Σ {num} / Σ {den}", paired=True,
-    column="Bình quân (kg/hộ)", detail="({num} kg / {den} hộ)",
-)  # fmt: skip
+    "binh_quan",
+    percent=False,
+    compute=_per_household,
+    describe="bình quân = Σ {num} / Σ {den}",
+    paired=True,
+    column="Bình quân (kg/hộ)",
+    detail="({num} kg / {den} hộ)",
+)
 
 INDICATOR = {
-    "ma": "rac_nhua_binh_quan", "noi_dung": "Rác thải nhựa bình quân mỗi hộ dưới 2 kg/tháng.",
-    "giai_doan": ["2021-2030"], "cong_thuc": "binh_quan", "tu_so": ["rac_nhua"], "mau_so": ["so_ho"],
-    "don_vi_tinh": "kg/hộ", "chieu": "giam", "muc_tieu": [{"moc": 2030, "gia_tri": 2}],
+    "ma": "rac_nhua_binh_quan",
+    "noi_dung": "Rác thải nhựa bình quân mỗi hộ dưới 2 kg/tháng.",
+    "giai_doan": ["2021-2030"],
+    "cong_thuc": "binh_quan",
+    "tu_so": ["rac_nhua"],
+    "mau_so": ["so_ho"],
+    "don_vi_tinh": "kg/hộ",
+    "chieu": "giam",
+    "muc_tieu": [{"moc": 2030, "gia_tri": 2}],
     "dau_vao": [
-        {"ma": "so_ho", "ten": "Số hộ", "kieu": "so_nguyen", "don_vi_tinh": "hộ",
-         "don_vi_bao_cao": ["xa-an-binh", "xa-my-hiep"]},
-        {"ma": "rac_nhua", "ten": "Rác thải nhựa của các hộ", "kieu": "so_thap_phan", "don_vi_tinh": "kg",
-         "don_vi_bao_cao": ["xa-an-binh", "xa-my-hiep"]},
+        {
+            "ma": "so_ho",
+            "ten": "Số hộ",
+            "kieu": "so_nguyen",
+            "don_vi_tinh": "hộ",
+            "don_vi_bao_cao": ["xa-an-binh", "xa-my-hiep"],
+        },
+        {
+            "ma": "rac_nhua",
+            "ten": "Rác thải nhựa của các hộ",
+            "kieu": "so_thap_phan",
+            "don_vi_tinh": "kg",
+            "don_vi_bao_cao": ["xa-an-binh", "xa-my-hiep"],
+        },
     ],
-}  # fmt: skip
+}
 
 
 @pytest.fixture
@@ -68,12 +89,15 @@ def test_a_registered_formula_is_parsed_aggregated_from_sums_and_described(per_h
     # ke-hoach: the entry's description, the target with the direction's comparator (chieu = "giam")
     lines = describe_plan(plan, SMALL_YEAR).splitlines()
     at = lines.index(f"  {len(plan.indicators_in(SMALL_YEAR)):>2}. [rac_nhua_binh_quan] {ind.text}")
-    assert lines[at + 1] == ("      Cách tính: bình quân = Σ rac_nhua / Σ so_ho; mục tiêu: ≤ 2 kg/hộ (2030); "
-                             "giai đoạn 2021–2030")  # fmt: skip
+    assert lines[at + 1] == (
+        "      Cách tính: bình quân = Σ rac_nhua / Σ so_ho; mục tiêu: ≤ 2 kg/hộ (2030); giai đoạn 2021–2030"
+    )
 
     # 250 kg / 100 hộ and 50 kg / 50 hộ: 300 / 150 = 2 from the sums (the units' average would be 1,75)
-    subs = {u: make_submission(u, {"so_ho": n, "rac_nhua": kg}) for u, n, kg in
-            (("xa-an-binh", 100, 250.0), ("xa-my-hiep", 50, 50.0))}  # fmt: skip
+    subs = {
+        u: make_submission(u, {"so_ho": n, "rac_nhua": kg})
+        for u, n, kg in (("xa-an-binh", 100, 250.0), ("xa-my-hiep", 50, 50.0))
+    }
     summary = aggregate(plan, small_intake(plan, subs))
     result = next(r for r in summary.indicators if r.indicator.id == ind.id)
     assert (result.value, result.status, result.reported) == (2.0, FIRST_YEAR, ("xa-an-binh", "xa-my-hiep"))
@@ -129,4 +153,6 @@ def test_the_reduction_path_starts_at_zero_in_the_base_year() -> None:
     assert formulas.get("giam").baseline and not formulas.get("ti_le").baseline
     assert formulas.get("giam").compute(Sums(30.0, 120.0, 0)) == (75.0, "")
     assert formulas.get("ti_le").compute(Sums(3.0, 0.0, 0)) == (
-        None, "mẫu số bằng 0 (không phát sinh đối tượng để tính tỷ lệ)")
+        None,
+        "mẫu số bằng 0 (không phát sinh đối tượng để tính tỷ lệ)",
+    )

@@ -48,7 +48,9 @@ def check(name: str, actual: str) -> None:
     if REWRITE:
         path.write_text(actual, encoding="utf-8", newline="\n")
     expected = path.read_text(encoding="utf-8")
-    assert actual == expected, f"{name} khác bản mẫu; nếu thay đổi là cố ý: BAOCAO_GOLDEN=ghi pytest tests/test_golden.py"
+    assert actual == expected, (
+        f"{name} khác bản mẫu; nếu thay đổi là cố ý: BAOCAO_GOLDEN=ghi pytest tests/test_golden.py"
+    )
 
 
 @pytest.fixture(scope="module")

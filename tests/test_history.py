@@ -50,8 +50,12 @@ def produce_year(ws: Workspace, plan: Plan, year: int) -> None:
             continue
         values: dict[str, object] = {}
         if unit.group == "xa":
-            values = {"so_cua_hang_tien_loi": 10, "so_cua_hang_bao_bi_xanh": GREEN[year],
-                      "tui_nhua_cvm_goc": 100, "tui_nhua_cvm_nam": BAGS_NOW[year]}  # fmt: skip
+            values = {
+                "so_cua_hang_tien_loi": 10,
+                "so_cua_hang_bao_bi_xanh": GREEN[year],
+                "tui_nhua_cvm_goc": 100,
+                "tui_nhua_cvm_nam": BAGS_NOW[year],
+            }
         made = dt.date(year, 12, 10) if LATE_UNIT.get(year) == unit.id else dt.date(year, 11, 25)
         data = filled_form(plan, unit.id, year, values=values, contact={"ngay_lap": made})
         (ws.inbox / f"{unit.id}.xlsx").write_bytes(data)
@@ -100,9 +104,18 @@ def three_years(tmp_path_factory: pytest.TempPathFactory, kh178: Plan) -> Worksp
 
 def _series(ws: Workspace, plan: Plan, indicator: str, until: int = 2026) -> list[tuple]:
     history = load_history(ws, plan, until)
-    return [(p.year, None if p.value is None else round(p.value, 6), p.target.value if p.target else None,
-             p.label if p.source else "", p.reported, p.expected, p.source)
-            for p in series(plan, history, plan.indicator(indicator), until)]  # fmt: skip
+    return [
+        (
+            p.year,
+            None if p.value is None else round(p.value, 6),
+            p.target.value if p.target else None,
+            p.label if p.source else "",
+            p.reported,
+            p.expected,
+            p.source,
+        )
+        for p in series(plan, history, plan.indicator(indicator), until)
+    ]
 
 
 def test_series_of_a_ratio_matches_hand_computed_values(three_years: Workspace, kh178: Plan) -> None:
@@ -312,8 +325,10 @@ def test_with_no_history_the_report_says_so_once_and_shows_no_empty_column(tmp_p
     from docx import Document
 
     text = "\n".join(p.text for p in Document(str(path)).paragraphs)
-    sentence = ("Chưa có số liệu năm 2023 (chưa có nhật ký báo cáo năm trước hay số liệu lịch sử) nên báo cáo chưa so "
-                "sánh với năm trước.")  # fmt: skip
+    sentence = (
+        "Chưa có số liệu năm 2023 (chưa có nhật ký báo cáo năm trước hay số liệu lịch sử) nên báo cáo chưa so "
+        "sánh với năm trước."
+    )
     assert text.count(sentence) == 1
     assert "(2023:" not in text and len(_images(path)) == 1
 
@@ -321,8 +336,11 @@ def test_with_no_history_the_report_says_so_once_and_shows_no_empty_column(tmp_p
 def test_the_summary_workbook_has_a_history_sheet(three_years: Workspace) -> None:
     wb = open_form((three_years.report_dir(2026) / "tong-hop-2026.xlsx").read_bytes())
     rows = [[c.value for c in r] for r in wb["Lịch sử"].iter_rows(min_row=2)]
-    bags = [(r[2], r[3], r[11], r[12]) for r in rows if r[1].startswith("Giảm thiểu túi nhựa khó phân hủy được sử "
-                                                                          "dụng đối với chợ đạt")]  # fmt: skip
+    bags = [
+        (r[2], r[3], r[11], r[12])
+        for r in rows
+        if r[1].startswith("Giảm thiểu túi nhựa khó phân hủy được sử dụng đối với chợ đạt")
+    ]
     assert bags == [
         (2021, None, None, None),
         (2022, 30, None, "số liệu lịch sử"),
@@ -373,7 +391,8 @@ def test_so_ket_template_reads_only_names_of_the_context(three_years: Workspace,
     from pipeline.review import build_review_context
 
     names = DocxTemplate(str(ROOT / "templates" / "so-ket.docx")).get_undeclared_template_variables(
-        jinja_env=make_env())
+        jinja_env=make_env()
+    )
     ctx = build_review_context(kh178, load_history(three_years, kh178, 2025), 2021, 2025)
     assert {"trich_yeu", "chi_tieu", "chuoi", "phu_luc_1", "phu_luc_2", "ky_ho_ten"} <= names <= set(ctx)
 
@@ -387,13 +406,28 @@ def test_so_ket_writes_an_nd30_review_with_stable_bytes(three_years: Workspace, 
     assert main(["-C", str(three_years.root), "so-ket", "--giai-doan", "2021-2025"]) == 0
     assert path.read_bytes() == first
     pdf = libreoffice(path, "pdf", tmp_path)
-    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True)
-                    .stdout.split())  # fmt: skip
-    for part in ("ỦY BAN NHÂN DÂN HUYỆN CAO LÃNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-                 "/BC-UBND", "Cao Lãnh, ngày 05 tháng 12 năm 2025", "BÁO CÁO",
-                 "Sơ kết giai đoạn 2021–2025 thực hiện Kế hoạch số 178/KH-UBND", "I. KẾT QUẢ THỰC HIỆN GIAI ĐOẠN",
-                 "II. ĐÁNH GIÁ CHUNG", "III. PHƯƠNG HƯỚNG", "Nơi nhận:", "TM. ỦY BAN NHÂN DÂN", "PHÓ CHỦ TỊCH",
-                 "Nguyễn Minh Tuấn", "Phụ lục I", "Phụ lục II", "70 % (2025)"):  # fmt: skip
+    text = " ".join(
+        subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split()
+    )
+    for part in (
+        "ỦY BAN NHÂN DÂN HUYỆN CAO LÃNH",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "/BC-UBND",
+        "Cao Lãnh, ngày 05 tháng 12 năm 2025",
+        "BÁO CÁO",
+        "Sơ kết giai đoạn 2021–2025 thực hiện Kế hoạch số 178/KH-UBND",
+        "I. KẾT QUẢ THỰC HIỆN GIAI ĐOẠN",
+        "II. ĐÁNH GIÁ CHUNG",
+        "III. PHƯƠNG HƯỚNG",
+        "Nơi nhận:",
+        "TM. ỦY BAN NHÂN DÂN",
+        "PHÓ CHỦ TỊCH",
+        "Nguyễn Minh Tuấn",
+        "Phụ lục I",
+        "Phụ lục II",
+        "70 % (2025)",
+    ):
         assert part in text, part
 
 
@@ -440,8 +474,12 @@ def produce_adhoc(ws: Workspace, plan: Plan, year: int) -> None:
     for unit in plan.units:
         values: dict[str, object] = {}
         if unit.group == "xa":
-            values = {"so_cua_hang_tien_loi": 10, "so_cua_hang_bao_bi_xanh": 9, "tui_nhua_cvm_goc": 100,
-                      "tui_nhua_cvm_nam": 42}  # fmt: skip
+            values = {
+                "so_cua_hang_tien_loi": 10,
+                "so_cua_hang_bao_bi_xanh": 9,
+                "tui_nhua_cvm_goc": 100,
+                "tui_nhua_cvm_nam": 42,
+            }
         data = filled_form(period, unit.id, year, values=values, contact={"ngay_lap": dt.date(year, 6, 10)})
         (ws.inbox / f"{unit.id}.xlsx").write_bytes(data)
     result = read_inbox(ws, period, year)
@@ -501,10 +539,22 @@ def test_lich_su_xlsx_carries_the_adhoc_period_on_its_own_sheet(with_adhoc: Work
     assert wb.sheetnames == ["Lịch sử", "Báo cáo đột xuất"]
     assert main(["-C", str(three_years.root), "lich-su", "--nam", "2026", "--xlsx"]) == 0
     yearly = open_form(three_years.history_workbook(2026).read_bytes())["Lịch sử"]
-    assert [[c.value for c in r] for r in wb["Lịch sử"].iter_rows()] == [[c.value for c in r] for r in yearly.iter_rows()]
+    assert [[c.value for c in r] for r in wb["Lịch sử"].iter_rows()] == [
+        [c.value for c in r] for r in yearly.iter_rows()
+    ]
     rows = [[c.value for c in r] for r in wb["Báo cáo đột xuất"].iter_rows()]
-    assert rows[0] == ["STT", "Chỉ tiêu", "Kỳ báo cáo đột xuất", "Năm", "Ngày báo cáo", "Kết quả", "Đơn vị tính",
-                       "Số đơn vị đã báo cáo", "Số đơn vị phải báo cáo", "Nhật ký"]  # fmt: skip
+    assert rows[0] == [
+        "STT",
+        "Chỉ tiêu",
+        "Kỳ báo cáo đột xuất",
+        "Năm",
+        "Ngày báo cáo",
+        "Kết quả",
+        "Đơn vị tính",
+        "Số đơn vị đã báo cáo",
+        "Số đơn vị phải báo cáo",
+        "Nhật ký",
+    ]
     by_number = {r[0]: r[2:] for r in rows[1:]}
     record = "nhat-ky-2026-6-thang-dau-nam.json"
     assert by_number[6] == ["6 tháng đầu năm 2026", 2026, "15/06/2026", 90, "%", 18, 18, record]
@@ -520,9 +570,14 @@ def test_so_ket_names_the_adhoc_reports_of_the_phase_in_one_sentence(with_adhoc:
     ctx = build_review_context(kh178, history, 2022, 2026, adhoc_periods(with_adhoc, kh178, 2022, 2026))
     assert ctx["chi_tieu_tong_ket"].endswith(
         " Ngoài báo cáo hằng năm, trong giai đoạn đã lập 1 báo cáo đột xuất theo yêu cầu: 6 tháng đầu năm 2026 (ngày "
-        "15/06/2026); số liệu các kỳ này không tính vào kết quả từng năm.")  # fmt: skip
-    assert "đột xuất" not in build_review_context(kh178, history, 2022, 2025, adhoc_periods(with_adhoc, kh178, 2022, 2025))[
-        "chi_tieu_tong_ket"]  # fmt: skip
+        "15/06/2026); số liệu các kỳ này không tính vào kết quả từng năm."
+    )
+    assert (
+        "đột xuất"
+        not in build_review_context(kh178, history, 2022, 2025, adhoc_periods(with_adhoc, kh178, 2022, 2025))[
+            "chi_tieu_tong_ket"
+        ]
+    )
     assert main(["-C", str(with_adhoc.root), "so-ket", "--giai-doan", "2022-2026"]) == 0
     sheets = open_form((with_adhoc.outbox / "so-ket-2022-2026" / "lich-su-2022-2026.xlsx").read_bytes()).sheetnames
     assert sheets == ["Lịch sử", "Báo cáo đột xuất"]
@@ -538,9 +593,11 @@ def test_an_unreadable_adhoc_record_is_named_in_lich_su(with_adhoc: Workspace, t
     assert main(["-C", str(ws.root), "lich-su", "--nam", "2026"]) == 0
     out = capsys.readouterr().out
     assert "đột xuất:" not in out
-    assert ("\nLưu ý về số liệu lịch sử:\n  - Không đọc được nhật ký «outbox/bao-cao-2026-6-thang-dau-nam/"
-            "nhat-ky-2026-6-thang-dau-nam.json» (thiếu khóa «period.name»); kỳ báo cáo đột xuất này không có trong "
-            "lịch sử.\n") in out  # fmt: skip
+    assert (
+        "\nLưu ý về số liệu lịch sử:\n  - Không đọc được nhật ký «outbox/bao-cao-2026-6-thang-dau-nam/"
+        "nhat-ky-2026-6-thang-dau-nam.json» (thiếu khóa «period.name»); kỳ báo cáo đột xuất này không có trong "
+        "lịch sử.\n"
+    ) in out
 
 
 def test_so_ket_names_an_unreadable_record_instead_of_leaving_its_year_out_in_silence(
@@ -553,6 +610,7 @@ def test_so_ket_names_an_unreadable_record_instead_of_leaving_its_year_out_in_si
     record["units"] = {"xa-ba-sao": "chua-nop"}  # a hand edit: an object where the list of units was
     path.write_text(json.dumps(record), encoding="utf-8")
     assert main(["-C", str(ws.root), "so-ket", "--giai-doan", "2024-2025"]) == 0
-    assert ("\nLưu ý về số liệu lịch sử:\n  - Không đọc được nhật ký «outbox/bao-cao-2025/nhat-ky-2025.json» (khóa "
-            "«units» có giá trị {\"xa-ba-sao\": \"chua-nop\"}, cần một danh sách); năm 2025 không có trong lịch sử.\n"
-            ) in capsys.readouterr().out  # fmt: skip
+    assert (
+        "\nLưu ý về số liệu lịch sử:\n  - Không đọc được nhật ký «outbox/bao-cao-2025/nhat-ky-2025.json» (khóa "
+        '«units» có giá trị {"xa-ba-sao": "chua-nop"}, cần một danh sách); năm 2025 không có trong lịch sử.\n'
+    ) in capsys.readouterr().out

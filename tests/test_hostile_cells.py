@@ -79,8 +79,13 @@ def add_cell(data: bytes, sheet: str, ref: str, xml: str, dimension: str | None 
     return rewrite_part(data, sheet_part(data, sheet), change)
 
 
-def add_parts(data: bytes, parts: dict[str, bytes], types: str = "", rels: dict[str, str] | None = None,
-              workbook: tuple[str, str] | None = None) -> bytes:  # fmt: skip
+def add_parts(
+    data: bytes,
+    parts: dict[str, bytes],
+    types: str = "",
+    rels: dict[str, str] | None = None,
+    workbook: tuple[str, str] | None = None,
+) -> bytes:
     """Add ``parts`` to the package, ``types`` (Default/Override elements) to [Content_Types].xml,
     ``rels`` (part → Relationship elements) to existing or new .rels parts, and ``workbook``
     (before, insert) into xl/workbook.xml — the way Excel writes them."""
@@ -99,8 +104,11 @@ def add_parts(data: bytes, parts: dict[str, bytes], types: str = "", rels: dict[
         for name, body in parts.items():
             dst.writestr(name, body)
         for name, items in rels.items():
-            dst.writestr(name, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns='
-                         f'"http://schemas.openxmlformats.org/package/2006/relationships">{items}</Relationships>')  # fmt: skip
+            dst.writestr(
+                name,
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns='
+                f'"http://schemas.openxmlformats.org/package/2006/relationships">{items}</Relationships>',
+            )
     return out.getvalue()
 
 
@@ -115,10 +123,15 @@ def with_printer_settings(data: bytes) -> bytes:
     sheet = sheet_part(data, SHEET)
     rels = sheet.replace("worksheets/", "worksheets/_rels/") + ".rels"
     return add_parts(
-        data, {"xl/printerSettings/printerSettings1.bin": settings},
-        '<Default Extension="bin" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.printerSettings"/>',
-        {rels: f'<Relationship Id="rId9" Type="{REL}/printerSettings" Target="../printerSettings/printerSettings1.bin"/>'},
-    )  # fmt: skip
+        data,
+        {"xl/printerSettings/printerSettings1.bin": settings},
+        '<Default Extension="bin" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.printerSettings"/>',
+        {
+            rels: f'<Relationship Id="rId9" Type="{REL}/printerSettings" '
+            'Target="../printerSettings/printerSettings1.bin"/>'
+        },
+    )
 
 
 def emf_picture() -> bytes:
@@ -139,33 +152,44 @@ def with_pictures(data: bytes) -> bytes:
     rels = sheet.replace("worksheets/", "worksheets/_rels/") + ".rels"
     return add_parts(
         data,
-        {"xl/drawings/drawing1.xml": drawing, "xl/drawings/_rels/drawing1.xml.rels": drawing_rels,
-         "xl/media/image1.jpg": jpeg, "xl/media/image2.emf": emf_picture()},
+        {
+            "xl/drawings/drawing1.xml": drawing,
+            "xl/drawings/_rels/drawing1.xml.rels": drawing_rels,
+            "xl/media/image1.jpg": jpeg,
+            "xl/media/image2.emf": emf_picture(),
+        },
         '<Default Extension="jpg" ContentType="image/jpeg"/><Default Extension="emf" ContentType="image/x-emf"/>'
         '<Override PartName="/xl/drawings/drawing1.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.drawing+xml"/>',
         {rels: f'<Relationship Id="rId8" Type="{REL}/drawing" Target="../drawings/drawing1.xml"/>'},
-    )  # fmt: skip
+    )
 
 
 def with_external_link(data: bytes, sheet: str, ref: str) -> bytes:
     """An input cell =[1]Sheet1!A1 and the externalLink part Excel writes for it."""
-    link = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<externalLink xmlns="http://schemas.openxmlformats'
-            b'.org/spreadsheetml/2006/main" xmlns:r="' + REL.encode() + b'"><externalBook r:id="rId1"><sheetNames>'
-            b'<sheetName val="Sheet1"/></sheetNames><sheetDataSet><sheetData sheetId="0"><row r="1"><cell r="A1">'
-            b'<v>12</v></cell></row></sheetData></sheetDataSet></externalBook></externalLink>')  # fmt: skip
+    link = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<externalLink xmlns="http://schemas.openxmlformats'
+        b'.org/spreadsheetml/2006/main" xmlns:r="' + REL.encode() + b'"><externalBook r:id="rId1"><sheetNames>'
+        b'<sheetName val="Sheet1"/></sheetNames><sheetDataSet><sheetData sheetId="0"><row r="1"><cell r="A1">'
+        b"<v>12</v></cell></row></sheetData></sheetDataSet></externalBook></externalLink>"
+    )
     data = add_parts(
-        data, {"xl/externalLinks/externalLink1.xml": link},
+        data,
+        {"xl/externalLinks/externalLink1.xml": link},
         '<Override PartName="/xl/externalLinks/externalLink1.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml"/>',
-        {"xl/_rels/workbook.xml.rels": f'<Relationship Id="rId99" Type="{REL}/externalLink" '
-                                       'Target="externalLinks/externalLink1.xml"/>',
-         "xl/externalLinks/_rels/externalLink1.xml.rels":
-             f'<Relationship Id="rId1" Type="{REL}/externalLinkPath" Target="file:///C:/bao-cao/so-lieu.xlsx" '
-             'TargetMode="External"/>'},
-        ("</workbook>", '<externalReferences><externalReference xmlns:r="' + REL + '" r:id="rId99"/>'
-                        "</externalReferences>"),
-    )  # fmt: skip
+        {
+            "xl/_rels/workbook.xml.rels": f'<Relationship Id="rId99" Type="{REL}/externalLink" '
+            'Target="externalLinks/externalLink1.xml"/>',
+            "xl/externalLinks/_rels/externalLink1.xml.rels": '<Relationship Id="rId1" '
+            f'Type="{REL}/externalLinkPath" Target="file:///C:/bao-cao/so-lieu.xlsx" '
+            'TargetMode="External"/>',
+        },
+        (
+            "</workbook>",
+            '<externalReferences><externalReference xmlns:r="' + REL + '" r:id="rId99"/></externalReferences>',
+        ),
+    )
     return set_cached_formula(data, sheet, ref, "[1]Sheet1!A1", 12)
 
 
@@ -229,8 +253,9 @@ FAR = {"XFD1048576": "XFD1048576", "XFD30000": "XFD30000", "AAA100000": "AAA1000
 
 
 @pytest.mark.parametrize("far", FAR)
-def test_far_cell_is_ignored_with_a_warning_quickly_and_in_little_memory(kh178: Plan, forms: dict, far: str,
-                                                                        base_value: float) -> None:  # fmt: skip
+def test_far_cell_is_ignored_with_a_warning_quickly_and_in_little_memory(
+    kh178: Plan, forms: dict, far: str, base_value: float
+) -> None:
     data = add_cell(forms[BASE], SHEET, far, f'<c r="{far}"><v>7</v></c>', dimension=f"A1:{far}")
     assert len(data) < 20_000
     res, seconds, peak = read_measured(kh178, data, "xa.xlsx")
@@ -285,28 +310,43 @@ def test_the_largest_sheet_allowed_is_read_within_100_mb_and_about_a_second(kh17
     assert seconds < 3 and read_measured(kh178, data, "lon.xlsx")[2] < 100 * MB
 
 
-SST_TYPE = ('<Override PartName="/xl/sharedStrings.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>')
+SST_TYPE = (
+    '<Override PartName="/xl/sharedStrings.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+)
 SST = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
 PATHOLOGICAL = {  # case → (build from (form, ref), expected outcome); each took seconds to minutes before
     # found by tools/fuzz_reader.py: a 40 000-character word in [Content_Types].xml, 57 s in the attribute regex
-    "long-word-in-an-xml-tag": (lambda d, r: add_parts(d, {}, '<Default Extension="qq" ContentType="x" '
-                                                          + "Đ" * 40_000 + "/>"), []),
-    "shared-strings-never-closed": (lambda d, r: add_parts(d, {"xl/sharedStrings.xml": SST + b"<si><t>x" * 40_000},
-                                                           SST_TYPE), []),
-    "too-many-shared-strings": (lambda d, r: add_parts(d, {"xl/sharedStrings.xml": SST + b"<si><t>x</t></si>" * 60_000},
-                                                       SST_TYPE), "tep-qua-lon"),
-    "digits-then-a-letter-in-a-number-cell": (lambda d, r: set_cell(d, SHEET, r, f'<c r="{r}" t="inlineStr"><is><t>'
-                                                                    + "1" * 32_000 + "x</t></is></c>"), ["khong-phai-so"]),
+    "long-word-in-an-xml-tag": (
+        lambda d, r: add_parts(d, {}, '<Default Extension="qq" ContentType="x" ' + "Đ" * 40_000 + "/>"),
+        [],
+    ),
+    "shared-strings-never-closed": (
+        lambda d, r: add_parts(d, {"xl/sharedStrings.xml": SST + b"<si><t>x" * 40_000}, SST_TYPE),
+        [],
+    ),
+    "too-many-shared-strings": (
+        lambda d, r: add_parts(d, {"xl/sharedStrings.xml": SST + b"<si><t>x</t></si>" * 60_000}, SST_TYPE),
+        "tep-qua-lon",
+    ),
+    "digits-then-a-letter-in-a-number-cell": (
+        lambda d, r: set_cell(d, SHEET, r, f'<c r="{r}" t="inlineStr"><is><t>' + "1" * 32_000 + "x</t></is></c>"),
+        ["khong-phai-so"],
+    ),
     "formula-of-brackets": (lambda d, r: set_cached_formula(d, SHEET, r, "[" * 100_000, 3), ["cong-thuc-ngoai"]),
-    "cell-styles-never-closed": (lambda d, r: rewrite_part(d, "xl/styles.xml", lambda t: t.replace(
-        "<cellXfs", "<cellXfs>" * 50_000 + "<cellXfs", 1)), []),
-}  # fmt: skip
+    "cell-styles-never-closed": (
+        lambda d, r: rewrite_part(
+            d, "xl/styles.xml", lambda t: t.replace("<cellXfs", "<cellXfs>" * 50_000 + "<cellXfs", 1)
+        ),
+        [],
+    ),
+}
 
 
 @pytest.mark.parametrize("case", PATHOLOGICAL)
-def test_input_that_made_a_pattern_quadratic_is_read_in_linear_time(kh178: Plan, forms: dict, ref: str,
-                                                                    case: str) -> None:  # fmt: skip
+def test_input_that_made_a_pattern_quadratic_is_read_in_linear_time(
+    kh178: Plan, forms: dict, ref: str, case: str
+) -> None:
     build, expected = PATHOLOGICAL[case]
     data = build(forms[BASE], ref)
     start = time.perf_counter()
@@ -325,8 +365,9 @@ NON_FINITE = ["NaN", "INF", "-inf", "1e999"]
 
 
 @pytest.mark.parametrize("literal", NON_FINITE)
-def test_non_finite_number_in_an_input_cell_is_an_error_at_the_cell(kh178: Plan, forms: dict, ref: str,
-                                                                     literal: str) -> None:  # fmt: skip
+def test_non_finite_number_in_an_input_cell_is_an_error_at_the_cell(
+    kh178: Plan, forms: dict, ref: str, literal: str
+) -> None:
     data = set_cell(forms["xa-an-binh"], SHEET, ref, f'<c r="{ref}" t="n"><v>{literal}</v></c>')
     res = read_data(data, "xa.xlsx", kh178, YEAR)
     assert findings(res) == [("so-khong-hop-le", SHEET, ref)]
@@ -383,8 +424,11 @@ def test_real_excel_workbooks_are_unrelated_workbooks_not_crashes(kh178: Plan, n
 
 
 def test_xml_part_declared_as_binary_by_its_content_type_is_not_decoded(kh178: Plan, forms: dict) -> None:
-    data = add_parts(forms[BASE], {"xl/custom/blob.dat": b"\x00\xd8" * 50},
-                     '<Default Extension="dat" ContentType="application/octet-stream"/>')  # fmt: skip
+    data = add_parts(
+        forms[BASE],
+        {"xl/custom/blob.dat": b"\x00\xd8" * 50},
+        '<Default Extension="dat" ContentType="application/octet-stream"/>',
+    )
     assert findings(read_data(data, "x.xlsx", kh178, YEAR)) == []
 
 
@@ -392,7 +436,9 @@ def test_xml_part_declared_as_binary_by_its_content_type_is_not_decoded(kh178: P
 
 
 def test_cell_written_twice_is_an_error_at_the_cell(kh178: Plan, forms: dict, ref: str) -> None:
-    data = set_cell(forms["xa-my-hiep"], SHEET, ref, f'<c r="{ref}" t="n"><v>300</v></c><c r="{ref}" t="n"><v>400</v></c>')
+    data = set_cell(
+        forms["xa-my-hiep"], SHEET, ref, f'<c r="{ref}" t="n"><v>300</v></c><c r="{ref}" t="n"><v>400</v></c>'
+    )
     res = read_data(data, "hai-lan.xlsx", kh178, YEAR)
     assert findings(res) == [("o-trung", SHEET, ref)]
     assert not res.submission.accepted
@@ -414,8 +460,9 @@ OUTSIDE = {
 
 
 @pytest.mark.parametrize("case", OUTSIDE)
-def test_formula_reaching_outside_the_form_is_an_error_and_its_value_not_used(kh178: Plan, forms: dict, ref: str,
-                                                                              case: str) -> None:  # fmt: skip
+def test_formula_reaching_outside_the_form_is_an_error_and_its_value_not_used(
+    kh178: Plan, forms: dict, ref: str, case: str
+) -> None:
     formula, kind = OUTSIDE[case]
     xml_formula = formula.replace("&", "&amp;").replace('"', "&quot;")
     res = read_data(set_cached_formula(forms[BASE], SHEET, ref, xml_formula, 12), "x.xlsx", kh178, YEAR)
@@ -428,10 +475,14 @@ def test_formula_reaching_outside_the_form_is_an_error_and_its_value_not_used(kh
 def test_external_link_to_another_workbook_is_an_error(kh178: Plan, forms: dict, ref: str) -> None:
     res = read_data(with_external_link(forms[BASE], SHEET, ref), "lien-ket.xlsx", kh178, YEAR)
     assert findings(res) == [("cong-thuc-ngoai", SHEET, ref)]
-    assert "liên kết ngoài" in res.submission.problems[0].message and "[1]Sheet1!A1" in res.submission.problems[0].message
+    assert (
+        "liên kết ngoài" in res.submission.problems[0].message and "[1]Sheet1!A1" in res.submission.problems[0].message
+    )
 
 
-def test_control_characters_in_cells_never_reach_the_writers(kh178: Plan, forms: dict, ref: str, tmp_path: Path) -> None:
+def test_control_characters_in_cells_never_reach_the_writers(
+    kh178: Plan, forms: dict, ref: str, tmp_path: Path
+) -> None:
     """XML 1.0 cannot hold U+0001 or U+0000: typed as a reference or raw, they stopped kiem-tra (found while
     fuzzing this issue: openpyxl refused the feedback workbook)."""
     data = set_cell(forms[BASE], SHEET, ref, f'<c r="{ref}" t="inlineStr"><is><t>5&#1;x\x00</t></is></c>')
@@ -454,32 +505,62 @@ def hostile_inbox(kh178: Plan, forms: dict[str, bytes], ref: str) -> dict[str, t
     return {
         "tot-xa-an-binh.xlsx": (f["xa-an-binh"], "xa-an-binh", None),
         "tot-tnmt.xlsx": (f["tnmt"], "tnmt", None),
-        "xfd1048576.xlsx": (add_cell(f["ktht"], SHEET, "XFD1048576", '<c r="XFD1048576"><v>7</v></c>', "A1:XFD1048576"),
-                            "ktht", "o-ngoai-vung"),
-        "xfd30000.xlsx": (add_cell(f["tckh"], SHEET, "XFD30000", '<c r="XFD30000"><v>7</v></c>'), "tckh", "o-ngoai-vung"),
-        "aaa100000.xlsx": (add_cell(f["nnptnt"], SHEET, "AAA100000", '<c r="AAA100000"><v>7</v></c>'), "nnptnt",
-                           "o-ngoai-vung"),
+        "xfd1048576.xlsx": (
+            add_cell(f["ktht"], SHEET, "XFD1048576", '<c r="XFD1048576"><v>7</v></c>', "A1:XFD1048576"),
+            "ktht",
+            "o-ngoai-vung",
+        ),
+        "xfd30000.xlsx": (
+            add_cell(f["tckh"], SHEET, "XFD30000", '<c r="XFD30000"><v>7</v></c>'),
+            "tckh",
+            "o-ngoai-vung",
+        ),
+        "aaa100000.xlsx": (
+            add_cell(f["nnptnt"], SHEET, "AAA100000", '<c r="AAA100000"><v>7</v></c>'),
+            "nnptnt",
+            "o-ngoai-vung",
+        ),
         "nan.xlsx": (set_cell(f["xa-my-tho"], SHEET, c, f'<c r="{c}"><v>NaN</v></c>'), "xa-my-tho", "so-khong-hop-le"),
-        "inf.xlsx": (set_cell(f["xa-my-xuong"], SHEET, c, f'<c r="{c}"><v>INF</v></c>'), "xa-my-xuong", "so-khong-hop-le"),
-        "tru-inf.xlsx": (set_cell(f["xa-nhi-my"], SHEET, c, f'<c r="{c}"><v>-inf</v></c>'), "xa-nhi-my", "so-khong-hop-le"),
-        "1e999.xlsx": (set_cell(f["xa-phong-my"], SHEET, c, f'<c r="{c}"><v>1e999</v></c>'), "xa-phong-my", "so-khong-hop-le"),
-        "id-nan.xlsx": (set_cell(f["vhtt"], "_id", "B4", '<c r="B4"><v>NaN</v></c>'), "vhtt",
-                        "so-khong-hop-le"),
+        "inf.xlsx": (
+            set_cell(f["xa-my-xuong"], SHEET, c, f'<c r="{c}"><v>INF</v></c>'),
+            "xa-my-xuong",
+            "so-khong-hop-le",
+        ),
+        "tru-inf.xlsx": (
+            set_cell(f["xa-nhi-my"], SHEET, c, f'<c r="{c}"><v>-inf</v></c>'),
+            "xa-nhi-my",
+            "so-khong-hop-le",
+        ),
+        "1e999.xlsx": (
+            set_cell(f["xa-phong-my"], SHEET, c, f'<c r="{c}"><v>1e999</v></c>'),
+            "xa-phong-my",
+            "so-khong-hop-le",
+        ),
+        "id-nan.xlsx": (set_cell(f["vhtt"], "_id", "B4", '<c r="B4"><v>NaN</v></c>'), "vhtt", "so-khong-hop-le"),
         "zip-17-5.xlsx": (zip_version_175(f["xa-ba-sao"]), "", "tep-hong"),
         "ten-rong.xlsx": (empty_entry_name(f["xa-ba-sao"]), "", "tep-hong"),
         "may-in.xlsx": (with_printer_settings(f["gddt"]), "gddt", None),
         "hinh-anh.xlsx": (with_pictures(f["yte"]), "yte", None),
-        "hai-lan.xlsx": (set_cell(f["xa-binh-thanh"], SHEET, c, f'<c r="{c}"><v>300</v></c><c r="{c}"><v>400</v></c>'),
-                         "xa-binh-thanh", "o-trung"),
+        "hai-lan.xlsx": (
+            set_cell(f["xa-binh-thanh"], SHEET, c, f'<c r="{c}"><v>300</v></c><c r="{c}"><v>400</v></c>'),
+            "xa-binh-thanh",
+            "o-trung",
+        ),
         "cong-thuc.xlsx": (set_cached_formula(f["xa-gao-giong"], SHEET, c, "250*2", 500), "xa-gao-giong", "cong-thuc"),
-        "dde.xlsx": (set_cached_formula(f["xa-my-hiep"], SHEET, c, "cmd|' /C calc'!A0", 3), "xa-my-hiep",
-                     "cong-thuc-ngoai"),
+        "dde.xlsx": (
+            set_cached_formula(f["xa-my-hiep"], SHEET, c, "cmd|' /C calc'!A0", 3),
+            "xa-my-hiep",
+            "cong-thuc-ngoai",
+        ),
         "lien-ket.xlsx": (with_external_link(f["xa-my-hoi"], SHEET, c), "xa-my-hoi", "cong-thuc-ngoai"),
-        "webservice.xlsx": (set_cached_formula(f["xa-my-long"], SHEET, c, "WEBSERVICE(&quot;http://x.vn&quot;)", 3),
-                            "xa-my-long", "cong-thuc-ngoai"),
+        "webservice.xlsx": (
+            set_cached_formula(f["xa-my-long"], SHEET, c, "WEBSERVICE(&quot;http://x.vn&quot;)", 3),
+            "xa-my-long",
+            "cong-thuc-ngoai",
+        ),
         "issues.xlsx": ((REAL_EXCEL / "issues.xlsx").read_bytes(), "", "khong-phai-bieu-mau"),
         "picture.xlsx": ((REAL_EXCEL / "picture.xlsx").read_bytes(), "", "khong-phai-bieu-mau"),
-    }  # fmt: skip
+    }
 
 
 @pytest.fixture(scope="module")
@@ -502,11 +583,30 @@ def test_bao_cao_over_every_hostile_file_writes_the_report_and_leaves_the_inbox(
     assert units["xa-an-binh"]["state"] == SUBMITTED and units["tnmt"]["state"] == SUBMITTED
 
 
-@pytest.mark.parametrize("name", [
-    "xfd1048576.xlsx", "xfd30000.xlsx", "aaa100000.xlsx", "nan.xlsx", "inf.xlsx", "tru-inf.xlsx", "1e999.xlsx",
-    "id-nan.xlsx", "zip-17-5.xlsx", "ten-rong.xlsx", "may-in.xlsx", "hinh-anh.xlsx", "hai-lan.xlsx",
-    "cong-thuc.xlsx", "dde.xlsx", "lien-ket.xlsx", "webservice.xlsx", "issues.xlsx", "picture.xlsx",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "name",
+    [
+        "xfd1048576.xlsx",
+        "xfd30000.xlsx",
+        "aaa100000.xlsx",
+        "nan.xlsx",
+        "inf.xlsx",
+        "tru-inf.xlsx",
+        "1e999.xlsx",
+        "id-nan.xlsx",
+        "zip-17-5.xlsx",
+        "ten-rong.xlsx",
+        "may-in.xlsx",
+        "hinh-anh.xlsx",
+        "hai-lan.xlsx",
+        "cong-thuc.xlsx",
+        "dde.xlsx",
+        "lien-ket.xlsx",
+        "webservice.xlsx",
+        "issues.xlsx",
+        "picture.xlsx",
+    ],
+)
 def test_each_hostile_file_has_its_finding_in_the_run_record(run: tuple, name: str) -> None:
     _, record, _, files = run
     _, unit, code = files[name]
@@ -521,8 +621,9 @@ def test_each_hostile_file_has_its_finding_in_the_run_record(run: tuple, name: s
 # --------------------------------------------------------------------------- the last guard, native crashes
 
 
-def test_unexpected_error_while_reading_is_a_named_loi_doc_rejection(kh178: Plan, forms: dict,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_unexpected_error_while_reading_is_a_named_loi_doc_rejection(
+    kh178: Plan, forms: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import pipeline.form_reader
 
     def broken(*args: object, **kwargs: object) -> None:
@@ -574,8 +675,9 @@ _REAL_READ_DATA = read_data
 
 
 @pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="the test patches forked workers")
-def test_worker_that_dies_names_its_file_and_every_other_file_is_read(kh178: Plan, forms: dict, tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_worker_that_dies_names_its_file_and_every_other_file_is_read(
+    kh178: Plan, forms: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import pipeline.intake
 
     monkeypatch.setattr(pipeline.intake, "read_data", _abort_on_boom)

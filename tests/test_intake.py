@@ -107,10 +107,7 @@ def put(folder: Path, name: str, data: bytes, mtime: dt.datetime | None = None) 
 @pytest.fixture(scope="module")
 def filled(kh178: Plan) -> dict[str, bytes]:
     """Every unit's form filled with the defaults of tests/filling.py plus a note on its first input."""
-    return {
-        u.id: filled_form(kh178, u.id, YEAR, notes={kh178.inputs_for(u.id)[0].id: NOTE})
-        for u in kh178.units
-    }
+    return {u.id: filled_form(kh178, u.id, YEAR, notes={kh178.inputs_for(u.id)[0].id: NOTE}) for u in kh178.units}
 
 
 @pytest.fixture(scope="module")
@@ -134,8 +131,17 @@ def test_plan_has_31_units_to_round_trip() -> None:
 def test_round_trip_reads_back_every_cell_written(kh178: Plan, filled: dict[str, bytes], unit_id: str) -> None:
     data = filled[unit_id]
     sub = submission(kh178, data, f"{unit_id}.xlsx")
-    assert (sub.unit_id, sub.plan_id, sub.year, sub.template_version) == (unit_id, "KH178-2021", YEAR, kh178.template_version)
-    assert sub.contact == Contact(*default_contact(YEAR).values()) == Contact("Nguyễn Thị Lan", "0277 3851234", dt.date(2025, 11, 25))
+    assert (sub.unit_id, sub.plan_id, sub.year, sub.template_version) == (
+        unit_id,
+        "KH178-2021",
+        YEAR,
+        kh178.template_version,
+    )
+    assert (
+        sub.contact
+        == Contact(*default_contact(YEAR).values())
+        == Contact("Nguyễn Thị Lan", "0277 3851234", dt.date(2025, 11, 25))
+    )
     expected = {k: (v == "Có") if isinstance(v, str) else v for k, v in default_values(kh178, unit_id, YEAR).items()}
     assert sub.values == expected
     kinds = {i.id: i.kind for i in kh178.inputs_for(unit_id)}
@@ -143,8 +149,10 @@ def test_round_trip_reads_back_every_cell_written(kh178: Plan, filled: dict[str,
     assert sub.notes == {kh178.inputs_for(unit_id)[0].id: NOTE}
     assert sub.general == default_general(YEAR)
     assert sub.general["kien_nghi"] == "Đề nghị hỗ trợ tài liệu tuyên truyền & tập huấn <cơ sở>."
-    tasks = tuple(TaskReport(item, role_of(kh178, unit_id, item), t["status"], t["result"], t["difficulties"],
-                             t["proposals"]) for item, t in default_tasks(kh178, unit_id, YEAR).items())  # fmt: skip
+    tasks = tuple(
+        TaskReport(item, role_of(kh178, unit_id, item), t["status"], t["result"], t["difficulties"], t["proposals"])
+        for item, t in default_tasks(kh178, unit_id, YEAR).items()
+    )
     assert sub.tasks == tasks and len(tasks) >= 14
     assert sub.problems == () and sub.accepted
     assert sub.provenance.path == f"{unit_id}.xlsx"
@@ -325,16 +333,28 @@ def test_ngay_lap_typed_as_text_is_read_as_a_date(kh178: Plan) -> None:
 
 def test_all_problems_of_a_form_come_in_one_pass_errors_and_warnings_apart(kh178: Plan) -> None:
     data = filled_form(
-        kh178, "tnmt", YEAR,
-        values={"so_cuoc_tuyen_truyen": "hai cuộc", "so_co_so_kiem_tra": 40, "so_co_so_tuan_thu": 45,
-                "dung_sp_than_thien": "Chưa rõ"},
+        kh178,
+        "tnmt",
+        YEAR,
+        values={
+            "so_cuoc_tuyen_truyen": "hai cuộc",
+            "so_co_so_kiem_tra": 40,
+            "so_co_so_tuan_thu": 45,
+            "dung_sp_than_thien": "Chưa rõ",
+        },
         tasks={"I.2": {"status": ""}, "II.3": {"status": "Đang thực hiện", "result": ""}},
         contact={"dien_thoai": ""},
-    )  # fmt: skip
+    )
     sub = submission(kh178, data)
     errors = sorted(p.code for p in sub.problems if p.severity == ERROR)
     warnings = [p.code for p in sub.problems if p.severity == WARNING]
-    assert errors == ["khong-phai-co-khong", "khong-phai-so", "phan-lon-hon-tong", "thieu-thong-tin", "thieu-trang-thai"]
+    assert errors == [
+        "khong-phai-co-khong",
+        "khong-phai-so",
+        "phan-lon-hon-tong",
+        "thieu-thong-tin",
+        "thieu-trang-thai",
+    ]
     assert warnings == ["thieu-ket-qua"]
     assert [p.sheet for p in sub.problems] == ["Thông tin"] + ["Chỉ tiêu"] * 3 + ["Nhiệm vụ"] * 2  # form order
     assert all(p.file == "bieu-mau.xlsx" and p.cell and p.message for p in sub.problems)
@@ -389,7 +409,8 @@ def test_older_template_version_with_every_row_is_read_with_a_warning(kh178: Pla
     sub = submission(newer, commune)
     assert sub.template_version == v and sub.values == submission(kh178, commune).values
     assert [(p.code, p.severity, p.value, p.expected) for p in sub.problems] == [
-        ("phien-ban-cu", WARNING, f"v{v}", f"v{v + 1}")]
+        ("phien-ban-cu", WARNING, f"v{v}", f"v{v + 1}")
+    ]
     assert sub.accepted
 
 
@@ -416,10 +437,14 @@ def test_a_v1_form_of_this_year_made_before_the_print_layout_is_still_read(kh178
     assert res.rejection is None and res.submission is not None
     sub = res.submission
     assert kh178.template_version == 2 and sub.template_version == 1
-    assert sub.values == {k: (v == "Có") if isinstance(v, str) else v for k, v in default_values(kh178, unit_id, 2026).items()}
+    assert sub.values == {
+        k: (v == "Có") if isinstance(v, str) else v for k, v in default_values(kh178, unit_id, 2026).items()
+    }
     assert sub.contact == Contact(*default_contact(2026).values())
     assert sub.general == default_general(2026)
-    assert {t.item_id: t.result for t in sub.tasks} == {k: v["result"] for k, v in default_tasks(kh178, unit_id, 2026).items()}
+    assert {t.item_id: t.result for t in sub.tasks} == {
+        k: v["result"] for k, v in default_tasks(kh178, unit_id, 2026).items()
+    }
     assert [(p.code, p.severity, p.value, p.expected) for p in sub.problems] == [("phien-ban-cu", WARNING, "v1", "v2")]
     assert sub.accepted
 
@@ -440,7 +465,12 @@ def test_rows_inserted_by_a_user_above_inputs_do_not_shift_the_values(kh178: Pla
     assert where(data, "ct.so_cuoc_tuyen_truyen")[1] != where(commune, "ct.so_cuoc_tuyen_truyen")[1]
     before, after = submission(kh178, commune), submission(kh178, data)
     assert (after.values, after.notes, after.contact, after.tasks, after.general) == (
-        before.values, before.notes, before.contact, before.tasks, before.general)  # fmt: skip
+        before.values,
+        before.notes,
+        before.contact,
+        before.tasks,
+        before.general,
+    )
     assert after.problems == ()
 
 
@@ -475,20 +505,31 @@ def _two(kh178: Plan, ws: Workspace, a: tuple, b: tuple) -> tuple:
 
 
 def test_duplicate_with_the_later_ngay_lap_wins_even_if_saved_earlier(kh178: Plan, ws: Workspace) -> None:
-    st = _two(kh178, ws, ("an-binh-moi.xlsx", dt.date(2025, 11, 28), dt.datetime(2025, 11, 28, 8), 5),
-              ("an-binh-cu.xlsx", dt.date(2025, 11, 20), dt.datetime(2025, 11, 29, 8), 3))  # fmt: skip
+    st = _two(
+        kh178,
+        ws,
+        ("an-binh-moi.xlsx", dt.date(2025, 11, 28), dt.datetime(2025, 11, 28, 8), 5),
+        ("an-binh-cu.xlsx", dt.date(2025, 11, 20), dt.datetime(2025, 11, 29, 8), 3),
+    )
     assert st.state == SUBMITTED and st.submission.provenance.path == "an-binh-moi.xlsx"
     assert st.submission.values["so_cuoc_tuyen_truyen"] == 5
-    assert st.set_aside == ("«an-binh-cu.xlsx» không dùng: đã có bản lập ngày 28/11/2025 «an-binh-moi.xlsx» "
-                            "(bản này lập ngày 20/11/2025)",)  # fmt: skip
+    assert st.set_aside == (
+        "«an-binh-cu.xlsx» không dùng: đã có bản lập ngày 28/11/2025 «an-binh-moi.xlsx» (bản này lập ngày 20/11/2025)",
+    )
 
 
 def test_duplicate_with_the_same_ngay_lap_is_decided_by_the_later_file_time(kh178: Plan, ws: Workspace) -> None:
     same = dt.date(2025, 11, 25)
-    st = _two(kh178, ws, ("a.xlsx", same, dt.datetime(2025, 11, 30, 16, 45), 7),
-              ("b.xlsx", same, dt.datetime(2025, 11, 26, 8, 0), 3))  # fmt: skip
+    st = _two(
+        kh178,
+        ws,
+        ("a.xlsx", same, dt.datetime(2025, 11, 30, 16, 45), 7),
+        ("b.xlsx", same, dt.datetime(2025, 11, 26, 8, 0), 3),
+    )
     assert st.submission.provenance.path == "a.xlsx" and st.submission.values["so_cuoc_tuyen_truyen"] == 7
-    assert st.set_aside == ("«b.xlsx» không dùng: cùng ngày lập 25/11/2025, tệp «a.xlsx» được lưu sau (30/11/2025 16:45)",)
+    assert st.set_aside == (
+        "«b.xlsx» không dùng: cùng ngày lập 25/11/2025, tệp «a.xlsx» được lưu sau (30/11/2025 16:45)",
+    )
 
 
 def test_duplicate_with_the_same_date_and_time_is_decided_by_the_path(kh178: Plan, ws: Workspace) -> None:
@@ -512,7 +553,11 @@ def test_identical_copy_in_a_subfolder_is_set_aside_as_identical(kh178: Plan, co
 
 @pytest.mark.parametrize(
     ("made", "state", "late"),
-    [(dt.date(2025, 12, 5), SUBMITTED, False), (dt.date(2025, 12, 6), LATE, True), (dt.date(2025, 11, 1), SUBMITTED, False)],
+    [
+        (dt.date(2025, 12, 5), SUBMITTED, False),
+        (dt.date(2025, 12, 6), LATE, True),
+        (dt.date(2025, 11, 1), SUBMITTED, False),
+    ],
 )
 def test_ngay_lap_after_the_deadline_is_late(kh178: Plan, ws: Workspace, made: dt.date, state: str, late: bool) -> None:
     data = filled_form(kh178, COMMUNE, YEAR, contact={"ngay_lap": made})
@@ -523,8 +568,12 @@ def test_ngay_lap_after_the_deadline_is_late(kh178: Plan, ws: Workspace, made: d
     assert [s.unit_id for s in result.accepted()] == [COMMUNE]  # late forms are still used
 
 
-@pytest.mark.parametrize(("mtime", "late"), [(dt.datetime(2025, 12, 10, 9), True), (dt.datetime(2025, 11, 30, 9), False)])
-def test_missing_ngay_lap_falls_back_to_the_file_time(kh178: Plan, ws: Workspace, mtime: dt.datetime, late: bool) -> None:
+@pytest.mark.parametrize(
+    ("mtime", "late"), [(dt.datetime(2025, 12, 10, 9), True), (dt.datetime(2025, 11, 30, 9), False)]
+)
+def test_missing_ngay_lap_falls_back_to_the_file_time(
+    kh178: Plan, ws: Workspace, mtime: dt.datetime, late: bool
+) -> None:
     put(ws.inbox, "x.xlsx", filled_form(kh178, COMMUNE, YEAR, contact={"ngay_lap": None}), mtime)
     st = read_inbox(ws, kh178, YEAR).statuses[UNIT_IDS.index(COMMUNE)]
     assert st.late is late
@@ -535,11 +584,31 @@ def test_missing_ngay_lap_falls_back_to_the_file_time(kh178: Plan, ws: Workspace
 @pytest.mark.parametrize(
     ("made", "saved", "expected"),
     [
-        (dt.date(2024, 2, 7), dt.datetime(2025, 11, 28, 9), [("ngay-ngoai-khoang", "«Ngày lập biểu (ngày/tháng/năm)»: "
-         "ngày lập 07/02/2024 trước ngày 01/01/2025 của năm báo cáo 2025: có thể đây là biểu mẫu cũ, hoặc ghi nhầm năm. "
-         "Hãy kiểm tra lại số liệu và ngày lập.")]),
-        (dt.date(2025, 12, 20), dt.datetime(2025, 11, 28, 9), [("ngay-ngoai-khoang", "«Ngày lập biểu (ngày/tháng/năm)»: "
-         "ngày lập 20/12/2025 sau ngày tệp được lưu (28/11/2025): có thể gõ nhầm ngày. Hãy ghi đúng ngày lập biểu.")]),
+        (
+            dt.date(2024, 2, 7),
+            dt.datetime(2025, 11, 28, 9),
+            [
+                (
+                    "ngay-ngoai-khoang",
+                    "«Ngày lập biểu (ngày/tháng/năm)»: "
+                    "ngày lập 07/02/2024 trước ngày 01/01/2025 của năm báo cáo 2025: có thể đây là biểu mẫu cũ, "
+                    "hoặc ghi nhầm năm. "
+                    "Hãy kiểm tra lại số liệu và ngày lập.",
+                )
+            ],
+        ),
+        (
+            dt.date(2025, 12, 20),
+            dt.datetime(2025, 11, 28, 9),
+            [
+                (
+                    "ngay-ngoai-khoang",
+                    "«Ngày lập biểu (ngày/tháng/năm)»: "
+                    "ngày lập 20/12/2025 sau ngày tệp được lưu (28/11/2025): có thể gõ nhầm ngày. Hãy ghi đúng "
+                    "ngày lập biểu.",
+                )
+            ],
+        ),
         (dt.date(2025, 1, 1), dt.datetime(2025, 1, 1, 9), []),
         (dt.date(2025, 11, 28), dt.datetime(2025, 11, 28, 9), []),
     ],
@@ -558,8 +627,12 @@ def test_ngay_lap_outside_the_reporting_year_and_the_saved_day_is_a_warning_nami
 
 def test_whether_the_deadline_day_itself_is_on_time_is_a_config_switch(kh178: Plan, ws: Workspace) -> None:
     strict = dataclasses.replace(kh178, deadline_inclusive=False)
-    put(ws.inbox, "x.xlsx", filled_form(kh178, COMMUNE, YEAR, contact={"ngay_lap": dt.date(YEAR, 12, 5)}),
-        dt.datetime(YEAR, 12, 5, 16))  # fmt: skip
+    put(
+        ws.inbox,
+        "x.xlsx",
+        filled_form(kh178, COMMUNE, YEAR, contact={"ngay_lap": dt.date(YEAR, 12, 5)}),
+        dt.datetime(YEAR, 12, 5, 16),
+    )
     assert read_inbox(ws, kh178, YEAR).statuses[UNIT_IDS.index(COMMUNE)].state == SUBMITTED  # "trước ngày 05/12" = by
     assert read_inbox(ws, strict, YEAR).statuses[UNIT_IDS.index(COMMUNE)].state == LATE  # = before the 5th
 
@@ -574,7 +647,9 @@ def two_units_result(kh178: Plan, filled: dict[str, bytes], ws: Workspace) -> In
     return read_inbox(ws, kh178, YEAR)
 
 
-def test_intake_result_gives_each_unit_its_values_with_their_types_notes_and_file(two_units_result: IntakeResult) -> None:
+def test_intake_result_gives_each_unit_its_values_with_their_types_notes_and_file(
+    two_units_result: IntakeResult,
+) -> None:
     by_unit = {s.unit_id: s for s in two_units_result.statuses}
     commune = by_unit[COMMUNE]
     assert (commune.state, commune.submission.provenance.path) == (SUBMITTED, "xa.xlsx")
@@ -599,8 +674,16 @@ def kiem_tra(ws: Workspace, *args: str):
 def mixed_inbox(kh178: Plan, filled: dict[str, bytes], ws: Workspace) -> Workspace:
     """xa-an-binh clean, tnmt with two errors, an empty file; every other unit missing."""
     put(ws.inbox, "xa-an-binh.xlsx", filled[COMMUNE])
-    put(ws.inbox, "Phòng TNMT/bao-cao.xlsx", filled_form(
-        kh178, "tnmt", YEAR, values={"so_cuoc_tuyen_truyen": "khoảng 5", "so_co_so_kiem_tra": 40, "so_co_so_tuan_thu": 45}))  # fmt: skip
+    put(
+        ws.inbox,
+        "Phòng TNMT/bao-cao.xlsx",
+        filled_form(
+            kh178,
+            "tnmt",
+            YEAR,
+            values={"so_cuoc_tuyen_truyen": "khoảng 5", "so_co_so_kiem_tra": 40, "so_co_so_tuan_thu": 45},
+        ),
+    )
     put(ws.inbox, "rong.xlsx", b"")
     return ws
 
@@ -613,8 +696,10 @@ def test_kiem_tra_lists_states_and_problems_with_file_sheet_and_cell(mixed_inbox
     out = res.stdout
     lines = out.splitlines()
     assert any("UBND xã An Bình" in line and "Đã nộp" in line and "xa-an-binh.xlsx" in line for line in lines)
-    assert any("Phòng Tài nguyên và Môi trường" in line and "Có lỗi" in line and "Phòng TNMT/bao-cao.xlsx" in line
-               for line in lines)  # fmt: skip
+    assert any(
+        "Phòng Tài nguyên và Môi trường" in line and "Có lỗi" in line and "Phòng TNMT/bao-cao.xlsx" in line
+        for line in lines
+    )
     assert any("Phòng Y tế" in line and "Chưa nộp" in line for line in lines)
     assert "1 đã nộp đúng hạn, 0 nộp muộn, 1 có lỗi, 24 chưa nộp, 5 đơn vị không bắt buộc chưa nộp." in out
     assert "rong.xlsx: Tệp rỗng (0 byte)" in out
@@ -646,7 +731,9 @@ def test_feedback_keeps_a_value_typed_like_a_formula_as_text(kh178: Plan, commun
         c.value, c.data_type = '=HYPERLINK("http://example.invalid","Bấm vào đây")', "s"  # text in a "@" cell
 
     sub = submission(kh178, edit_form(commune, typed_as_text))
-    assert [(p.code, p.value) for p in sub.problems] == [("khong-phai-so", '=HYPERLINK("http://example.invalid","Bấm vào đây")')]
+    assert [(p.code, p.value) for p in sub.problems] == [
+        ("khong-phai-so", '=HYPERLINK("http://example.invalid","Bấm vào đây")')
+    ]
     ws = load_workbook(io.BytesIO(feedback_workbook(kh178, kh178.unit(COMMUNE), sub, YEAR))).active
     value = next(row[3] for row in ws.iter_rows(min_row=6) if row[2].value == sub.problems[0].cell)
     assert value.data_type == "s" and value.value == sub.problems[0].value  # not a live formula
@@ -666,8 +753,9 @@ def test_kiem_tra_strict_passes_when_every_unit_submitted(filled: dict[str, byte
     assert not ws.feedback_dir(YEAR).exists()
 
 
-def test_kiem_tra_strict_passes_when_only_optional_units_have_not_sent(filled: dict[str, bytes], ws: Workspace,
-                                                                        kh178: Plan) -> None:  # fmt: skip
+def test_kiem_tra_strict_passes_when_only_optional_units_have_not_sent(
+    filled: dict[str, bytes], ws: Workspace, kh178: Plan
+) -> None:
     for unit_id, data in filled.items():
         if kh178.unit(unit_id).required:
             put(ws.inbox, f"{unit_id}.xlsx", data)
@@ -675,9 +763,11 @@ def test_kiem_tra_strict_passes_when_only_optional_units_have_not_sent(filled: d
     assert res.exit_code == 0, res.output
     assert "26 đã nộp đúng hạn, 0 nộp muộn, 0 có lỗi, 0 chưa nộp, 5 đơn vị không bắt buộc chưa nộp." in res.stdout
     assert re.search(r"Hội Nông dân huyện \*\s+Chưa nộp\s+—", res.stdout)
-    assert ("* Đơn vị được đề nghị báo cáo, không bắt buộc: chưa nộp thì không tính vào tỷ lệ đơn vị đã nộp; chưa "
-            "nộp: Liên đoàn Lao động huyện; Huyện đoàn Cao Lãnh; Hội Liên hiệp Phụ nữ huyện; Hội Nông dân huyện; "
-            "Hội Cựu chiến binh huyện.") in res.stdout  # fmt: skip
+    assert (
+        "* Đơn vị được đề nghị báo cáo, không bắt buộc: chưa nộp thì không tính vào tỷ lệ đơn vị đã nộp; chưa "
+        "nộp: Liên đoàn Lao động huyện; Huyện đoàn Cao Lãnh; Hội Liên hiệp Phụ nữ huyện; Hội Nông dân huyện; "
+        "Hội Cựu chiến binh huyện."
+    ) in res.stdout
     assert "\nChưa nộp:" not in res.stdout
 
 
@@ -698,9 +788,23 @@ def _last_year_record(ws: Workspace, values_by_unit: dict, name: str = "nhat-ky-
 
     folder = ws.report_dir(YEAR - 1)
     folder.mkdir(parents=True, exist_ok=True)
-    record = {"record_version": 2, "year": YEAR - 1, "report_date": f"{YEAR - 1}-12-05", "units": [], "tasks": [],
-              "indicators": [{"indicator": "co_so_tuan_thu", "value": None, "expected_units": [], "reported_units": [],
-                              "input_totals": {}, "values_by_unit": values_by_unit}]}  # fmt: skip
+    record = {
+        "record_version": 2,
+        "year": YEAR - 1,
+        "report_date": f"{YEAR - 1}-12-05",
+        "units": [],
+        "tasks": [],
+        "indicators": [
+            {
+                "indicator": "co_so_tuan_thu",
+                "value": None,
+                "expected_units": [],
+                "reported_units": [],
+                "input_totals": {},
+                "values_by_unit": values_by_unit,
+            }
+        ],
+    }
     (folder / name).write_text(json.dumps(record), encoding="utf-8")
 
 
@@ -713,7 +817,9 @@ def test_intake_reads_no_record_itself_last_years_figures_are_given(kh178: Plan,
     _last_year_record(ws, {"tnmt": {"so_co_so_kiem_tra": 40, "so_co_so_tuan_thu": 30}})
     put(ws.inbox, "tnmt.xlsx", filled_form(kh178, "tnmt", YEAR, values={"so_co_so_kiem_tra": 400}))
     alone = read_inbox(ws, kh178, YEAR).statuses[UNIT_IDS.index("tnmt")].submission
-    given = read_inbox(ws, kh178, YEAR, last_year={"tnmt": {"so_co_so_kiem_tra": 40.0}}).statuses[UNIT_IDS.index("tnmt")]
+    given = read_inbox(ws, kh178, YEAR, last_year={"tnmt": {"so_co_so_kiem_tra": 40.0}}).statuses[
+        UNIT_IDS.index("tnmt")
+    ]
     assert alone.problems == () and [p.code for p in given.submission.problems] == ["bien-dong-lon"]
 
 
@@ -732,8 +838,9 @@ def test_a_value_ten_times_last_years_is_a_warning_at_its_cell(kh178: Plan, ws: 
 
 def test_a_tenth_of_last_years_value_is_also_flagged_but_small_counts_are_not(kh178: Plan, ws: Workspace) -> None:
     _last_year_record(ws, {"tnmt": {"so_co_so_kiem_tra": 500, "so_cuoc_tuyen_truyen": 1}})
-    data = filled_form(kh178, "tnmt", YEAR, values={"so_co_so_kiem_tra": 40, "so_co_so_tuan_thu": 30,
-                                                     "so_cuoc_tuyen_truyen": 9})  # fmt: skip
+    data = filled_form(
+        kh178, "tnmt", YEAR, values={"so_co_so_kiem_tra": 40, "so_co_so_tuan_thu": 30, "so_cuoc_tuyen_truyen": 9}
+    )
     put(ws.inbox, "tnmt.xlsx", data)
     sub = next(s for s in checked(ws).statuses if s.unit_id == "tnmt").submission
     assert found(sub) == [("bien-dong-lon", *where(data, "ct.so_co_so_kiem_tra"))]
@@ -749,8 +856,9 @@ def test_without_or_with_a_broken_record_of_last_year_nothing_is_flagged(kh178: 
     assert next(s for s in checked(ws).statuses if s.unit_id == "tnmt").submission.problems == ()
 
 
-def test_many_files_get_a_progress_bar_and_each_file_is_counted(kh178: Plan, filled: dict[str, bytes],
-                                                                ws: Workspace) -> None:  # fmt: skip
+def test_many_files_get_a_progress_bar_and_each_file_is_counted(
+    kh178: Plan, filled: dict[str, bytes], ws: Workspace
+) -> None:
     for unit_id, data in filled.items():  # 31 files: above the bar's threshold of 20
         put(ws.inbox, f"{unit_id}.xlsx", data)
     seen: list[tuple[int, int]] = []

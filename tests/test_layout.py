@@ -43,13 +43,23 @@ def workbooks(kh178: Plan) -> dict:
 
 def _rows(wb) -> dict[str, tuple[object, int]]:
     """Key in column A → (sheet, row), every data sheet."""
-    return {c.value: (ws, c.row) for ws in wb.worksheets if ws.title != ID_SHEET
-            for (c,) in ws.iter_rows(min_col=1, max_col=1) if isinstance(c.value, str) and "." in c.value}  # fmt: skip
+    return {
+        c.value: (ws, c.row)
+        for ws in wb.worksheets
+        if ws.title != ID_SHEET
+        for (c,) in ws.iter_rows(min_col=1, max_col=1)
+        if isinstance(c.value, str) and "." in c.value
+    }
 
 
 def test_key_builders_give_the_keys_of_column_a() -> None:
-    assert [contact_key("ngay_lap"), general_key("kho_khan"), input_key("so_ccn"), funding_key("du_toan"),
-            task_key("I.1.a")] == ["lh.ngay_lap", "chung.kho_khan", "ct.so_ccn", "kp.du_toan", "nv.I.1.a"]  # fmt: skip
+    assert [
+        contact_key("ngay_lap"),
+        general_key("kho_khan"),
+        input_key("so_ccn"),
+        funding_key("du_toan"),
+        task_key("I.1.a"),
+    ] == ["lh.ngay_lap", "chung.kho_khan", "ct.so_ccn", "kp.du_toan", "nv.I.1.a"]
     assert key_prefix("nv.I.1.a") == "nv"
 
 

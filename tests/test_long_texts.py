@@ -18,9 +18,23 @@ from tests.conftest import ROOT, make_submission, small_intake
 
 TEMPLATE = ROOT / "templates" / "bao-cao.docx"
 YEAR = 2026
-WORDS = ("tuyên truyền", "vận động", "tiểu thương", "hộ kinh doanh", "bao bì thân thiện môi trường",
-         "túi ni lông", "chợ nông thôn mới", "kinh phí", "cán bộ phụ trách", "tập huấn", "thu gom",
-         "mô hình", "hợp tác xã", "người tiêu dùng", "cửa hàng tiện lợi")  # fmt: skip
+WORDS = (
+    "tuyên truyền",
+    "vận động",
+    "tiểu thương",
+    "hộ kinh doanh",
+    "bao bì thân thiện môi trường",
+    "túi ni lông",
+    "chợ nông thôn mới",
+    "kinh phí",
+    "cán bộ phụ trách",
+    "tập huấn",
+    "thu gom",
+    "mô hình",
+    "hợp tác xã",
+    "người tiêu dùng",
+    "cửa hàng tiện lợi",
+)
 
 
 def long_text(seed: str, n: int = TEXT_LIMIT) -> str:
@@ -42,16 +56,29 @@ def full_summary(plan):
             for item in task.items:
                 tag = f"{unit.name} ({item.id})"
                 key = f"nv.{item.id}"  # each text at its cell's limit in the form
-                tasks.append(TaskReport(item.id, role, "Đang thực hiện" if role == LEAD else "",
-                                        long_text(tag, text_limit(key, "result")),
-                                        long_text("Khó khăn của " + tag, text_limit(key, "difficulties")),
-                                        long_text("Đề xuất của " + tag, text_limit(key, "proposals"))))  # fmt: skip
+                tasks.append(
+                    TaskReport(
+                        item.id,
+                        role,
+                        "Đang thực hiện" if role == LEAD else "",
+                        long_text(tag, text_limit(key, "result")),
+                        long_text("Khó khăn của " + tag, text_limit(key, "difficulties")),
+                        long_text("Đề xuất của " + tag, text_limit(key, "proposals")),
+                    )
+                )
         general = {k: long_text(f"{k} {unit.name}") for k in GENERAL_KEYS}
         subs[unit.id] = make_submission(unit.id, {}, tasks=tasks, general=general)
     intake = small_intake(plan, subs)
-    return aggregate(plan, dataclasses.replace(intake, statuses=[
-        dataclasses.replace(s, state="da-nop", late=False) if s.submission is not None else s
-        for s in intake.statuses]))  # fmt: skip
+    return aggregate(
+        plan,
+        dataclasses.replace(
+            intake,
+            statuses=[
+                dataclasses.replace(s, state="da-nop", late=False) if s.submission is not None else s
+                for s in intake.statuses
+            ],
+        ),
+    )
 
 
 def test_excerpt_cuts_at_a_sentence_or_a_word_never_mid_word():
@@ -73,7 +100,9 @@ def test_every_text_at_its_limit_in_every_form_keeps_the_report_within_its_page_
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     sheets = text.split("\f")
     body = next(i for i, page in enumerate(sheets) if "SỐ LIỆU CÁC CHỈ TIÊU THEO TỪNG ĐƠN VỊ" in " ".join(page.split()))
-    print(f"Mọi ô chữ {TEXT_LIMIT} ký tự, {len(kh178.units)} đơn vị: phần nội dung {body} trang, cả báo cáo {pages} trang")
+    print(
+        f"Mọi ô chữ {TEXT_LIMIT} ký tự, {len(kh178.units)} đơn vị: phần nội dung {body} trang, cả báo cáo {pages} trang"
+    )
     assert body <= 15, body
     assert pages <= 45, pages
     assert kh178.signer.name in " ".join(" ".join(sheets[:body]).split())  # signed before the appendices
@@ -93,15 +122,19 @@ def test_a_free_text_over_the_limit_is_a_warning_at_its_cell_and_the_form_states
     data = filled_form(kh178, "xa-an-binh", YEAR, general={"kho_khan": long_text("Khó khăn", TEXT_LIMIT + 150)})
     sub = read_data(data, "an-binh.xlsx", kh178, YEAR).submission
     assert [(p.code, p.severity, p.sheet, p.value[:8]) for p in sub.problems] == [
-        ("van-ban-qua-dai", "canh-bao", SHEET_INFO, "Khó khăn")]
+        ("van-ban-qua-dai", "canh-bao", SHEET_INFO, "Khó khăn")
+    ]
     assert sub.problems[0].message.startswith("«Khó khăn, vướng mắc»: 2.150 ký tự, dài hơn giới hạn 2.000 ký tự")
     assert sub.accepted and len(sub.general["kho_khan"]) == TEXT_LIMIT + 150  # kept whole, for the workbook
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         wb = load_workbook(io.BytesIO(build_form(kh178, kh178.unit("ktht"), YEAR)))
     for sheet in (SHEET_INFO,):
-        limits = [dv for dv in wb[sheet].data_validations.dataValidation if dv.type == "textLength"
-                  and dv.formula1 == str(TEXT_LIMIT)]  # fmt: skip
+        limits = [
+            dv
+            for dv in wb[sheet].data_validations.dataValidation
+            if dv.type == "textLength" and dv.formula1 == str(TEXT_LIMIT)
+        ]
         assert limits, sheet
     tasks = wb[SHEET_TASKS].data_validations.dataValidation
     assert any(dv.type == "textLength" and dv.formula1 == str(text_limit("nv.I.1.a", "result")) for dv in tasks)

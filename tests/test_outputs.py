@@ -96,22 +96,27 @@ def complete_sets(folder: Path) -> list[int]:
         assert sorted(files) == ["docx", "json", "xlsx"], (n, sorted(files))
         record = json.loads(files["json"].read_text(encoding="utf-8"))
         for ext in ("docx", "xlsx"):
-            assert record["outputs"][ext] == {"file": files[ext].name,
-                                              "sha256": hashlib.sha256(files[ext].read_bytes()).hexdigest()}
+            assert record["outputs"][ext] == {
+                "file": files[ext].name,
+                "sha256": hashlib.sha256(files[ext].read_bytes()).hexdigest(),
+            }
     return sorted(groups)
 
 
 def debris(root: Path) -> list[str]:
     out = root / "outbox"
-    return sorted(str(p.relative_to(out)) for p in out.rglob("*")
-                  if p.name.startswith(".tmp-") or p.name == outbox.JOURNAL_NAME)  # fmt: skip
+    return sorted(
+        str(p.relative_to(out)) for p in out.rglob("*") if p.name.startswith(".tmp-") or p.name == outbox.JOURNAL_NAME
+    )
 
 
 def child(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "pipeline.cli", "-C", str(root), *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ, PYTHONPATH=str(ROOT), **(env or {})),
-    )  # fmt: skip
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ, PYTHONPATH=str(ROOT), **(env or {})),
+    )
 
 
 # --------------------------------------------------------------------------- one run at a time
@@ -128,8 +133,13 @@ with workspace_lock(Workspace(Path(sys.argv[1]))):
 
 
 def holder(root: Path) -> subprocess.Popen[str]:
-    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(root)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(root)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+    )
     assert proc.stdout is not None and proc.stdout.readline() == "dang-giu\n"
     return proc
 
@@ -140,8 +150,10 @@ def test_a_second_run_says_in_one_line_that_another_run_is_in_progress(ws, capsy
     try:
         code, out, err = bao_cao(capsys, ws)
         assert (code, out) == (5, "")
-        assert err == (f"Lỗi: Một lần chạy baocao khác đang ghi vào {ws / 'outbox'} (đã đợi 0,5 giây). "
-                       "Hãy đợi lần chạy đó xong rồi chạy lại.\n")  # fmt: skip
+        assert err == (
+            f"Lỗi: Một lần chạy baocao khác đang ghi vào {ws / 'outbox'} (đã đợi 0,5 giây). "
+            "Hãy đợi lần chạy đó xong rồi chạy lại.\n"
+        )
         assert run(capsys, "-C", str(ws), "kiem-tra", "--nam", str(YEAR))[0] == 5
         assert run(capsys, "-C", str(ws), "tao-mau", "--nam", str(YEAR))[0] == 5
         assert sorted(p.name for p in (ws / "outbox").iterdir()) == [".baocao.lock"]  # nothing written
@@ -167,8 +179,10 @@ def test_two_runs_at_once_end_with_distinct_complete_sets_or_one_says_busy(ws):
     written = []
     for code, out, err in results:
         if code == 5:
-            assert err == (f"Lỗi: Một lần chạy baocao khác đang ghi vào {ws / 'outbox'} (đã đợi 3 giây). "
-                           "Hãy đợi lần chạy đó xong rồi chạy lại.\n")  # fmt: skip
+            assert err == (
+                f"Lỗi: Một lần chạy baocao khác đang ghi vào {ws / 'outbox'} (đã đợi 3 giây). "
+                "Hãy đợi lần chạy đó xong rồi chạy lại.\n"
+            )
         else:
             assert (code, err) == (0, ""), err
             written.append(re.search(r"Báo cáo \(Word\): +(.+\.docx)$", out, re.MULTILINE)[1])
@@ -213,7 +227,7 @@ def stopped_then_killed(root: Path, step: str, *args: str) -> None:
         ("bao-cao-2026:rename-1", True, [1]),  # --ghi-de: new .docx in place of the old one: undone
         ("phan-hoi-2026:aside-1", False, [1]),  # the feedback workbook being replaced
     ],
-)  # fmt: skip
+)
 def test_a_run_killed_while_writing_leaves_no_trace_after_the_next_run(
     reported_once, tmp_path, forms, capsys, step, overwrite, sets_after
 ):
@@ -256,14 +270,23 @@ def test_tao_mau_killed_half_way_leaves_no_form_and_the_next_run_writes_all(ws, 
 
 def test_stale_temporaries_of_older_runs_are_removed_and_other_files_kept(ws, capsys):
     out = ws / "outbox"
-    for rel in (f"bao-cao-{YEAR}/.tmp-k3j9x2ab.docx", f"mau-{YEAR}/.tmp-1.xlsx", ".tmp-2.json",
-                f"bao-cao-{YEAR}/ghi-chu.txt", "gui-so/.tmp-cua-toi.docx"):  # fmt: skip
+    for rel in (
+        f"bao-cao-{YEAR}/.tmp-k3j9x2ab.docx",
+        f"mau-{YEAR}/.tmp-1.xlsx",
+        ".tmp-2.json",
+        f"bao-cao-{YEAR}/ghi-chu.txt",
+        "gui-so/.tmp-cua-toi.docx",
+    ):
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_bytes(b"x")
     assert run(capsys, "-C", str(ws), "kiem-tra", "--nam", str(YEAR))[0] == 0
     left = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
-    assert left == [".baocao.lock", f"bao-cao-{YEAR}/ghi-chu.txt", "gui-so/.tmp-cua-toi.docx",
-                    f"phan-hoi-{YEAR}/xa-my-hiep.xlsx"]  # fmt: skip
+    assert left == [
+        ".baocao.lock",
+        f"bao-cao-{YEAR}/ghi-chu.txt",
+        "gui-so/.tmp-cua-toi.docx",
+        f"phan-hoi-{YEAR}/xa-my-hiep.xlsx",
+    ]
 
 
 # --------------------------------------------------------------------------- the file system refuses
@@ -274,8 +297,10 @@ def test_a_file_in_place_of_the_report_folder_is_one_line_exit_4(ws, capsys):
     (ws / "outbox" / f"bao-cao-{YEAR}").write_bytes(b"not a folder")
     code, _, err = bao_cao(capsys, ws)
     assert code == 4
-    assert err == (f"Lỗi: Không ghi được {ws / 'outbox' / f'bao-cao-{YEAR}'}: đó là một tệp, không phải thư mục. "
-                   "Hãy đổi tên hoặc chuyển tệp đó đi rồi chạy lại.\n")  # fmt: skip
+    assert err == (
+        f"Lỗi: Không ghi được {ws / 'outbox' / f'bao-cao-{YEAR}'}: đó là một tệp, không phải thư mục. "
+        "Hãy đổi tên hoặc chuyển tệp đó đi rồi chạy lại.\n"
+    )
     assert debris(ws) == []
 
 
@@ -283,8 +308,10 @@ def test_a_file_in_place_of_the_outbox_is_one_line_exit_4(ws, capsys):
     (ws / "outbox").write_bytes(b"")
     code, out, err = bao_cao(capsys, ws)
     assert (code, out) == (4, "")
-    assert err == (f"Lỗi: Không ghi được {ws / 'outbox'}: đó là một tệp, không phải thư mục. "
-                   "Hãy đổi tên hoặc chuyển tệp đó đi rồi chạy lại.\n")  # fmt: skip
+    assert err == (
+        f"Lỗi: Không ghi được {ws / 'outbox'}: đó là một tệp, không phải thư mục. "
+        "Hãy đổi tên hoặc chuyển tệp đó đi rồi chạy lại.\n"
+    )
 
 
 def test_a_file_in_place_of_the_feedback_folder_stops_kiem_tra_with_exit_4(ws, capsys):
@@ -300,8 +327,10 @@ def test_a_folder_in_place_of_the_report_file_is_one_line_exit_4(ws, capsys):
     (folder / f"bao-cao-{YEAR}.docx").mkdir(parents=True)
     code, _, err = bao_cao(capsys, ws, "--ghi-de")
     assert code == 4
-    assert err == (f"Lỗi: Không ghi được {folder / f'bao-cao-{YEAR}.docx'}: đó là một thư mục, không phải tệp. "
-                   "Hãy đổi tên hoặc chuyển thư mục đó đi rồi chạy lại.\n")  # fmt: skip
+    assert err == (
+        f"Lỗi: Không ghi được {folder / f'bao-cao-{YEAR}.docx'}: đó là một thư mục, không phải tệp. "
+        "Hãy đổi tên hoặc chuyển thư mục đó đi rồi chạy lại.\n"
+    )
     assert sorted(p.name for p in folder.iterdir()) == [f"bao-cao-{YEAR}.docx"]
 
 
@@ -328,8 +357,9 @@ def test_a_read_only_outbox_is_one_line_exit_4(ws, capsys):
     finally:
         (ws / "outbox").chmod(0o700)
     assert code == 4
-    assert err == (f"Lỗi: Không ghi được {ws / 'outbox' / '.baocao.lock'}: không có quyền ghi vào thư mục "
-                   f"{ws / 'outbox'}.\n")  # fmt: skip
+    assert err == (
+        f"Lỗi: Không ghi được {ws / 'outbox' / '.baocao.lock'}: không có quyền ghi vào thư mục {ws / 'outbox'}.\n"
+    )
 
 
 @pytest.mark.parametrize("nth", [2, 4])  # the .xlsx of the set; the journal after the three files
@@ -414,14 +444,20 @@ FIX = "Sửa thẻ này trong Word rồi chạy lại (các thẻ được dùng
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("{{ mo_dau }}", "{{ mo dau }}",
-         "có thẻ sai: «{{ mo dau }}» (expected token 'end of print statement', got 'dau'). " + FIX),
+        (
+            "{{ mo_dau }}",
+            "{{ mo dau }}",
+            "có thẻ sai: «{{ mo dau }}» (expected token 'end of print statement', got 'dau'). " + FIX,
+        ),
         ("{{ mo_dau }}", "{{ ten_moi }}", "có thẻ «{{ ten_moi }}» dùng trường «ten_moi» mà báo cáo không có. " + FIX),
-        ("{{ mo_dau }}", "{{ mo_dau|viet_hoa }}", "có thẻ sai: «{{ mo_dau|viet_hoa }}» (No filter named 'viet_hoa'.). "
-         + FIX),
+        (
+            "{{ mo_dau }}",
+            "{{ mo_dau|viet_hoa }}",
+            "có thẻ sai: «{{ mo_dau|viet_hoa }}» (No filter named 'viet_hoa'.). " + FIX,
+        ),
         ("{%p endif %}", "", "có thẻ «{% if kinh_gui %}» chưa đóng: thiếu thẻ «{%p endif %}» tương ứng. " + FIX),
     ],
-)  # fmt: skip
+)
 def test_a_wrong_tag_in_the_template_is_named_exit_1(ws, capsys, old, new, message):
     path = template_with(ws, old, new)
     code, _, err = bao_cao(capsys, ws)
@@ -438,8 +474,10 @@ def test_a_template_that_is_not_a_docx_is_one_line_exit_1(ws, capsys, content):
     path.write_bytes(content)
     code, _, err = bao_cao(capsys, ws)
     assert code == 1
-    assert err == (f"Lỗi: Mẫu báo cáo {path} không phải tệp Word .docx (tệp hỏng, hoặc .doc/.pdf/.xlsx đổi tên). "
-                   "Hãy mở bằng Word và lưu dạng .docx, hoặc chép lại templates/bao-cao.docx từ bản cài đặt.\n")  # fmt: skip
+    assert err == (
+        f"Lỗi: Mẫu báo cáo {path} không phải tệp Word .docx (tệp hỏng, hoặc .doc/.pdf/.xlsx đổi tên). "
+        "Hãy mở bằng Word và lưu dạng .docx, hoặc chép lại templates/bao-cao.docx từ bản cài đặt.\n"
+    )
 
 
 def build_form_bytes() -> bytes:
@@ -498,8 +536,10 @@ def test_any_other_refusal_of_the_os_is_one_line_exit_4(tmp_path, capsys):
     (tmp_path / "ho-so").write_bytes(b"")  # a file where khoi-tao must make a folder's parent
     code, out, err = run(capsys, "khoi-tao", str(tmp_path / "ho-so" / "bao-cao"))
     assert (code, out) == (4, "")
-    assert err == (f"Lỗi: Không truy cập được {tmp_path / 'ho-so' / 'bao-cao'}: {tmp_path / 'ho-so'} là một tệp, "
-                   "không phải thư mục. Hãy đổi tên hoặc chuyển tệp đó đi rồi chạy lại.\n")  # fmt: skip
+    assert err == (
+        f"Lỗi: Không truy cập được {tmp_path / 'ho-so' / 'bao-cao'}: {tmp_path / 'ho-so'} là một tệp, "
+        "không phải thư mục. Hãy đổi tên hoặc chuyển tệp đó đi rồi chạy lại.\n"
+    )
 
 
 def test_unexpected_error_is_kept_for_real_bugs(ws, capsys, monkeypatch):
@@ -509,7 +549,9 @@ def test_unexpected_error_is_kept_for_real_bugs(ws, capsys, monkeypatch):
     monkeypatch.setattr("pipeline.report.summary_workbook", bug)
     code, _, err = bao_cao(capsys, ws)
     assert code == 3
-    assert err.endswith("Lỗi không mong đợi trong chương trình. Chạy lại với --debug và gửi nội dung cho người bảo trì.\n")
+    assert err.endswith(
+        "Lỗi không mong đợi trong chương trình. Chạy lại với --debug và gửi nội dung cho người bảo trì.\n"
+    )
     assert debris(ws) == [] and not (ws / "outbox" / f"bao-cao-{YEAR}").exists()
 
 

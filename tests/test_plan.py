@@ -26,7 +26,10 @@ def test_issuer_signer_and_references_come_from_the_plan(plan):
     assert plan.issuer.recipient == "Sở Công Thương tỉnh Đồng Tháp"
     assert any("07/KH-UBND" in b and "11 tháng 01 năm 2021" in b for b in plan.bases)
     assert (plan.signer.authority, plan.signer.on_behalf, plan.signer.title) == (
-        "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
+        "TM. ỦY BAN NHÂN DÂN",
+        "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+    )
     assert plan.signer.name == "Nguyễn Minh Tuấn"
     assert (plan.deadline_day, plan.deadline_month) == (5, 12)
     assert plan.unit(plan.drafting_unit).name == "Phòng Kinh tế và Hạ tầng"
@@ -46,11 +49,21 @@ def test_units_are_the_seven_departments_the_front_and_eighteen_communes(plan):
 def test_every_task_of_the_appendix_with_its_lead_and_period(plan):
     leads = {t.id: (t.lead, t.start_year, t.end_year) for t in plan.tasks}
     assert leads == {
-        "I.1": ("ktht", 2021, 2030), "I.2": ("tnmt", 2021, 2030), "I.3": ("vhtt", 2021, 2030),
-        "I.4": ("vhtt", 2021, 2030), "I.5": ("ktht", 2021, 2030), "I.6": ("gddt", 2021, 2030),
-        "I.7": ("yte", 2021, 2030), "II.1": ("ktht", 2021, 2025), "II.2": ("nnptnt", 2021, 2025),
-        "II.3": ("tnmt", 2021, 2030), "II.4": ("ktht", 2021, 2030), "II.5": ("ktht", 2021, 2030),
-        "II.6": ("nnptnt", 2021, 2030), "II.7": ("vhtt", 2021, 2030), "III.1": ("ktht", 2021, 2030),
+        "I.1": ("ktht", 2021, 2030),
+        "I.2": ("tnmt", 2021, 2030),
+        "I.3": ("vhtt", 2021, 2030),
+        "I.4": ("vhtt", 2021, 2030),
+        "I.5": ("ktht", 2021, 2030),
+        "I.6": ("gddt", 2021, 2030),
+        "I.7": ("yte", 2021, 2030),
+        "II.1": ("ktht", 2021, 2025),
+        "II.2": ("nnptnt", 2021, 2025),
+        "II.3": ("tnmt", 2021, 2030),
+        "II.4": ("ktht", 2021, 2030),
+        "II.5": ("ktht", 2021, 2030),
+        "II.6": ("nnptnt", 2021, 2030),
+        "II.7": ("vhtt", 2021, 2030),
+        "III.1": ("ktht", 2021, 2030),
     }
     items = {t.id: [i.id for i in t.items] for t in plan.tasks}
     assert items["I.1"] == ["I.1.a", "I.1.b"]
@@ -81,13 +94,12 @@ def test_indicators_and_targets_of_both_lists(plan):
     bags = plan.indicator("tui_nhua_cho_van_minh")
     assert bags.formula == "giam" and bags.denominator == ("tui_nhua_cvm_goc",)
     assert set(plan.indicator("co_quan_dung_sp_than_thien").reporters()) == {
-        u.id for u in plan.units if u.group == "phong"}
+        u.id for u in plan.units if u.group == "phong"
+    }
     assert plan.indicator("co_so_tuan_thu_bvmt").reporters() == ("tnmt",)
 
 
-@pytest.mark.parametrize(
-    ("year", "expected"), [(2021, 60), (2025, 60), (2026, 90), (2030, 90)]
-)
+@pytest.mark.parametrize(("year", "expected"), [(2021, 60), (2025, 60), (2026, 90), (2030, 90)])
 def test_target_is_the_first_milestone_at_or_after_the_year(plan, year, expected):
     assert plan.indicator("tui_nhua_cho_van_minh").target_for(year).value == expected
 
@@ -100,8 +112,9 @@ def test_year_outside_the_plan_period_is_refused(plan):
     with pytest.raises(BaoCaoError) as refused:
         plan.check_year(2031)
     assert not isinstance(refused.value, ConfigError)  # the year is --nam's, not a key of config.toml
-    assert str(refused.value) == ("năm 2031 (--nam) nằm ngoài thời kỳ của kế hoạch 178/KH-UBND (2021–2030); hãy chọn "
-                                  "một năm trong thời kỳ này.")  # fmt: skip
+    assert str(refused.value) == (
+        "năm 2031 (--nam) nằm ngoài thời kỳ của kế hoạch 178/KH-UBND (2021–2030); hãy chọn một năm trong thời kỳ này."
+    )
     assert plan.check_year(2026) == 2026
 
 

@@ -63,8 +63,15 @@ def test_appendix_ii_has_the_plans_partner_wording_and_note_columns(kh178):
     doc = Document(io.BytesIO(render_report(TEMPLATE, summary)))
     table = next(t for t in doc.tables if t.rows[0].cells[0].text == "STT" and len(t.columns) == 8)
     assert [c.text for c in table.rows[0].cells] == [
-        "STT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian", "Tình trạng",
-        "Kết quả thực hiện", "Ghi chú"]  # fmt: skip
+        "STT",
+        "Nội dung nhiệm vụ",
+        "Đơn vị chủ trì",
+        "Đơn vị phối hợp",
+        "Thời gian",
+        "Tình trạng",
+        "Kết quả thực hiện",
+        "Ghi chú",
+    ]
     row = next(r for r in table.rows if r.cells[1].text == "Xây dựng mô hình cụm công nghiệp sinh thái.")
     assert [c.text for c in row.cells[2:5]] == ["Phòng Kinh tế và Hạ tầng", PARTNERS_WORDING, "2021–2030"]
     assert row.cells[7].text == NOTE
@@ -77,8 +84,13 @@ ORGANISATIONS = ["ldld", "huyen-doan", "hoi-phu-nu", "hoi-nong-dan", "hoi-ccb"]
 
 def test_the_organisations_are_optional_units_of_their_own_group(kh178):
     units = [kh178.unit(u) for u in ORGANISATIONS]
-    assert [u.name for u in units] == ["Liên đoàn Lao động huyện", "Huyện đoàn Cao Lãnh", "Hội Liên hiệp Phụ nữ huyện",
-                                       "Hội Nông dân huyện", "Hội Cựu chiến binh huyện"]  # fmt: skip
+    assert [u.name for u in units] == [
+        "Liên đoàn Lao động huyện",
+        "Huyện đoàn Cao Lãnh",
+        "Hội Liên hiệp Phụ nữ huyện",
+        "Hội Nông dân huyện",
+        "Hội Cựu chiến binh huyện",
+    ]
     assert {(u.group, u.required) for u in units} == {("doan_the", False)}
     assert kh178.unit("mttq").required and kh178.unit("xa-an-binh").required
 
@@ -86,8 +98,12 @@ def test_the_organisations_are_optional_units_of_their_own_group(kh178):
 def test_an_organisation_form_asks_the_session_count_and_its_partner_tasks(kh178):
     # 2025: the session count (ít nhất 01 cuộc/năm) belongs to the 2021–2025 list
     wb = open_wb(build_form(kh178, kh178.unit("hoi-phu-nu"), 2025))
-    keys = {c.value for ws in wb.worksheets for (c,) in ws.iter_rows(min_col=1, max_col=1)
-            if isinstance(c.value, str) and c.value.startswith(("ct.", "nv."))}  # fmt: skip
+    keys = {
+        c.value
+        for ws in wb.worksheets
+        for (c,) in ws.iter_rows(min_col=1, max_col=1)
+        if isinstance(c.value, str) and c.value.startswith(("ct.", "nv."))
+    }
     active = [i.id for t in kh178.tasks if t.active_in(2025) for i in t.items]
     assert keys == {"ct.so_cuoc_tuyen_truyen"} | {f"nv.{i}" for i in active}
     ws = wb[SHEET_TASKS]
@@ -121,8 +137,11 @@ def test_an_optional_unit_that_has_not_sent_is_not_counted_against_coverage(kh17
 
 
 def test_an_optional_unit_that_sent_is_counted_with_its_figures(kh178):
-    subs = {"ktht": {"so_cuoc_tuyen_truyen": 4}, "xa-an-binh": {"so_cuoc_tuyen_truyen": 1},
-            "hoi-phu-nu": {"so_cuoc_tuyen_truyen": 3}}  # fmt: skip
+    subs = {
+        "ktht": {"so_cuoc_tuyen_truyen": 4},
+        "xa-an-binh": {"so_cuoc_tuyen_truyen": 1},
+        "hoi-phu-nu": {"so_cuoc_tuyen_truyen": 3},
+    }
     summary = aggregate(kh178, _statuses(kh178, subs, errors=("hoi-ccb",)))
     r = summary.indicators[0]
     # 26 required units + Hội Phụ nữ (sent); Hội Cựu chiến binh's form has errors: not counted either way
@@ -136,12 +155,14 @@ def test_the_report_lists_optional_units_not_sent_apart_from_the_missing(kh178):
     subs = {u.id: {"so_cuoc_tuyen_truyen": 1} for u in kh178.units if u.required and u.id != "yte"}
     subs["hoi-phu-nu"] = {"so_cuoc_tuyen_truyen": 2}
     context = build_context(aggregate(kh178, _statuses(kh178, subs)))
-    assert context["tinh_hinh"][0] == ("Đến ngày lập báo cáo, 26/27 đơn vị đã gửi báo cáo hợp lệ; còn 1 đơn vị chưa "
-                                       "gửi báo cáo: Phòng Y tế.")  # fmt: skip
+    assert context["tinh_hinh"][0] == (
+        "Đến ngày lập báo cáo, 26/27 đơn vị đã gửi báo cáo hợp lệ; còn 1 đơn vị chưa gửi báo cáo: Phòng Y tế."
+    )
     assert context["tinh_hinh"][1] == (
         "Ngoài ra, 4 đơn vị được đề nghị báo cáo (không bắt buộc) chưa gửi báo cáo: Liên đoàn Lao động huyện, "
         "Huyện đoàn Cao Lãnh, Hội Nông dân huyện, Hội Cựu chiến binh huyện; các đơn vị này không tính vào số đơn vị "
-        "phải báo cáo.")  # fmt: skip
+        "phải báo cáo."
+    )
     states = {r["don_vi"]: r["tinh_trang"] for r in context["phu_luc_3"]}
     assert states["Hội Nông dân huyện"] == "Chưa nộp (không bắt buộc)"
     assert states["Phòng Y tế"] == "Chưa nộp" and states["Hội Liên hiệp Phụ nữ huyện"] == "Đã nộp"
@@ -194,8 +215,12 @@ def test_funding_goes_from_messy_cells_to_the_report_and_the_workbook(kh178, tmp
 
     sheet = open_wb(summary_workbook(summary))["Kinh phí"]
     rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=1)]
-    assert rows[0][4:] == ["Ngân sách nhà nước (triệu đồng)", "Nguồn huy động hợp pháp khác (triệu đồng)",
-                           "Cộng năm 2026 (triệu đồng)", "Dự toán năm 2027 (triệu đồng)"]  # fmt: skip
+    assert rows[0][4:] == [
+        "Ngân sách nhà nước (triệu đồng)",
+        "Nguồn huy động hợp pháp khác (triệu đồng)",
+        "Cộng năm 2026 (triệu đồng)",
+        "Dự toán năm 2027 (triệu đồng)",
+    ]
     by_id = {r[2]: r for r in rows[1:]}
     assert by_id["ktht"][3:] == ["Đã nộp", 1250.5, 12.5, 1263, 300]
     assert by_id["hoi-phu-nu"][3:] == ["Đã nộp", 7.5, 2, 9.5, None]
@@ -257,17 +282,20 @@ def test_nhac_nop_writes_an_nd30_letter_and_prints_the_list_to_paste(kh178, tmp_
         "- UBND xã Ba Sao: chưa gửi báo cáo;\n"
         "- UBND xã Mỹ Hiệp: biểu mẫu còn 1 lỗi, sửa theo tệp phản hồi xa-my-hiep.xlsx rồi gửi lại.\n"
         "Thông tin liên hệ: bà Nguyễn Thị Lan, chuyên viên, Phòng Kinh tế và Hạ tầng; điện thoại 0277 3851234; "
-        "thư điện tử pktht.caolanh@dongthap.gov.vn.\n")  # fmt: skip
+        "thư điện tử pktht.caolanh@dongthap.gov.vn.\n"
+    )
     assert (ws.outbox / "phan-hoi-2026" / "xa-my-hiep.xlsx").is_file()
 
     doc = Document(io.BytesIO(letter.read_bytes()))
     head = doc.tables[0]
     assert [p.text for p in head.rows[1].cells[0].paragraphs] == [
-        "Số:      /UBND-KTHT", "V/v đôn đốc gửi báo cáo kết quả thực hiện Kế hoạch số 178/KH-UBND năm 2026"]
+        "Số:      /UBND-KTHT",
+        "V/v đôn đốc gửi báo cáo kết quả thực hiện Kế hoạch số 178/KH-UBND năm 2026",
+    ]
     assert head.rows[1].cells[1].paragraphs[0].text == "Cao Lãnh, ngày      tháng      năm 2026"
     texts = [p.text for p in doc.paragraphs]
     start = texts.index("Kính gửi:")
-    assert texts[start + 1:start + 4] == ["- Phòng Y tế;", "- UBND xã Ba Sao;", "- UBND xã Mỹ Hiệp."]
+    assert texts[start + 1 : start + 4] == ["- Phòng Y tế;", "- UBND xã Ba Sao;", "- UBND xã Mỹ Hiệp."]
     assert "Đến nay, 2 đơn vị chưa gửi báo cáo kết quả thực hiện năm 2026: Phòng Y tế, UBND xã Ba Sao." in texts
     assert texts[-1] == "Ủy ban nhân dân huyện Cao Lãnh đề nghị Thủ trưởng các đơn vị quan tâm thực hiện./."
     assert "Hội Cựu chiến binh" not in "\n".join(texts)
@@ -275,12 +303,24 @@ def test_nhac_nop_writes_an_nd30_letter_and_prints_the_list_to_paste(kh178, tmp_
     pdf = libreoffice(letter, "pdf", tmp_path / "pdf")
     import subprocess
 
-    words = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True)
-                     .stdout.split())  # fmt: skip
-    for expected in ("ỦY BAN NHÂN DÂN HUYỆN CAO LÃNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-                     "Độc lập - Tự do - Hạnh phúc", "V/v đôn đốc gửi báo cáo", "Kính gửi:", "- Phòng Y tế;",
-                     "Nơi nhận:", "- Như trên;", "- Lưu: VT, KTHT.", "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH",
-                     "PHÓ CHỦ TỊCH", "Nguyễn Minh Tuấn"):  # fmt: skip
+    words = " ".join(
+        subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split()
+    )
+    for expected in (
+        "ỦY BAN NHÂN DÂN HUYỆN CAO LÃNH",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "V/v đôn đốc gửi báo cáo",
+        "Kính gửi:",
+        "- Phòng Y tế;",
+        "Nơi nhận:",
+        "- Như trên;",
+        "- Lưu: VT, KTHT.",
+        "TM. ỦY BAN NHÂN DÂN",
+        "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        "Nguyễn Minh Tuấn",
+    ):
         assert expected in words, expected
 
 
@@ -289,15 +329,21 @@ def test_one_unit_is_addressed_on_the_kinh_gui_line_and_nobody_when_all_sent(kh1
     from pipeline.reminder import build_reminder, reminder_context
     from tests.conftest import make_submission
 
-    statuses = [UnitStatus(u.id, MISSING if u.id in ("yte", "hoi-ccb") else SUBMITTED,
-                           None if u.id in ("yte", "hoi-ccb") else make_submission(u.id, {}))
-                for u in kh178.units]  # fmt: skip
+    statuses = [
+        UnitStatus(
+            u.id,
+            MISSING if u.id in ("yte", "hoi-ccb") else SUBMITTED,
+            None if u.id in ("yte", "hoi-ccb") else make_submission(u.id, {}),
+        )
+        for u in kh178.units
+    ]
     reminder = build_reminder(kh178, IntakeResult(2026, statuses, []))
     context = reminder_context(kh178, reminder)
     assert (reminder.units, context["kinh_gui_mot"], context["kinh_gui"]) == (("yte",), "Kính gửi: Phòng Y tế.", [])
     assert reminder.deadline.isoformat() == "2026-12-05"
-    everyone = [UnitStatus(s.unit_id, SUBMITTED, make_submission(s.unit_id, {})) if s.unit_id == "yte" else s
-                for s in statuses]  # fmt: skip
+    everyone = [
+        UnitStatus(s.unit_id, SUBMITTED, make_submission(s.unit_id, {})) if s.unit_id == "yte" else s for s in statuses
+    ]
     assert build_reminder(kh178, IntakeResult(2026, everyone, [])).units == ()
 
 
@@ -308,7 +354,9 @@ def test_the_report_carries_a_kinh_gui_line_when_config_sets_one(kh178):
     texts = [p.text for p in Document(io.BytesIO(render_report(TEMPLATE, summary))).paragraphs]
     i = texts.index("Kính gửi: Sở Công Thương tỉnh Đồng Tháp.")
     assert texts[i - 2].startswith("Kết quả thực hiện Kế hoạch số 178/KH-UBND")
-    plain = [p.text for p in Document(io.BytesIO(render_report(TEMPLATE, aggregate(kh178, small_intake(kh178))))).paragraphs]
+    plain = [
+        p.text for p in Document(io.BytesIO(render_report(TEMPLATE, aggregate(kh178, small_intake(kh178))))).paragraphs
+    ]
     assert not any(t.startswith("Kính gửi") for t in plain)
 
 
@@ -325,15 +373,20 @@ def test_bao_cao_theo_answers_the_letter_in_the_opening(kh178, tmp_path):
 
     assert opening(kh178, 2026) == "Ủy ban nhân dân huyện Cao Lãnh báo cáo kết quả thực hiện năm 2026 như sau:"
     asked = dataclasses.replace(kh178, request="Công văn số 123/SCT-QLCN ngày 02/12/2026")
-    assert opening(asked, 2026) == ("Thực hiện Công văn số 123/SCT-QLCN ngày 02/12/2026 của Sở Công Thương tỉnh Đồng "
-                                    "Tháp, Ủy ban nhân dân huyện Cao Lãnh báo cáo kết quả thực hiện năm 2026 như sau:")
+    assert opening(asked, 2026) == (
+        "Thực hiện Công văn số 123/SCT-QLCN ngày 02/12/2026 của Sở Công Thương tỉnh Đồng "
+        "Tháp, Ủy ban nhân dân huyện Cao Lãnh báo cáo kết quả thực hiện năm 2026 như sau:"
+    )
     own = dataclasses.replace(kh178, request="Công văn số 45/UBND-KTHT ngày 01/12/2026 của Ủy ban nhân dân tỉnh.")
-    assert opening(own, 2026).startswith("Thực hiện Công văn số 45/UBND-KTHT ngày 01/12/2026 của Ủy ban nhân dân "
-                                         "tỉnh, Ủy ban nhân dân huyện Cao Lãnh báo cáo")
+    assert opening(own, 2026).startswith(
+        "Thực hiện Công văn số 45/UBND-KTHT ngày 01/12/2026 của Ủy ban nhân dân "
+        "tỉnh, Ủy ban nhân dân huyện Cao Lãnh báo cáo"
+    )
 
     ws = _inbox_for_reminder(kh178, tmp_path)
-    res = CliRunner().invoke(cli, ["-C", str(ws.root), "bao-cao", "--nam", "2026", "--theo",
-                                   "Công văn số 123/SCT-QLCN ngày 02/12/2026"])  # fmt: skip
+    res = CliRunner().invoke(
+        cli, ["-C", str(ws.root), "bao-cao", "--nam", "2026", "--theo", "Công văn số 123/SCT-QLCN ngày 02/12/2026"]
+    )
     assert res.exit_code == 0, res.output
     docx = ws.outbox / "bao-cao-2026" / "bao-cao-2026.docx"
     texts = [p.text for p in Document(io.BytesIO(docx.read_bytes())).paragraphs]

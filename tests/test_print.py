@@ -23,7 +23,7 @@ import pytest
 
 from pipeline.aggregate import aggregate
 from pipeline.feedback import feedback_workbook
-from pipeline.forms import build_form  # fmt: skip
+from pipeline.forms import build_form
 from pipeline.intake import read_data
 from pipeline.layout import (
     SHEET_GUIDE,
@@ -45,9 +45,11 @@ from .print_check import layout_faults, page_text, read_pages
 YEAR = 2025  # the year the forms ask the most: both lists of indicators, tasks of 2021–2025
 UNITS = ("ktht", "mttq", "xa-my-hiep")  # leads tasks; the Fatherland Front; a commune
 A4 = (595.3, 841.9)
-PHRASE = ("Tổ chức tuyên truyền về sản xuất và tiêu dùng bền vững cho 180 lượt hộ kinh doanh, tiểu thương "
-          "tại chợ Mỹ Hiệp; phát 1.500 tờ rơi, treo 12 băng rôn; vận động 35 cửa hàng dùng túi thân thiện "
-          "môi trường. ")  # fmt: skip
+PHRASE = (
+    "Tổ chức tuyên truyền về sản xuất và tiêu dùng bền vững cho 180 lượt hộ kinh doanh, tiểu thương "
+    "tại chợ Mỹ Hiệp; phát 1.500 tờ rơi, treo 12 băng rôn; vận động 35 cửa hàng dùng túi thân thiện "
+    "môi trường. "
+)
 
 
 def longest(limit: int, lines: int = 1) -> str:
@@ -75,9 +77,11 @@ def longest_cells(plan: Plan, unit_id: str) -> dict:
                 fields["value"] = 999_999.75 if isinstance(fields["value"], float) else 999_999
             fields["note"] = longest(TEXT_LIMITS["ct.note"])
         elif key.startswith("nv."):
-            fields.update(result=longest(TEXT_LIMITS["nv.result"], lines=3),
-                          difficulties=longest(TEXT_LIMITS["nv.difficulties"], lines=2),
-                          proposals=longest(TEXT_LIMITS["nv.proposals"], lines=2))  # fmt: skip
+            fields.update(
+                result=longest(TEXT_LIMITS["nv.result"], lines=3),
+                difficulties=longest(TEXT_LIMITS["nv.difficulties"], lines=2),
+                proposals=longest(TEXT_LIMITS["nv.proposals"], lines=2),
+            )
     return cells
 
 
@@ -93,12 +97,27 @@ def typed_in(data: bytes, cells: dict) -> bytes:
 
 def _feedback(plan: Plan) -> bytes:
     """The feedback workbook of a commune form with errors, warnings and a long text typed as a number."""
-    data = filled_form(plan, "xa-my-hiep", YEAR, values={
-        "so_cua_hang_tien_loi": "khoảng 5 cửa hàng, chưa thống kê đầy đủ " * 10, "bao_bi_bvtv_phat_sinh": 1800.0,
-        "bao_bi_bvtv_thu_gom": 2500.0, "tui_nhua_cvm_nam": "1.250", "so_co_so_truy_xuat": -3,
-    }, contact={"dien_thoai": ""}, tasks={"I.1.a": {"status": "xong"}})  # fmt: skip
-    sub = read_data(data, f"email/BC SXTDBV {YEAR} - UBND xã Mỹ Hiệp (bản sửa lần hai, gửi lại).xlsx", plan, YEAR,
-                    dt.datetime(YEAR, 12, 1, 9, 30)).submission  # fmt: skip
+    data = filled_form(
+        plan,
+        "xa-my-hiep",
+        YEAR,
+        values={
+            "so_cua_hang_tien_loi": "khoảng 5 cửa hàng, chưa thống kê đầy đủ " * 10,
+            "bao_bi_bvtv_phat_sinh": 1800.0,
+            "bao_bi_bvtv_thu_gom": 2500.0,
+            "tui_nhua_cvm_nam": "1.250",
+            "so_co_so_truy_xuat": -3,
+        },
+        contact={"dien_thoai": ""},
+        tasks={"I.1.a": {"status": "xong"}},
+    )
+    sub = read_data(
+        data,
+        f"email/BC SXTDBV {YEAR} - UBND xã Mỹ Hiệp (bản sửa lần hai, gửi lại).xlsx",
+        plan,
+        YEAR,
+        dt.datetime(YEAR, 12, 1, 9, 30),
+    ).submission
     assert sub is not None and len(sub.problems) >= 5
     return feedback_workbook(plan, plan.unit("xa-my-hiep"), sub, YEAR)
 
@@ -106,14 +125,31 @@ def _feedback(plan: Plan) -> bytes:
 def _summary(plan: Plan) -> bytes:
     """The summary workbook where units wrote the longest texts the form allows."""
     subs = small_submissions()
-    long_tasks = [TaskReport(t.item_id, t.role, t.status, longest(TEXT_LIMITS["nv.result"], 3),
-                             longest(TEXT_LIMITS["nv.difficulties"]), longest(TEXT_LIMITS["nv.proposals"]))
-                  for t in subs["ktht"].tasks]  # fmt: skip
-    subs["ktht"] = make_submission("ktht", subs["ktht"].values, long_tasks,
-                                   {k: longest(TEXT_LIMIT, 4) for k in ("kho_khan", "kien_nghi", "phuong_huong")})
-    subs["xa-an-binh"] = make_submission("xa-an-binh", subs["xa-an-binh"].values, [
-        TaskReport("I.1.a", PARTNER, "", longest(TEXT_LIMITS["nv.result"]), "", ""),
-        TaskReport("I.2", PARTNER, "", longest(TEXT_LIMITS["nv.result"]), "", "")])
+    long_tasks = [
+        TaskReport(
+            t.item_id,
+            t.role,
+            t.status,
+            longest(TEXT_LIMITS["nv.result"], 3),
+            longest(TEXT_LIMITS["nv.difficulties"]),
+            longest(TEXT_LIMITS["nv.proposals"]),
+        )
+        for t in subs["ktht"].tasks
+    ]
+    subs["ktht"] = make_submission(
+        "ktht",
+        subs["ktht"].values,
+        long_tasks,
+        {k: longest(TEXT_LIMIT, 4) for k in ("kho_khan", "kien_nghi", "phuong_huong")},
+    )
+    subs["xa-an-binh"] = make_submission(
+        "xa-an-binh",
+        subs["xa-an-binh"].values,
+        [
+            TaskReport("I.1.a", PARTNER, "", longest(TEXT_LIMITS["nv.result"]), "", ""),
+            TaskReport("I.2", PARTNER, "", longest(TEXT_LIMITS["nv.result"]), "", ""),
+        ],
+    )
     summary = aggregate(plan, small_intake(plan, subs))
     return build_workbook(summary, dt.datetime(2026, 12, 5))
 
@@ -140,7 +176,9 @@ def printed(libreoffice, kh178: Plan, tmp_path_factory: pytest.TempPathFactory) 
     return {p.stem: p for p in pdfs}
 
 
-@pytest.mark.parametrize("name", [f"{kind}-{u}" for u in UNITS for kind in ("blank", "filled")] + ["feedback", "summary"])
+@pytest.mark.parametrize(
+    "name", [f"{kind}-{u}" for u in UNITS for kind in ("blank", "filled")] + ["feedback", "summary"]
+)
 def test_every_line_is_on_an_a4_page_and_none_is_printed_over_another(printed, name):
     assert layout_faults(printed[name]) == []
     for page in read_pages(printed[name]):
@@ -153,8 +191,12 @@ def squash(text: str) -> str:
 
 
 def _sheet_of(text: str) -> str:
-    titles = {"BIỂU MẪU BÁO CÁO": SHEET_GUIDE, "THÔNG TIN CHUNG": SHEET_INFO, "SỐ LIỆU CHỈ TIÊU": SHEET_INDICATORS,
-              "KẾT QUẢ THỰC HIỆN NHIỆM VỤ": SHEET_TASKS}  # fmt: skip
+    titles = {
+        "BIỂU MẪU BÁO CÁO": SHEET_GUIDE,
+        "THÔNG TIN CHUNG": SHEET_INFO,
+        "SỐ LIỆU CHỈ TIÊU": SHEET_INDICATORS,
+        "KẾT QUẢ THỰC HIỆN NHIỆM VỤ": SHEET_TASKS,
+    }
     return next((sheet for title, sheet in titles.items() if squash(title) in text), "")
 
 

@@ -22,7 +22,6 @@ def test_the_first_two_commands_are_make_demo_and_make_test():
     assert commands == ["make demo", "make test"]
 
 
-
 def test_ci_runs_the_readme_test_command_then_checks_the_one_file_program():
     """CI ends with `make test` (the README's command) and then `make exe-check`, which builds the
     PyInstaller program the README offers as the one download and runs it alone on a clean PATH."""

@@ -102,7 +102,11 @@ def test_context_header_lines_come_from_the_config(module_summary):
     assert ctx["noi_nhan"][0] == "- Sở Công Thương tỉnh Đồng Tháp (b/c);"
     assert ctx["noi_nhan"][-1] == "- Lưu: VT, KTHT."
     assert (ctx["ky_tham_quyen"], ctx["ky_thay"], ctx["ky_chuc_vu"], ctx["ky_ho_ten"]) == (
-        "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Minh Tuấn")
+        "TM. ỦY BAN NHÂN DÂN",
+        "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        "Nguyễn Minh Tuấn",
+    )
     assert ctx["kem_theo"] == (
         "(Kèm theo Báo cáo số      /BC-UBND ngày    tháng    năm 2026 của Ủy ban nhân dân huyện Cao Lãnh)"
     )
@@ -137,8 +141,10 @@ def test_a_missing_context_key_raises_instead_of_leaving_a_blank(module_summary)
     del ctx["mo_dau"]
     with pytest.raises(TemplateError) as err:
         render_docx(TEMPLATE, ctx, report_stamp(module_summary))
-    assert str(err.value) == (f"Mẫu báo cáo {TEMPLATE} có thẻ «{{{{ mo_dau }}}}» dùng trường «mo_dau» mà báo cáo "
-                              "không có. Sửa thẻ này trong Word rồi chạy lại (các thẻ được dùng: templates/README.md).")
+    assert str(err.value) == (
+        f"Mẫu báo cáo {TEMPLATE} có thẻ «{{{{ mo_dau }}}}» dùng trường «mo_dau» mà báo cáo "
+        "không có. Sửa thẻ này trong Word rồi chạy lại (các thẻ được dùng: templates/README.md)."
+    )
 
 
 def test_every_template_variable_is_in_the_context(module_summary):
@@ -167,7 +173,11 @@ def test_page_setup_fonts_and_page_numbers(report):
     first = doc.sections[0]
     assert abs(_mm(first.page_width) - 210) <= 1 and abs(_mm(first.page_height) - 297) <= 1
     assert [round(_mm(m)) for m in (first.top_margin, first.bottom_margin, first.left_margin, first.right_margin)] == [
-        20, 20, 30, 15]
+        20,
+        20,
+        30,
+        15,
+    ]
     assert first.different_first_page_header_footer
     header_xml = first.header._element.xml
     assert "PAGE" in header_xml and "fldChar" in header_xml
@@ -186,8 +196,10 @@ def test_header_table_title_and_signature(report):
     head = doc.tables[0]
     left, right = head.rows[0].cells
     assert [p.text for p in left.paragraphs if p.text] == ["ỦY BAN NHÂN DÂN", "HUYỆN CAO LÃNH"]
-    assert [p.text for p in right.paragraphs if p.text] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-                                                           "Độc lập - Tự do - Hạnh phúc"]  # fmt: skip
+    assert [p.text for p in right.paragraphs if p.text] == [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+    ]
     for cell in (left, right):
         assert all(r.bold for p in cell.paragraphs for r in p.runs)
         lines = [p for p in cell.paragraphs if not p.text]
@@ -225,8 +237,10 @@ def test_appendices_are_landscape_sections_numbered_on_their_own(report):
     for n in ("I", "II", "III"):
         assert f"Phụ lục {n}" in paras
     assert "SỐ LIỆU CÁC CHỈ TIÊU THEO TỪNG ĐƠN VỊ NĂM 2026" in paras
-    assert paras.count(
-        "(Kèm theo Báo cáo số      /BC-UBND ngày    tháng    năm 2026 của Ủy ban nhân dân huyện Cao Lãnh)") == 3
+    assert (
+        paras.count("(Kèm theo Báo cáo số      /BC-UBND ngày    tháng    năm 2026 của Ủy ban nhân dân huyện Cao Lãnh)")
+        == 3
+    )
 
 
 def test_grid_tables_repeat_a_bold_header_row(report):
@@ -268,8 +282,10 @@ def test_tasks_are_attributed_and_gaps_said_properly(report):
     paras = body_paragraphs(report)
     text = "\n".join(paras)
     assert "1. Triển khai, tuyên truyền, hướng dẫn về sản xuất và tiêu dùng bền vững" in paras
-    assert ("- Phòng Kinh tế và Hạ tầng (chủ trì, đã hoàn thành): Tổ chức 02 hội nghị tuyên truyền cho 180 lượt "
-            "doanh nghiệp, tiểu thương.") in paras  # fmt: skip
+    assert (
+        "- Phòng Kinh tế và Hạ tầng (chủ trì, đã hoàn thành): Tổ chức 02 hội nghị tuyên truyền cho 180 lượt "
+        "doanh nghiệp, tiểu thương."
+    ) in paras
     assert "- UBND xã An Bình (phối hợp): Lồng ghép tuyên truyền trong các cuộc họp ấp." in paras
     assert "- Phòng Kinh tế và Hạ tầng (chủ trì): đang thực hiện, chưa nêu kết quả cụ thể." in paras
     assert "Phòng Văn hóa và Thông tin chưa báo cáo kết quả nhiệm vụ này." in paras
@@ -319,17 +335,26 @@ def test_empty_sections_get_a_proper_sentence(kh178):
 def test_indicator_table_shows_vietnamese_values_targets_and_basis(report_2025):
     doc = Document(io.BytesIO(report_2025))
     table = next(t for t in doc.tables if [c.text for c in t.rows[0].cells][:2] == ["STT", "Chỉ tiêu"])
-    assert [c.text for c in table.rows[0].cells] == ["STT", "Chỉ tiêu", "Mục tiêu (năm mốc)", "Kết quả năm 2025",
-                                                    "Đánh giá"]  # fmt: skip
+    assert [c.text for c in table.rows[0].cells] == [
+        "STT",
+        "Chỉ tiêu",
+        "Mục tiêu (năm mốc)",
+        "Kết quả năm 2025",
+        "Đánh giá",
+    ]
     rows = {r.cells[0].text: [c.text for c in r.cells] for r in table.rows[1:]}
     assert rows["2"][2:] == [
         "≥ 100 % (2025)",
         "85 %\n(34/40 cơ sở)\n(1/1 đơn vị)\nCách tính: tính trên số cơ sở được kiểm tra về bảo vệ môi trường "
         "trong năm, không phải toàn bộ cơ sở trên địa bàn.",
-        "Chưa đạt\n(mục tiêu ≥ 100 % năm 2025)"]
+        "Chưa đạt\n(mục tiêu ≥ 100 % năm 2025)",
+    ]
     assert rows["3"][3].startswith("100 %\n(2/2 cụm công nghiệp; 0/0 làng nghề)\n(1/2 đơn vị)")
-    assert rows["4"][2:4] == ["≥ 60 % (2025)", "55 %\n(từ 200 xuống 90 kg/tháng)\n(3/18 đơn vị)\n"
-                              "Cách tính: so với khối lượng năm gốc 2021 do các xã, thị trấn báo cáo."]
+    assert rows["4"][2:4] == [
+        "≥ 60 % (2025)",
+        "55 %\n(từ 200 xuống 90 kg/tháng)\n(3/18 đơn vị)\n"
+        "Cách tính: so với khối lượng năm gốc 2021 do các xã, thị trấn báo cáo.",
+    ]
     assert rows["6"][3] == "71,4 %\n(25/35 cửa hàng)\n(3/18 đơn vị)"
     assert rows["6"][4] == "Không đủ số liệu\n(dưới 80 % số đơn vị báo cáo)"
     assert rows["9"][2] == "—" and "1.250 cơ sở" in rows["9"][3] and rows["9"][4] == "Không có chỉ tiêu định lượng"
@@ -341,8 +366,10 @@ def test_indicator_table_shows_vietnamese_values_targets_and_basis(report_2025):
 def test_pooled_ratio_shows_each_part_in_its_own_unit(kh178):
     from pipeline.report_context import indicator_table
 
-    subs = {"ktht": make_submission("ktht", {"so_ccn": 2, "so_ccn_pho_bien": 2}),
-            "nnptnt": make_submission("nnptnt", {"so_lang_nghe": 3, "so_lang_nghe_pho_bien": 2})}  # fmt: skip
+    subs = {
+        "ktht": make_submission("ktht", {"so_ccn": 2, "so_ccn_pho_bien": 2}),
+        "nnptnt": make_submission("nnptnt", {"so_lang_nghe": 3, "so_lang_nghe_pho_bien": 2}),
+    }
     summary = aggregate(kh178, dataclasses.replace(small_intake(kh178, subs), year=2025))
     rows, _ = indicator_table(summary)
     ccn = next(r for r in rows if r["noi_dung"].startswith("100% cụm công nghiệp"))
@@ -365,7 +392,10 @@ def test_write_report_numbers_new_files_and_overwrites_on_request(workspace, mod
     files = write_report(workspace, module_summary)
     folder = workspace.root / "outbox" / "bao-cao-2026"
     assert (files.docx, files.xlsx, files.record) == (
-        folder / "bao-cao-2026.docx", folder / "tong-hop-2026.xlsx", folder / "nhat-ky-2026.json")
+        folder / "bao-cao-2026.docx",
+        folder / "tong-hop-2026.xlsx",
+        folder / "nhat-ky-2026.json",
+    )
     again = write_report(workspace, module_summary)
     assert again.docx.name == "bao-cao-2026 (2).docx" and again.xlsx.name == "tong-hop-2026 (2).xlsx"
     assert again.record.name == "nhat-ky-2026 (2).json"
@@ -373,11 +403,18 @@ def test_write_report_numbers_new_files_and_overwrites_on_request(workspace, mod
     replaced = write_report(workspace, module_summary, overwrite=True)
     assert replaced.docx == files.docx and replaced.docx.read_bytes()[:2] == b"PK"
     assert sorted(p.name for p in folder.iterdir()) == [
-        "bao-cao-2026 (2).docx", "bao-cao-2026.docx", "nhat-ky-2026 (2).json", "nhat-ky-2026.json",
-        "tong-hop-2026 (2).xlsx", "tong-hop-2026.xlsx"]  # no temporary files left
+        "bao-cao-2026 (2).docx",
+        "bao-cao-2026.docx",
+        "nhat-ky-2026 (2).json",
+        "nhat-ky-2026.json",
+        "tong-hop-2026 (2).xlsx",
+        "tong-hop-2026.xlsx",
+    ]  # no temporary files left
     record = json.loads(replaced.record.read_text(encoding="utf-8"))
-    assert record["outputs"]["docx"] == {"file": "bao-cao-2026.docx",
-                                         "sha256": hashlib.sha256(replaced.docx.read_bytes()).hexdigest()}
+    assert record["outputs"]["docx"] == {
+        "file": "bao-cao-2026.docx",
+        "sha256": hashlib.sha256(replaced.docx.read_bytes()).hexdigest(),
+    }
 
 
 def test_a_summary_open_in_excel_stops_the_whole_set_unchanged(workspace, module_summary, monkeypatch):
@@ -394,8 +431,9 @@ def test_a_summary_open_in_excel_stops_the_whole_set_unchanged(workspace, module
     monkeypatch.setattr("pipeline.outbox.os.replace", locked)
     with pytest.raises(OutputLockedError) as err:
         write_report(workspace, module_summary, overwrite=True)
-    assert str(err.value) == (f"Không ghi được {files.xlsx}: tệp đang mở trong Word/Excel hoặc bị khóa. "
-                              "Hãy đóng tệp rồi chạy lại.")  # fmt: skip
+    assert str(err.value) == (
+        f"Không ghi được {files.xlsx}: tệp đang mở trong Word/Excel hoặc bị khóa. Hãy đóng tệp rồi chạy lại."
+    )
     assert {p.name: p.read_bytes() for p in files.docx.parent.iterdir()} == before  # the docx was put back
 
 
@@ -403,15 +441,25 @@ def test_write_report_refuses_when_no_form_was_accepted(workspace, kh178):
     nothing = IntakeResult(2026, [UnitStatus(u.id, MISSING, None) for u in kh178.units], [])
     with pytest.raises(BaoCaoError) as err:
         write_report(workspace, aggregate(kh178, nothing))
-    assert str(err.value) == ("Chưa có biểu mẫu hợp lệ nào trong inbox/ — không thể lập báo cáo năm 2026. "
-                              "Chạy `baocao kiem-tra` để xem chi tiết.")  # fmt: skip
+    assert str(err.value) == (
+        "Chưa có biểu mẫu hợp lệ nào trong inbox/ — không thể lập báo cáo năm 2026. "
+        "Chạy `baocao kiem-tra` để xem chi tiết."
+    )
     assert not (workspace.root / "outbox" / "bao-cao-2026").exists()
 
 
 def test_summary_workbook_sheets_and_values(module_summary):
     wb = load_workbook(io.BytesIO(summary_workbook(module_summary)))
-    assert wb.sheetnames == ["Chỉ tiêu", "Tổng số liệu", "Theo đơn vị", "Nhiệm vụ", "Tình trạng nộp", "Ý kiến đơn vị",
-                             "Lịch sử", "Kinh phí"]
+    assert wb.sheetnames == [
+        "Chỉ tiêu",
+        "Tổng số liệu",
+        "Theo đơn vị",
+        "Nhiệm vụ",
+        "Tình trạng nộp",
+        "Ý kiến đơn vị",
+        "Lịch sử",
+        "Kinh phí",
+    ]
     ws = wb["Chỉ tiêu"]
     assert ws.freeze_panes == "A2" and ws["A1"].font.b
     row = next(r for r in ws.iter_rows(min_row=2) if r[1].value.startswith("Cửa hàng tiện lợi"))
@@ -428,9 +476,15 @@ def test_summary_workbook_sheets_and_values(module_summary):
     assert status["UBND xã Bình Thạnh"][2].value == "Nộp muộn" and len(status["UBND xã Bình Thạnh"][4].value) == 12
     tasks = [[c.value for c in r] for r in wb["Nhiệm vụ"].iter_rows(min_row=2)]
     assert [r[2:7] for r in tasks if r[0] == "I.1.a"] == [
-        ["Phòng Kinh tế và Hạ tầng", "Chủ trì", "2021–2030", "Đã hoàn thành",
-         "Tổ chức 02 hội nghị tuyên truyền cho 180 lượt doanh nghiệp, tiểu thương"],
-        ["UBND xã An Bình", "Phối hợp", "2021–2030", None, "Lồng ghép tuyên truyền trong các cuộc họp ấp"]]
+        [
+            "Phòng Kinh tế và Hạ tầng",
+            "Chủ trì",
+            "2021–2030",
+            "Đã hoàn thành",
+            "Tổ chức 02 hội nghị tuyên truyền cho 180 lượt doanh nghiệp, tiểu thương",
+        ],
+        ["UBND xã An Bình", "Phối hợp", "2021–2030", None, "Lồng ghép tuyên truyền trong các cuộc họp ấp"],
+    ]
     assert next(r for r in tasks if r[0] == "II.1")[5] == "Đã kết thúc"
     assert next(r for r in tasks if r[0] == "I.3")[5] == "Chưa báo cáo"
     for sheet in wb:
@@ -445,23 +499,35 @@ def test_summary_workbook_totals_every_input_of_every_indicator_count_only_inclu
     by_input = {r[2]: r[3:] for r in totals}
     # count-only (9, 10): by hand, cơ sở cung ứng 1000 + 200 + 50 (3 communes), truy xuất 2 + 2 + 2
     assert by_input["Số doanh nghiệp, cơ sở tham gia cung ứng, phân phối nông sản thực phẩm an toàn"] == [
-        1250, "cơ sở", 3, 18]
+        1250,
+        "cơ sở",
+        3,
+        18,
+    ]
     assert by_input["Số doanh nghiệp, cơ sở áp dụng truy xuất nguồn gốc (tem truy xuất, mã QR)"] == [6, "cơ sở", 3, 18]
     assert by_input["Số mô hình sản xuất sạch hơn được phổ biến, nhân rộng"] == [3, "mô hình", 1, 1]
-    assert by_input["Số cuộc tuyên truyền, phổ biến về lối sống, tiêu dùng bền vững do đơn vị tổ chức trong năm"][:1] == [9]
-    count_2026 = [[c.value for c in r] for r in
-                  load_workbook(io.BytesIO(summary_workbook(aggregate(kh178, small_intake(kh178)))))["Tổng số liệu"]
-                  .iter_rows(min_row=2) if r[1].value == "mo_hinh_sx_tdbv"]  # fmt: skip
-    assert count_2026 == [[4, "mo_hinh_sx_tdbv", "Số mô hình sản xuất và tiêu dùng bền vững được phổ biến, nhân rộng",
-                           5, "mô hình", 1, 2]]
+    assert by_input["Số cuộc tuyên truyền, phổ biến về lối sống, tiêu dùng bền vững do đơn vị tổ chức trong năm"][
+        :1
+    ] == [9]
+    count_2026 = [
+        [c.value for c in r]
+        for r in load_workbook(io.BytesIO(summary_workbook(aggregate(kh178, small_intake(kh178)))))[
+            "Tổng số liệu"
+        ].iter_rows(min_row=2)
+        if r[1].value == "mo_hinh_sx_tdbv"
+    ]
+    assert count_2026 == [
+        [4, "mo_hinh_sx_tdbv", "Số mô hình sản xuất và tiêu dùng bền vững được phổ biến, nhân rộng", 5, "mô hình", 1, 2]
+    ]
 
 
 def test_workbook_and_report_word_a_task_not_yet_started_the_same_way(kh178):
     from pipeline.report_appendix import appendix_tasks
 
     # Kế hoạch 178 starts every task in 2021: start II.1 in 2027 for this test
-    plan = dataclasses.replace(kh178, tasks=tuple(
-        dataclasses.replace(t, start_year=2027) if t.id == "II.1" else t for t in kh178.tasks))
+    plan = dataclasses.replace(
+        kh178, tasks=tuple(dataclasses.replace(t, start_year=2027) if t.id == "II.1" else t for t in kh178.tasks)
+    )
     summary = aggregate(plan, dataclasses.replace(small_intake(plan), year=2025))
     in_report = {r["stt"]: r["tinh_trang"] for g in appendix_tasks(summary) for r in g["dong"] if g["ma"] == "II"}
     wb = load_workbook(io.BytesIO(summary_workbook(summary)))
@@ -490,8 +556,16 @@ def test_libreoffice_opens_the_report_and_the_workbook(libreoffice, workspace, m
     pages = text.count("\f")
     assert 3 <= pages <= 30
     flat = _squash(text)
-    for needle in ("ỦY BAN NHÂN DÂN", "HUYỆN CAO LÃNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "BÁO CÁO",
-                   "Cao Lãnh, ngày 08 tháng 12 năm 2026", "Nguyễn Minh Tuấn", "Phụ lục III", "71,4 %"):
+    for needle in (
+        "ỦY BAN NHÂN DÂN",
+        "HUYỆN CAO LÃNH",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "BÁO CÁO",
+        "Cao Lãnh, ngày 08 tháng 12 năm 2026",
+        "Nguyễn Minh Tuấn",
+        "Phụ lục III",
+        "71,4 %",
+    ):
         assert _squash(needle) in flat, needle
     for ind in module_summary.plan.indicators_in(2026):
         assert _squash(ind.text[:30]) in flat, ind.id
@@ -501,9 +575,12 @@ def test_libreoffice_opens_the_report_and_the_workbook(libreoffice, workspace, m
 
 def test_text_a_unit_typed_like_a_formula_stays_text_in_the_summary_workbook(kh178):
     subs = small_submissions()
-    subs["tnmt"] = dataclasses.replace(subs["tnmt"], tasks=(
-        TaskReport("I.2", LEAD, "Đang thực hiện", '=HYPERLINK("http://x.invalid","bấm vào đây")', "", "+1 cán bộ"),
-    ))  # fmt: skip
+    subs["tnmt"] = dataclasses.replace(
+        subs["tnmt"],
+        tasks=(
+            TaskReport("I.2", LEAD, "Đang thực hiện", '=HYPERLINK("http://x.invalid","bấm vào đây")', "", "+1 cán bộ"),
+        ),
+    )
     wb = load_workbook(io.BytesIO(summary_workbook(aggregate(kh178, small_intake(kh178, subs)))))
     row = next(r for r in wb["Nhiệm vụ"].iter_rows(min_row=2) if r[0].value == "I.2" and r[3].value == "Chủ trì")
     assert row[6].value == '=HYPERLINK("http://x.invalid","bấm vào đây")' and row[6].data_type == "s"

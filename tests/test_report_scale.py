@@ -78,5 +78,10 @@ def test_a_long_attribution_names_six_units_and_counts_the_rest(province):
 def test_the_word_report_renders_the_grouped_appendices(summary):
     doc = Document(io.BytesIO(render_report(ROOT / "templates" / "bao-cao.docx", summary)))
     cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
-    assert {"Huyện 01 (31 đơn vị)", "Huyện 03 (31 đơn vị)", "Huyện 01 (18/18 đơn vị đã báo cáo)", "Huyện 02 (0/18 đơn vị đã báo cáo)"} <= cells
+    assert {
+        "Huyện 01 (31 đơn vị)",
+        "Huyện 03 (31 đơn vị)",
+        "Huyện 01 (18/18 đơn vị đã báo cáo)",
+        "Huyện 02 (0/18 đơn vị đã báo cáo)",
+    } <= cells
     assert not any("xã Tân Nghĩa (huyện 03)" == c for c in cells)

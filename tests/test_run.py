@@ -23,8 +23,14 @@ def _functions(path: Path) -> dict[str, ast.FunctionDef]:
 
 def _run_calls(func: ast.FunctionDef) -> list[str]:
     """``run.<name>(…)`` calls in ``func``, sorted."""
-    return sorted(n.func.attr for n in ast.walk(func) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
-            and isinstance(n.func.value, ast.Name) and n.func.value.id == "run")  # fmt: skip
+    return sorted(
+        n.func.attr
+        for n in ast.walk(func)
+        if isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and isinstance(n.func.value, ast.Name)
+        and n.func.value.id == "run"
+    )
 
 
 def _imports(func: ast.FunctionDef) -> set[str]:
@@ -33,13 +39,20 @@ def _imports(func: ast.FunctionDef) -> set[str]:
 
 def test_each_cli_command_is_one_call_into_run_and_imports_only_printing() -> None:
     functions = _functions(ROOT / "pipeline" / "cli.py")
-    calls = {name: _run_calls(functions[name]) for name in
-             ("ke_hoach", "tao_mau", "kiem_tra", "bao_cao", "nhac_nop", "lich_su", "so_ket", "demo")}  # fmt: skip
+    calls = {
+        name: _run_calls(functions[name])
+        for name in ("ke_hoach", "tao_mau", "kiem_tra", "bao_cao", "nhac_nop", "lich_su", "so_ket", "demo")
+    }
     assert calls == {
-        "ke_hoach": ["plan_for"], "tao_mau": ["forms"], "kiem_tra": ["check"], "bao_cao": ["report"],
-        "nhac_nop": ["reminder"], "lich_su": ["history", "history_template"],  # --mau or the table
-        "so_ket": ["review"], "demo": ["demo"],
-    }  # fmt: skip
+        "ke_hoach": ["plan_for"],
+        "tao_mau": ["forms"],
+        "kiem_tra": ["check"],
+        "bao_cao": ["report"],
+        "nhac_nop": ["reminder"],
+        "lich_su": ["history", "history_template"],  # --mau or the table
+        "so_ket": ["review"],
+        "demo": ["demo"],
+    }
     printing = {"display", "reminder"}  # text builders (describe_*, paste_text)
     assert all(_imports(functions[name]) <= printing for name in calls)
 
@@ -53,8 +66,13 @@ def test_the_benchmark_times_the_stages_through_the_same_call_as_bao_cao() -> No
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> run.Reported:
     seen: list[str] = []
-    r = run.demo(tmp_path_factory.mktemp("demo") / "demo", YEAR, ROOT, ready=lambda ws: seen.append("ready"),
-                 checked=lambda c: seen.append(f"checked {len(c.intake.statuses)}"))  # fmt: skip
+    r = run.demo(
+        tmp_path_factory.mktemp("demo") / "demo",
+        YEAR,
+        ROOT,
+        ready=lambda ws: seen.append("ready"),
+        checked=lambda c: seen.append(f"checked {len(c.intake.statuses)}"),
+    )
     assert seen == ["ready", "checked 31"]
     return r
 
@@ -74,8 +92,9 @@ def test_demo_returns_the_report_it_made(demo: run.Reported) -> None:
 def test_report_tells_each_stage_in_order_and_check_reads_the_same(demo: run.Reported) -> None:
     ws = Workspace(demo.checked.ws.root)
     events: list[str] = []
-    r = run.report(ws, YEAR, overwrite=True, workers=1, on_stage=events.append,
-                   checked=lambda c: events.append("checked"))  # fmt: skip
+    r = run.report(
+        ws, YEAR, overwrite=True, workers=1, on_stage=events.append, checked=lambda c: events.append("checked")
+    )
     assert events == ["start", "read", "feedback", "checked", "aggregate", "report"]
     assert list(run.STAGES) == ["start", "read", "feedback", "aggregate", "report"]
     assert r.files.docx.read_bytes() == demo.files.docx.read_bytes()  # same inbox, same bytes

@@ -43,8 +43,11 @@ def test_our_forms_are_indexed_not_decoded_whole(kh178: Plan) -> None:
     pkg = open_package(filled_form(kh178, "ktht", YEAR), "ktht.xlsx")
     grids = Grids(pkg, layout_area(kh178), "ktht.xlsx")
     assert {name: type(sheet).__name__ for name, sheet in grids.sheets.items()} == {
-        "Thông tin": "SheetIndex", "Chỉ tiêu": "SheetIndex", "Nhiệm vụ": "SheetIndex", "_id": "SheetIndex",
-    }  # fmt: skip
+        "Thông tin": "SheetIndex",
+        "Chỉ tiêu": "SheetIndex",
+        "Nhiệm vụ": "SheetIndex",
+        "_id": "SheetIndex",
+    }
 
 
 def test_every_indexed_sheet_reads_as_the_full_reader_reads_it(kh178: Plan, corpus: list[bytes]) -> None:
@@ -68,11 +71,15 @@ def test_every_indexed_sheet_reads_as_the_full_reader_reads_it(kh178: Plan, corp
                 expected = read_sheet(pkg, part, area, strings, percent, dates, name, "x.xlsx")
             except Rejected as rej:
                 with pytest.raises(Rejected) as got:
-                    index_sheet(pkg, part, area, shared_strings(pkg, "x.xlsx", area.max_cells), percent, dates, name, "x.xlsx")
+                    index_sheet(
+                        pkg, part, area, shared_strings(pkg, "x.xlsx", area.max_cells), percent, dates, name, "x.xlsx"
+                    )
                 assert got.value.problem == rej.problem, i
                 full += 1
                 continue
-            sheet = index_sheet(pkg, part, area, shared_strings(pkg, "x.xlsx", area.max_cells), percent, dates, name, "x.xlsx")
+            sheet = index_sheet(
+                pkg, part, area, shared_strings(pkg, "x.xlsx", area.max_cells), percent, dates, name, "x.xlsx"
+            )
             if isinstance(sheet, SheetIndex):
                 indexed += 1
                 assert (sheet.rows, sheet.facts) == (expected.rows, expected.facts), (i, name)
@@ -103,26 +110,68 @@ def test_reading_a_file_gives_the_same_result_with_or_without_the_index(
 
 # --------------------------------------------------------------------------- every cell type, generated
 
-ODD = ["", " ", "0", " 12 ", "12.5", "-3", "1e999", "NaN", "inf", "1E+2", "46351", "46351.5", "2026-11-25",
-       "2026-11-25T08:30:00", " true ", "1", "0", "TRUE", "#DIV/0!", " #N/A ", "x", "&amp;", "&#272;&#417;n",
-       "&#0;", "&lt;b&gt;", "3", " 3", "٣", "99"]  # fmt: skip
+ODD = [
+    "",
+    " ",
+    "0",
+    " 12 ",
+    "12.5",
+    "-3",
+    "1e999",
+    "NaN",
+    "inf",
+    "1E+2",
+    "46351",
+    "46351.5",
+    "2026-11-25",
+    "2026-11-25T08:30:00",
+    " true ",
+    "1",
+    "0",
+    "TRUE",
+    "#DIV/0!",
+    " #N/A ",
+    "x",
+    "&amp;",
+    "&#272;&#417;n",
+    "&#0;",
+    "&lt;b&gt;",
+    "3",
+    " 3",
+    "٣",
+    "99",
+]
 STRINGS = ["Đơn vị", "ct.so_cuoc", "Mã biểu mẫu: KH178-2021/ktht/2026/v1", "", " a "]
 
 
 @st.composite
 def canonical_sheet(draw: st.DrawFn) -> str:
-    cells = draw(st.lists(st.tuples(
-        st.sampled_from("ABCEFH"), st.integers(1, 20), st.sampled_from(["", "0", "1", "2", "7"]),
-        st.sampled_from(["", "s", "n", "str", "inlineStr", "b", "e", "d"]),
-        st.sampled_from(["none", "v", "is", "rich", "empty-v"]), st.sampled_from(ODD),
-    ), max_size=25, unique_by=lambda c: (c[0], c[1])))  # fmt: skip
+    cells = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from("ABCEFH"),
+                st.integers(1, 20),
+                st.sampled_from(["", "0", "1", "2", "7"]),
+                st.sampled_from(["", "s", "n", "str", "inlineStr", "b", "e", "d"]),
+                st.sampled_from(["none", "v", "is", "rich", "empty-v"]),
+                st.sampled_from(ODD),
+            ),
+            max_size=25,
+            unique_by=lambda c: (c[0], c[1]),
+        )
+    )
     xml = []
     for col, row, style, kind, body, value in cells:
         attrs = f' r="{col}{row}"' + (f' s="{style}"' if style else "") + (f' t="{kind}"' if kind else "")
-        inner = {"none": None, "v": f"<v>{value}</v>", "empty-v": "<v></v>", "is": f"<is><t>{value}</t></is>",
-                 "rich": f'<is><r><t xml:space="preserve">{value}</t></r><r><t>b</t></r></is>'}[body]  # fmt: skip
+        inner = {
+            "none": None,
+            "v": f"<v>{value}</v>",
+            "empty-v": "<v></v>",
+            "is": f"<is><t>{value}</t></is>",
+            "rich": f'<is><r><t xml:space="preserve">{value}</t></r><r><t>b</t></r></is>',
+        }[body]
         xml.append(f"<c{attrs}/>" if inner is None else f"<c{attrs}>{inner}</c>")
-    return f"<worksheet><sheetData><row r=\"1\">{''.join(xml)}</row></sheetData></worksheet>"
+    return f'<worksheet><sheetData><row r="1">{"".join(xml)}</row></sheetData></worksheet>'
 
 
 @settings(max_examples=400, deadline=None)
@@ -146,4 +195,8 @@ def test_every_cell_type_and_odd_value_reads_as_the_full_reader_reads_it(xml: st
         return
     sheet = index_sheet(*args)
     assert (sheet.rows, sheet.facts, sheet.outside, sheet.twice) == (
-        expected.rows, expected.facts, expected.outside, expected.twice)  # fmt: skip
+        expected.rows,
+        expected.facts,
+        expected.outside,
+        expected.twice,
+    )

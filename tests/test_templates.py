@@ -142,8 +142,12 @@ def test_a_template_edited_in_word_and_resaved_by_libreoffice_renders_in_the_cle
         "V. KIẾN NGHỊ, ĐỀ XUẤT",
     ]
     # Apart from the two sections' order and headings, the filled report is the same text.
-    moved = {f"IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM {nam_sau}", "III. KHÓ KHĂN, VƯỚNG MẮC",
-             f"III. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM {nam_sau}", "IV. KHÓ KHĂN, VƯỚNG MẮC TRONG NĂM"}
+    moved = {
+        f"IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM {nam_sau}",
+        "III. KHÓ KHĂN, VƯỚNG MẮC",
+        f"III. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM {nam_sau}",
+        "IV. KHÓ KHĂN, VƯỚNG MẮC TRONG NĂM",
+    }
     assert sorted(p for p in out if p and p not in moved) == sorted(p for p in original if p and p not in moved)
     # The appendix tables still get equal value columns.
     assert even_value_columns(render_docx(resaved, build_context(summary), report_stamp(summary)))

@@ -99,9 +99,26 @@ def test_percent_string_is_the_named_percent_code_not_a_number(typed: str) -> No
 
 @pytest.mark.parametrize(
     "typed",
-    ["", "   ", "\u00a0", "khoảng 5", "5 cửa hàng", "12abc", "1.2.3", "1.25,5", "1,5.25", "12 5", "--5", "5-",
-     "1e3", "nan", "inf", "không có", "x"],
-)  # fmt: skip
+    [
+        "",
+        "   ",
+        "\u00a0",
+        "khoảng 5",
+        "5 cửa hàng",
+        "12abc",
+        "1.2.3",
+        "1.25,5",
+        "1,5.25",
+        "12 5",
+        "--5",
+        "5-",
+        "1e3",
+        "nan",
+        "inf",
+        "không có",
+        "x",
+    ],
+)
 def test_text_that_is_not_a_number_gives_not_a_number(typed: str) -> None:
     number = parse_number_text(typed, True)
     assert (number.value, number.code) == (None, NOT_A_NUMBER)
@@ -146,7 +163,12 @@ def test_85_typed_in_a_percent_cell_is_stored_as_0_85_and_flagged_as_a_percent()
 def test_negative_count_is_an_error_naming_the_cell() -> None:
     value, problems = read_number(cell(-3.0), COUNT, 2026)
     assert value == -3 and codes(problems) == ["so-am"]
-    assert (problems[0].file, problems[0].sheet, problems[0].cell, problems[0].value) == ("xa.xlsx", "Chỉ tiêu", "E15", "-3")
+    assert (problems[0].file, problems[0].sheet, problems[0].cell, problems[0].value) == (
+        "xa.xlsx",
+        "Chỉ tiêu",
+        "E15",
+        "-3",
+    )
 
 
 def test_decimal_in_a_count_is_an_error_suggesting_the_thousands() -> None:
@@ -192,9 +214,21 @@ def test_very_large_number_is_read_with_a_warning() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "value"),
-    [("Có", True), ("có", True), ("CÓ", True), ("Co", True), (" có. ", True), (nfd("Có"), True), (True, True),
-     ("Không", False), ("không", False), ("KHONG", False), (nfd("Không"), False), (False, False)],
-)  # fmt: skip
+    [
+        ("Có", True),
+        ("có", True),
+        ("CÓ", True),
+        ("Co", True),
+        (" có. ", True),
+        (nfd("Có"), True),
+        (True, True),
+        ("Không", False),
+        ("không", False),
+        ("KHONG", False),
+        (nfd("Không"), False),
+        (False, False),
+    ],
+)
 def test_yes_no_in_any_case_with_or_without_diacritics(raw: object, value: bool) -> None:
     assert parse_yes_no(raw) is value
 
@@ -226,10 +260,22 @@ def test_status_outside_the_list_is_named() -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["25/11/2026", "25-11-2026", "25.11.2026", "25 / 11 / 2026", "2026-11-25", "ngày 25 tháng 11 năm 2026",
-     nfd("Ngày 25 tháng 11 năm 2026"), "25/11/2026 08:30", "2026-11-25T08:30:00", dt.date(2026, 11, 25),
-     dt.datetime(2026, 11, 25, 8, 30), 46351, 46351.75],
-)  # fmt: skip
+    [
+        "25/11/2026",
+        "25-11-2026",
+        "25.11.2026",
+        "25 / 11 / 2026",
+        "2026-11-25",
+        "ngày 25 tháng 11 năm 2026",
+        nfd("Ngày 25 tháng 11 năm 2026"),
+        "25/11/2026 08:30",
+        "2026-11-25T08:30:00",
+        dt.date(2026, 11, 25),
+        dt.datetime(2026, 11, 25, 8, 30),
+        46351,
+        46351.75,
+    ],
+)
 def test_date_in_every_usual_shape_reads_as_25_11_2026(raw: object) -> None:
     assert parse_date(raw) == dt.date(2026, 11, 25)
 
@@ -258,11 +304,21 @@ def test_blank_date_is_a_missing_contact_field() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "text"),
-    [(None, ""), ("", ""), ("  \u00a0Nguyễn Thị Lan\u00a0 ", "Nguyễn Thị Lan"), (nfd("Nguyễn Thị Lan"), "Nguyễn Thị Lan"),
-     ("a\r\nb\rc", "a\nb\nc"), ("dòng 1_x000D_\ndòng 2", "dòng 1\ndòng 2"), ("\ufeff\u200bTên", "Tên"),
-     (1250.0, "1250"), (85.5, "85,5"), (True, "TRUE"), (dt.date(2026, 11, 25), "25/11/2026"),
-     (dt.datetime(2026, 11, 25, 8, 30), "25/11/2026 08:30")],
-)  # fmt: skip
+    [
+        (None, ""),
+        ("", ""),
+        ("  \u00a0Nguyễn Thị Lan\u00a0 ", "Nguyễn Thị Lan"),
+        (nfd("Nguyễn Thị Lan"), "Nguyễn Thị Lan"),
+        ("a\r\nb\rc", "a\nb\nc"),
+        ("dòng 1_x000D_\ndòng 2", "dòng 1\ndòng 2"),
+        ("\ufeff\u200bTên", "Tên"),
+        (1250.0, "1250"),
+        (85.5, "85,5"),
+        (True, "TRUE"),
+        (dt.date(2026, 11, 25), "25/11/2026"),
+        (dt.datetime(2026, 11, 25, 8, 30), "25/11/2026 08:30"),
+    ],
+)
 def test_clean_text_is_nfc_trimmed_with_plain_line_ends(raw: object, text: str) -> None:
     assert cell_text(raw) == text
 
@@ -283,10 +339,17 @@ def test_fold_drops_case_diacritics_and_extra_spaces() -> None:
 
 @pytest.mark.parametrize(
     ("value", "grouped", "plain"),
-    [(1250, "1.250", "1250"), (85.5, "85,5", "85,5"), (-1250, "-1.250", "-1250"), (1234.5, "1.234,5", "1234,5"),
-     (0.1, "0,1", "0,1"), (1e15, "1.000.000.000.000.000", "1000000000000000"),
-     (1e16, "10.000.000.000.000.000", "10000000000000000"), (1e-11, "0", "0")],
-)  # fmt: skip
+    [
+        (1250, "1.250", "1250"),
+        (85.5, "85,5", "85,5"),
+        (-1250, "-1.250", "-1250"),
+        (1234.5, "1.234,5", "1234,5"),
+        (0.1, "0,1", "0,1"),
+        (1e15, "1.000.000.000.000.000", "1000000000000000"),
+        (1e16, "10.000.000.000.000.000", "10000000000000000"),
+        (1e-11, "0", "0"),
+    ],
+)
 def test_format_number_is_vietnamese_without_a_dangling_separator(value: float, grouped: str, plain: str) -> None:
     assert format_number(value) == grouped
     assert format_number(value, grouping=False) == plain

@@ -29,13 +29,20 @@ def test_a_target_is_worded_once_with_its_direction(kh178):
     assert target(lower, Milestone(2030, 20.0)) == "≤ 20 % (2030)"
     assert target(cut, None) == "—"
     count = next(i for i in kh178.indicators if not i.is_percent and i.milestones)
-    assert goal(count, 1.0) == f"≥ 1 {count.unit_of_measure}" and amount(count, 1250.0) == f"1.250 {count.unit_of_measure}"
+    assert (
+        goal(count, 1.0) == f"≥ 1 {count.unit_of_measure}" and amount(count, 1250.0) == f"1.250 {count.unit_of_measure}"
+    )
 
 
 def test_numbers_are_formatted_in_wording_only():
     """No module writes its own "1.250" / "85,5 %": the report, console and workbook text use wording's."""
     own = re.compile(r"maketrans\(\",\.\"|def (?:so_vn|so_lieu|phan_tram|shown_value)\b|:,\.?\d*f\}")
     pipeline = Path(__file__).resolve().parent.parent / "pipeline"
-    found = [f"{p.name}:{n}" for p in sorted(pipeline.glob("*.py")) if p.name not in ("wording.py", "values.py")
-             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if own.search(line)]
+    found = [
+        f"{p.name}:{n}"
+        for p in sorted(pipeline.glob("*.py"))
+        if p.name not in ("wording.py", "values.py")
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if own.search(line)
+    ]
     assert found == []

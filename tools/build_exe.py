@@ -25,10 +25,22 @@ def main() -> int:
         return 2
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
-         "--distpath", str(ROOT / "dist"), "--workpath", str(ROOT / "build"), str(ROOT / "tools" / "baocao.spec")],
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--clean",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(ROOT / "dist"),
+            "--workpath",
+            str(ROOT / "build"),
+            str(ROOT / "tools" / "baocao.spec"),
+        ],
         check=True,
-    )  # fmt: skip
+    )
     exe = ROOT / "dist" / ("baocao.exe" if os.name == "nt" else "baocao")
     print(f"Đã dựng {exe} ({exe.stat().st_size / 2**20:.0f} MB) trong {time.perf_counter() - started:.0f} giây.")
     return 0

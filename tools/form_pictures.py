@@ -52,18 +52,34 @@ def main() -> None:
         src = tmpdir / "form.xlsx"
         src.write_bytes(build_form(plan, plan.unit(args.unit), args.year))
         profile = (tmpdir / "profile").as_uri()
-        subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-                        "--outdir", str(tmpdir), str(src)], check=True, capture_output=True, timeout=180)  # fmt: skip
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation={profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(tmpdir),
+                str(src),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
         pdf = tmpdir / "form.pdf"
-        pages = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
-                               text=True).stdout.split("\f")  # fmt: skip
+        pages = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout.split(
+            "\f"
+        )
         n = 0
         for sheet, (slug, title) in TITLES.items():
             page = next(i for i, text in enumerate(pages, 1) if squash(title) in squash(text))
             n += 1
             stem = args.out / f"bieu-mau-{n}-{slug}"
-            subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", str(page), "-l", str(page), "-singlefile",
-                            str(pdf), str(stem)], check=True)  # fmt: skip
+            subprocess.run(
+                ["pdftoppm", "-r", "70", "-png", "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(stem)],
+                check=True,
+            )
             print(f"{sheet}: trang {page} → {stem.with_suffix('.png').relative_to(ROOT)}")
 
 

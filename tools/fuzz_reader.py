@@ -117,8 +117,9 @@ def _finding(kind: str, i: int, data: bytes, note: str, found: list[dict]) -> No
     print(f"  finding {kind} (case {i}): {note}", flush=True)
 
 
-def _judge(results: list[tuple[int, str, float, float]], batch: dict[int, bytes], found: list[dict],
-           outcomes: dict[str, int]) -> None:  # fmt: skip
+def _judge(
+    results: list[tuple[int, str, float, float]], batch: dict[int, bytes], found: list[dict], outcomes: dict[str, int]
+) -> None:
     for i, outcome, seconds, grew in results:
         key = outcome.split(":", 1)[0]
         outcomes[key] = outcomes.get(key, 0) + 1
@@ -167,8 +168,15 @@ def campaign(minutes: float, seed: int, batch_size: int = 50) -> None:
         if cases % 1000 == 0:
             print(f"{cases} cases, {len(found)} findings, {dict(sorted(outcomes.items()))}", flush=True)
     pool.shutdown()
-    summary = {"date": dt.date.today().isoformat(), "mode": "mutator", "seed": seed, "minutes": minutes,
-               "cases": cases, "findings": len(found), "outcomes": dict(sorted(outcomes.items()))}  # fmt: skip
+    summary = {
+        "date": dt.date.today().isoformat(),
+        "mode": "mutator",
+        "seed": seed,
+        "minutes": minutes,
+        "cases": cases,
+        "findings": len(found),
+        "outcomes": dict(sorted(outcomes.items())),
+    }
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "last.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(summary, ensure_ascii=False))
@@ -203,8 +211,16 @@ def with_atheris(minutes: float, seed: int) -> None:
         out = mutate(data, random.Random(mseed ^ seed))
         return out[:max_size] if len(out) > max_size else out
 
-    args = [sys.argv[0], str(corpus), f"-max_total_time={int(minutes * 60)}", f"-seed={seed}",
-            "-max_len=4000000", "-timeout=5", "-rss_limit_mb=2048", f"-artifact_prefix={OUT}/"]  # fmt: skip
+    args = [
+        sys.argv[0],
+        str(corpus),
+        f"-max_total_time={int(minutes * 60)}",
+        f"-seed={seed}",
+        "-max_len=4000000",
+        "-timeout=5",
+        "-rss_limit_mb=2048",
+        f"-artifact_prefix={OUT}/",
+    ]
     atheris.Setup(args, one_input, custom_mutator=custom_mutator)
     atheris.Fuzz()
 
