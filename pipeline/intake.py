@@ -38,6 +38,7 @@ from .model import (
     Submission,
     UnitStatus,
 )
+from .values import format_number
 from .workspace import is_skipped_name, nfc
 
 if TYPE_CHECKING:
@@ -162,7 +163,8 @@ def _read_file(path: Path, rel: str, plan: Plan, year: int, last_year: LastYearV
                     prov,
                     rejection=_file_problem(
                         "tep-qua-lon",
-                        f"Tệp lớn {st.st_size / 2**20:.1f} MB, vượt giới hạn {MAX_FILE_BYTES // 2**20} MB "
+                        f"Tệp lớn {format_number(round(st.st_size / 2**20, 1))} MB, "
+                        f"vượt giới hạn {MAX_FILE_BYTES // 2**20} MB "
                         "của một biểu mẫu (biểu mẫu đã điền chỉ vài chục KB); không đọc. Có thể đã gửi nhầm tệp, hoặc "
                         "biểu mẫu bị chèn ảnh lớn: hãy gửi lại đúng biểu mẫu.",
                         rel,

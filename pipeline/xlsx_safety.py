@@ -23,6 +23,7 @@ from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
 from .model import ERROR, Problem
+from .values import format_number
 
 T = TypeVar("T")
 
@@ -319,7 +320,8 @@ def open_package(data: bytes, name: str) -> Package:
             or total > MAX_TOTAL_BYTES
             or (info.file_size > RATIO_FLOOR and ratio > MAX_RATIO)
         ):
-            why = f"thành phần «{info.filename}» bung ra {info.file_size / 2**20:.0f} MB, gấp {ratio:.0f} lần"
+            size, times = format_number(round(info.file_size / 2**20)), format_number(round(ratio))
+            why = f"thành phần «{info.filename}» bung ra {size} MB, gấp {times} lần"
             raise reject("zip-bom", bomb.format(why=why), name)
     for info in infos:
         if not info.filename.strip("/") or "\x00" in info.filename:
@@ -345,7 +347,7 @@ def open_package(data: bytes, name: str) -> Package:
         if info.file_size > MAX_XML_BYTES or kept > MAX_XML_TOTAL:
             raise reject(
                 "tep-qua-lon",
-                f"Thành phần «{info.filename}» của tệp lớn {info.file_size / 2**20:.0f} MB, "
+                f"Thành phần «{info.filename}» của tệp lớn {format_number(round(info.file_size / 2**20))} MB, "
                 f"quá giới hạn {MAX_XML_BYTES // 2**20} MB của một biểu mẫu (biểu mẫu đã điền chỉ vài chục KB); "
                 "không đọc. Hãy đề nghị đơn vị gửi lại đúng biểu mẫu.",
                 name,

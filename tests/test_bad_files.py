@@ -223,8 +223,8 @@ def inbox(tmp_path_factory: pytest.TempPathFactory, forms: dict[str, bytes], bom
         path = ws.inbox / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-    with open(ws.inbox / "qua-lon.xlsx", "wb") as fh:  # sparse: 26 MB without writing them
-        fh.truncate(26 * MB)
+    with open(ws.inbox / "qua-lon.xlsx", "wb") as fh:  # sparse: 26,5 MB without writing them
+        fh.truncate(26 * MB + MB // 2)
     return ws
 
 
@@ -241,6 +241,10 @@ def rejected_as(result: IntakeResult, path: str) -> Problem:
     found = [p for prov, p in result.rejected if prov.path == path]
     assert len(found) == 1, [prov.path for prov, _ in result.rejected]
     return found[0]
+
+
+def test_a_file_too_large_is_sized_the_vietnamese_way(result: tuple[IntakeResult, float, bool]) -> None:
+    assert rejected_as(result[0], "qua-lon.xlsx").message.startswith("Tệp lớn 26,5 MB, vượt giới hạn 25 MB ")
 
 
 # --------------------------------------------------------------------------- the tests
