@@ -404,13 +404,14 @@ def _unique(ids: list[str], key: str) -> None:
 def _resolve_units(refs: tuple[str, ...], units: tuple[Unit, ...], key: str) -> tuple[str, ...]:
     out: dict[str, None] = {}
     groups = {u.group for u in units}
+    ids = {u.id for u in units}
     for ref in refs:
         if ref.startswith(GROUP_REF):
             group = ref[len(GROUP_REF) :]
             if group not in groups:
                 raise ConfigError(key, f"nhóm đơn vị «{group}» không có trong danh sách đơn vị.")
             out.update((u.id, None) for u in units if u.group == group)
-        elif any(u.id == ref for u in units):
+        elif ref in ids:
             out[ref] = None
         else:
             raise ConfigError(key, f"đơn vị «{ref}» không có trong danh sách [[don_vi]].")
