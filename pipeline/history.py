@@ -51,6 +51,7 @@ from .record import (
     read_record,
     unreadable_note,
 )
+from .wording import change
 
 if TYPE_CHECKING:
     from .aggregate import Summary
@@ -304,23 +305,6 @@ def series(plan: Plan, history: History, ind: Indicator, until: int) -> list[Poi
         if iy.value is not None:
             earlier[year] = iy.value
     return out
-
-
-def change(ind: Indicator, before: float | None, now: float | None) -> str:
-    """ "tăng 5,2 điểm %", "giảm 3 cuộc", "không đổi"; "" when either value is missing."""
-    from .wording import so_vn
-
-    if before is None or now is None:
-        return ""
-    delta = round(now - before, 6)
-    if abs(delta) < 0.05 if ind.is_percent else delta == 0:
-        return "không đổi"
-    word = "tăng" if delta > 0 else "giảm"
-    if ind.is_percent:
-        amount = so_vn(abs(delta), 1)
-        return f"{word} {amount[:-2] if amount.endswith(',0') else amount} điểm %"
-    amount = so_vn(abs(delta)) if float(delta).is_integer() else so_vn(abs(delta), 2).rstrip("0").rstrip(",")
-    return f"{word} {amount} {ind.unit_of_measure}"
 
 
 def submission_states() -> tuple[str, ...]:

@@ -10,12 +10,11 @@ from typing import Any, TypeVar
 
 from .aggregate import NO_TARGET, IndicatorResult, Summary, TaskResult
 from .formulas import Sums
-from .history import change
 from .layout import NO, YES
 from .model import HAS_ERRORS, LATE, LEAD, MISSING, STATE_LABELS, SUBMITTED, UnitStatus, YearHistory
 from .plan import Plan, Task
 from .report_text import by_area, excerpt, lower_first, sentence, unit_names
-from .wording import amount, so_lieu, task_state, verdict_label, verdict_reason
+from .wording import amount, change, so_lieu, task_state, verdict_label, verdict_reason
 
 T = TypeVar("T")
 APPENDIX_CHARS = 400  # a lead's result quoted in Phụ lục II

@@ -12,9 +12,9 @@ from typing import Any
 
 from .aggregate import Summary
 from .charts import TrendChart
-from .history import History, change, milestone_path, series, with_current
+from .history import History, milestone_path, series, with_current
 from .model import YearHistory
-from .wording import amount
+from .wording import amount, change
 
 
 def previous_year(summary: Summary, history: History | None) -> YearHistory | None:

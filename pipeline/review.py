@@ -24,7 +24,6 @@ from .history import (
     AdHocHistory,
     History,
     adhoc_periods,
-    change,
     load_history,
     milestone_path,
     series,
@@ -33,7 +32,7 @@ from .layout import DONE, IN_PROGRESS, NOT_STARTED
 from .model import HAS_ERRORS, LATE, MISSING, SUBMITTED
 from .plan import Plan
 from .report_text import NUMBER_BLANK, ngay_thang
-from .wording import amount, goal, so_lieu
+from .wording import amount, change, goal, so_lieu
 from .workspace import Workspace, bundled_defaults
 
 REVIEW_TEMPLATE = "so-ket.docx"

@@ -64,6 +64,21 @@ def amount(ind: Indicator, x: float | None) -> str:
     return phan_tram(x) if ind.is_percent else f"{so_lieu(x)} {ind.unit_of_measure}"
 
 
+def change(ind: Indicator, before: float | None, now: float | None) -> str:
+    """ "tăng 5,2 điểm %", "giảm 3 cuộc", "không đổi"; "" when either value is missing."""
+    if before is None or now is None:
+        return ""
+    delta = round(now - before, 6)
+    if abs(delta) < 0.05 if ind.is_percent else delta == 0:
+        return "không đổi"
+    word = "tăng" if delta > 0 else "giảm"
+    if ind.is_percent:
+        amount = so_vn(abs(delta), 1)
+        return f"{word} {amount[:-2] if amount.endswith(',0') else amount} điểm %"
+    amount = so_vn(abs(delta)) if float(delta).is_integer() else so_vn(abs(delta), 2).rstrip("0").rstrip(",")
+    return f"{word} {amount} {ind.unit_of_measure}"
+
+
 def comparator(ind: Indicator) -> str:
     """ "≥" when higher is better, "≤" when lower is better (``chieu = "giam"``)."""
     return "≥" if ind.direction == "tang" else "≤"

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from pipeline.plan import Milestone
-from pipeline.wording import amount, goal, phan_tram, so_lieu, so_vn, target
+from pipeline.wording import amount, change, goal, phan_tram, so_lieu, so_vn, target
 
 
 def test_numbers_the_vietnamese_way():
@@ -32,6 +32,17 @@ def test_a_target_is_worded_once_with_its_direction(kh178):
     assert (
         goal(count, 1.0) == f"≥ 1 {count.unit_of_measure}" and amount(count, 1250.0) == f"1.250 {count.unit_of_measure}"
     )
+
+
+def test_a_change_from_last_year_is_worded_in_points_or_in_the_unit(kh178):
+    rate = kh178.indicator("tui_nhua_cho_van_minh")
+    count = next(i for i in kh178.indicators if not i.is_percent and i.milestones)
+    assert change(rate, 40.0, 45.2) == "tăng 5,2 điểm %"
+    assert change(rate, 50.0, 40.0) == "giảm 10 điểm %"
+    assert change(rate, 50.0, 50.04) == "không đổi"  # below what the report shows (one decimal)
+    assert change(count, 3.0, 5.0) == f"tăng 2 {count.unit_of_measure}"
+    assert change(count, 2.5, 1.25) == f"giảm 1,25 {count.unit_of_measure}"
+    assert change(rate, None, 45.0) == "" and change(rate, 45.0, None) == ""
 
 
 def test_numbers_are_formatted_in_wording_only():
