@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from functools import cache
+
+# The library's log (a record that could not be read, a reading worker that died…) is for maintainers:
+# shown only under `baocao --debug`, never as Python's bare «last resort» lines on a clerk's console.
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 
 @cache

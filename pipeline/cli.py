@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import sys
 import traceback
 from collections.abc import Callable, Iterable
@@ -546,10 +547,29 @@ def _utf8_console() -> None:
             stream.reconfigure(encoding="utf-8", errors="replace")
 
 
+class _DebugLog(logging.Handler):
+    """``--debug``: the library's log lines on the console (whatever sys.stderr is at the time)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        sys.stderr.write(f"[--debug] {record.name}: {self.format(record)}\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     _utf8_console()
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    log, handler = logging.getLogger("pipeline"), _DebugLog()
+    if debug:
+        log.addHandler(handler)
+        log.setLevel(logging.DEBUG)
+    try:
+        return _main(args, debug)
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(logging.NOTSET)
+
+
+def _main(args: list[str], debug: bool) -> int:
     try:
         code = cli.main(args=args, prog_name="baocao", standalone_mode=False)  # ctx.exit(n) returns n here
     except click.exceptions.Exit as e:

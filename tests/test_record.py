@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -255,3 +258,22 @@ def test_the_report_says_last_years_record_is_unreadable_rather_than_absent(ws: 
         "so sánh với năm trước."
     ) in text
     assert "chưa có nhật ký báo cáo năm trước" not in text
+
+
+def test_an_unreadable_record_reaches_the_console_as_notices_only(ws: Workspace, capsys) -> None:
+    """A real process (pytest's own log capture would hide Python's «last resort» lines): the clerk sees
+    the notices, not the library's log; ``--debug`` shows the log."""
+    path = last_years_record(ws)
+    path.write_text("{hỏng", encoding="utf-8")
+    command = [sys.executable, "-m", "pipeline.cli", "-C", str(ws.root), "kiem-tra", "--nam", str(FORM_YEAR)]
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", env=env, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert "nhat-ky-2024.json: " not in done.stdout
+    assert "Lưu ý: Không đọc được nhật ký «outbox/bao-cao-2024/nhat-ky-2024.json»" in done.stdout
+    assert main(["--debug", "-C", str(ws.root), "kiem-tra", "--nam", str(FORM_YEAR)]) == 0
+    err = capsys.readouterr().err
+    assert "[--debug] pipeline.history: " in err and "nhat-ky-2024.json: không phải JSON hợp lệ" in err
+    assert main(["-C", str(ws.root), "kiem-tra", "--nam", str(FORM_YEAR)]) == 0
+    assert capsys.readouterr().err == ""  # the handler went with the --debug run
