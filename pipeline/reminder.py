@@ -18,7 +18,7 @@ from typing import Any
 from .errors import WorkspaceError
 from .model import HAS_ERRORS, MISSING, IntakeResult
 from .plan import Plan
-from .report_text import NUMBER_BLANK, lower_first
+from .report_text import NUMBER_BLANK, listed, lower_first, signature
 from .workspace import Workspace
 
 TEMPLATE_NAME = "nhac-nop.docx"
@@ -105,15 +105,10 @@ def reminder_context(plan: Plan, reminder: Reminder) -> dict[str, Any]:
         "trich_yeu": subject,
         "ngay_thang": f"{issuer.place}, ngày      tháng      năm {year}",
         "kinh_gui_mot": f"Kính gửi: {recipients[0]}." if len(recipients) == 1 else "",
-        "kinh_gui": [f"- {r};" for r in recipients[:-1]] + [f"- {r}." for r in recipients[-1:]]
-        if len(recipients) > 1
-        else [],
+        "kinh_gui": listed(recipients) if len(recipients) > 1 else [],
         "noi_dung": body,
         "noi_nhan": ["- Như trên;", f"- {keep}."],
-        "ky_tham_quyen": signer.authority,
-        "ky_thay": signer.on_behalf,
-        "ky_chuc_vu": signer.title,
-        "ky_ho_ten": signer.name,
+        **signature(signer),
     }
 
 

@@ -40,10 +40,12 @@ from .report_text import (
     excerpt,
     join_points,
     letter,
+    listed,
     lower_first,
     ngay_thang,
     sentence,
     shorten,
+    signature,
     unit_names,
 )
 from .wording import amount, phan_tram, so_lieu, target, verdict_text
@@ -532,11 +534,8 @@ def build_context(summary: Summary, history: History | None = None) -> dict[str,
             summary.directions, plan, "Các đơn vị chưa đề xuất phương hướng, nhiệm vụ cho năm tới."
         ),
         "kien_nghi": proposals,
-        "noi_nhan": [f"- {r};" for r in recipients[:-1]] + [f"- {r}." for r in recipients[-1:]],
-        "ky_tham_quyen": signer.authority,
-        "ky_thay": signer.on_behalf,
-        "ky_chuc_vu": signer.title,
-        "ky_ho_ten": signer.name,
+        "noi_nhan": listed(recipients),
+        **signature(signer),
         "kem_theo": (
             f"(Kèm theo Báo cáo số{NUMBER_BLANK}/BC-{issuer.code} ngày    tháng    năm {year} của {issuer.full_name})"
         ),

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 
-from .plan import Plan
+from .plan import Plan, Signer
 
 NUMBER_BLANK = "      "  # the number is written by the records office: "Số:      /BC-UBND"
 
@@ -140,3 +140,18 @@ def unit_names(plan: Plan, unit_ids: Iterable[str]) -> str:
         else:
             out.append(key)
     return "; ".join(out)
+
+
+def listed(items: Sequence[str]) -> list[str]:
+    """ND30's list of recipients: "- A;" … "- Z." (each on its own line)."""
+    return [f"- {r};" for r in items[:-1]] + [f"- {r}." for r in items[-1:]]
+
+
+def signature(signer: Signer) -> dict[str, str]:
+    """The signature block's tags, the same in every document (report, review, reminder)."""
+    return {
+        "ky_tham_quyen": signer.authority,
+        "ky_thay": signer.on_behalf,
+        "ky_chuc_vu": signer.title,
+        "ky_ho_ten": signer.name,
+    }

@@ -31,7 +31,7 @@ from .history import (
 from .layout import DONE, IN_PROGRESS, NOT_STARTED
 from .model import HAS_ERRORS, LATE, MISSING, SUBMITTED
 from .plan import Plan
-from .report_text import NUMBER_BLANK, ngay_thang
+from .report_text import NUMBER_BLANK, listed, ngay_thang, signature
 from .wording import amount, change, goal, so_lieu
 from .workspace import Workspace, bundled_defaults
 
@@ -277,11 +277,8 @@ def build_review_context(
             + f". Số liệu tổng hợp được của {len(sources)}/{len(years)} năm trong giai đoạn.",
         ],
         "phuong_huong": direction,
-        "noi_nhan": [f"- {r};" for r in recipients[:-1]] + [f"- {r}." for r in recipients[-1:]],
-        "ky_tham_quyen": signer.authority,
-        "ky_thay": signer.on_behalf,
-        "ky_chuc_vu": signer.title,
-        "ky_ho_ten": signer.name,
+        "noi_nhan": listed(recipients),
+        **signature(signer),
         "kem_theo": (
             f"(Kèm theo Báo cáo số{NUMBER_BLANK}/BC-{issuer.code} ngày    tháng    năm {end + 1} "
             f"của {issuer.full_name})"
