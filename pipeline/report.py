@@ -46,6 +46,7 @@ def write_report(
     summary: Summary,
     overwrite: bool = False,
     rejected: Iterable[tuple[Provenance, Problem]] = (),
+    history: History | None = None,
 ) -> ReportFiles:
     """Write bao-cao-<year>.docx, tong-hop-<year>.xlsx and nhat-ky-<year>.json to outbox/bao-cao-<year>/.
 
@@ -60,7 +61,8 @@ def write_report(
             "Chạy `baocao kiem-tra` để xem chi tiết."
         )
     template = ws.report_template
-    history = load_history(ws, summary.plan, year - 1)
+    if history is None:  # the years before, unless the caller has read them already
+        history = load_history(ws, summary.plan, year - 1)
     docx = render_report(template, summary, history)
     xlsx = summary_workbook(summary, history)
     record = build_record(summary, ws.config, rejected, template, report_date=report_date(summary))

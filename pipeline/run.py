@@ -98,6 +98,7 @@ class Checked:
     intake: IntakeResult
     feedback: list[Path]  # feedback files written (units whose used form has errors)
     notices: tuple[str, ...]  # Vietnamese: what the clerk must know beyond the forms (an unreadable record…)
+    history: History  # the years before (records, history workbooks), read once for the checks and the report
 
     @property
     def nothing_read(self) -> bool:
@@ -125,16 +126,16 @@ def _check(
 
     _inbox(ws)
     on_stage(START)
-    result, notice = _read_inbox(ws, plan, year, progress, workers)
+    result, notice, history = _read_inbox(ws, plan, year, progress, workers)
     on_stage(READ)
     feedback = write_feedback(ws, plan, result)
     on_stage(FEEDBACK)
-    return Checked(ws, plan, year, result, feedback, (notice,) if notice else ())
+    return Checked(ws, plan, year, result, feedback, (notice,) if notice else (), history)
 
 
 def _read_inbox(
     ws: Workspace, plan: Plan, year: int, progress: Progress | None = None, workers: int | None = None
-) -> tuple[IntakeResult, str]:
+) -> tuple[IntakeResult, str, History]:
     """inbox/ read against what came before: last year's figures per unit (its run record) and each
     indicator's values in the earlier years (records and history workbooks); and the notice when last
     year's record cannot be read."""
@@ -143,6 +144,7 @@ def _read_inbox(
     from .record import last_year
 
     last = last_year(ws, year)
+    history = load_history(ws, plan, year - 1)
     result = read_inbox(
         ws,
         plan,
@@ -150,9 +152,9 @@ def _read_inbox(
         progress=progress,
         workers=workers,
         last_year=last.values,
-        history=indicator_values(load_history(ws, plan, year - 1)),
+        history=indicator_values(history),
     )
-    return result, last.notice
+    return result, last.notice, history
 
 
 def check(
@@ -184,14 +186,13 @@ class Reported:
 
 def _report(c: Checked, overwrite: bool, report_date: dt.date | None, on_stage: OnStage) -> Reported:
     from .aggregate import aggregate
-    from .history import load_history
     from .report import write_report
 
     summary = aggregate(c.plan, c.intake, report_date)
     on_stage(AGGREGATE)
-    files = write_report(c.ws, summary, overwrite=overwrite, rejected=c.intake.rejected)
+    files = write_report(c.ws, summary, overwrite=overwrite, rejected=c.intake.rejected, history=c.history)
     on_stage(WRITE)
-    return Reported(c, summary, files, load_history(c.ws, c.plan, summary.year - 1))
+    return Reported(c, summary, files, c.history)
 
 
 def report(
@@ -245,7 +246,7 @@ def reminder(
     plan, year = plan_for(ws, year, period, deadline)
     _inbox(ws)
     with workspace_lock(ws):
-        result, _notice = _read_inbox(ws, plan, year)
+        result, _notice, _history = _read_inbox(ws, plan, year)
         write_feedback(ws, plan, result)
         letter = build_reminder(plan, result, new_deadline)
         path = write_reminder(ws, plan, letter) if letter.units else None

@@ -101,3 +101,13 @@ def test_report_tells_each_stage_in_order_and_check_reads_the_same(demo: run.Rep
     c = run.check(ws, YEAR)
     assert _states(c.intake.statuses) == _states(r.checked.intake.statuses)
     assert (c.nothing_read, c.complete) == (False, False)  # two required units missing, one with errors
+
+
+def test_bao_cao_reads_the_years_before_once(demo: run.Reported, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline import history
+
+    calls: list[int] = []
+    real = history.load_history
+    monkeypatch.setattr(history, "load_history", lambda ws, plan, until: calls.append(until) or real(ws, plan, until))
+    r = run.report(Workspace(demo.checked.ws.root), YEAR, overwrite=True, workers=1)
+    assert calls == [YEAR - 1] and r.history is r.checked.history
