@@ -37,7 +37,6 @@ from .model import (
     RECORD,
     SUBMITTED,
     WORKBOOK,
-    FundingYear,
     IndicatorYear,
     Problem,
     YearHistory,
@@ -98,9 +97,7 @@ def year_from_record(plan: Plan, record: RunRecord) -> YearHistory:
     }
     units = {u.unit: u.state for u in record.units}
     tasks = {t.item: (t.active, t.lead_reported, t.status) for t in record.tasks}
-    f = record.funding
-    funding = FundingYear(f.total, f.state_budget, f.other_sources, f.units, f.expected) if f is not None else None
-    return YearHistory(record.year, RECORD, record.file, indicators, units, tasks, funding)
+    return YearHistory(record.year, RECORD, record.file, indicators, units, tasks, record.funding)
 
 
 def record_years(ws: Workspace, plan: Plan, until: int) -> tuple[dict[int, YearHistory], list[str], dict[int, str]]:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import package_version
 from .aggregate import ASSESSMENT_LABELS
-from .model import LATE, LEAD, STATE_LABELS, SUBMITTED
+from .model import LATE, LEAD, STATE_LABELS, SUBMITTED, FundingYear
 
 if TYPE_CHECKING:
     from .aggregate import Summary
@@ -102,15 +102,6 @@ class RecordTask:
 
 
 @dataclass(frozen=True)
-class RecordFunding:
-    total: float | None
-    state_budget: float | None
-    other_sources: float | None
-    units: int  # units that reported funding
-    expected: int | None  # units asked
-
-
-@dataclass(frozen=True)
 class RunRecord:
     file: str  # the record's file name
     version: int  # the version it was written with (read as the current shape)
@@ -120,7 +111,7 @@ class RunRecord:
     units: tuple[RecordUnit, ...] = ()
     indicators: tuple[RecordIndicator, ...] = ()
     tasks: tuple[RecordTask, ...] = ()
-    funding: RecordFunding | None = None
+    funding: FundingYear | None = None
 
 
 class RecordError(ValueError):
@@ -232,7 +223,7 @@ def _indicator(i: _Obj) -> RecordIndicator:
     )
 
 
-def _funding(record: _Obj) -> RecordFunding | None:
+def _funding(record: _Obj) -> FundingYear | None:
     if record.get(K_FUNDING, "một đối tượng JSON hoặc null", lambda v: v is None or isinstance(v, dict), True) is None:
         return None
     f = _Obj(record.data[K_FUNDING], K_FUNDING)
@@ -246,7 +237,7 @@ def _funding(record: _Obj) -> RecordFunding | None:
         lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool)),
         True,
     )
-    return RecordFunding(
+    return FundingYear(
         total, f.number_or_null(K_STATE_BUDGET), f.number_or_null(K_OTHER_SOURCES), len(by_unit), expected
     )
 
