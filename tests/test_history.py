@@ -171,20 +171,23 @@ def test_an_older_record_without_version_is_still_read(tmp_path: Path, three_yea
     assert [u.unit for u in upgraded.units if u.late] == ["xa-my-hiep"]
 
 
+SHOPS_2021_2026 = [  # the yearly series of «Cửa hàng tiện lợi» printed by lich-su (no ad-hoc period)
+    ["Năm", "Kết", "quả", "Cần", "đạt", "Mốc", "mục", "tiêu", "Đánh", "giá", "Đơn", "vị", "đã", "báo", "cáo"],
+    ["2021", "—", "—", "≥", "85", "%", "(2025)", "Chưa", "có", "số", "liệu", "—"],
+    ["2022", "40", "%", "—", "≥", "85", "%", "(2025)", "Chưa", "đánh", "giá", "tiến", "độ", "không", "rõ"],
+    ["2023", "50", "%", "55", "%", "≥", "85", "%", "(2025)", "Chậm", "tiến", "độ", "18/18"],
+    ["2024", "60", "%", "70", "%", "≥", "85", "%", "(2025)", "Chậm", "tiến", "độ", "18/18"],
+    ["2025", "70", "%", "85", "%", "≥", "85", "%", "(2025)", "Chưa", "đạt", "17/18"],
+    ["2026", "80", "%", "88", "%", "≥", "100", "%", "(2030)", "Chậm", "tiến", "độ", "18/18"],
+]
+
+
 def test_lich_su_prints_each_year_with_its_source(three_years: Workspace, capsys: pytest.CaptureFixture) -> None:
     assert main(["-C", str(three_years.root), "lich-su", "--nam", "2026"]) == 0
     out = capsys.readouterr().out
     assert "Nguồn: số liệu lịch sử: 2022, 2023; nhật ký bao-cao: 2024, 2025, 2026." in out
     block = out.split(" 6. Cửa hàng tiện lợi")[1].split(" 7. ")[0].splitlines()[1:]
-    assert [line.split() for line in block] == [
-        ["Năm", "Kết", "quả", "Cần", "đạt", "Mốc", "mục", "tiêu", "Đánh", "giá", "Đơn", "vị", "đã", "báo", "cáo"],
-        ["2021", "—", "—", "≥", "85", "%", "(2025)", "Chưa", "có", "số", "liệu", "—"],
-        ["2022", "40", "%", "—", "≥", "85", "%", "(2025)", "Chưa", "đánh", "giá", "tiến", "độ", "không", "rõ"],
-        ["2023", "50", "%", "55", "%", "≥", "85", "%", "(2025)", "Chậm", "tiến", "độ", "18/18"],
-        ["2024", "60", "%", "70", "%", "≥", "85", "%", "(2025)", "Chậm", "tiến", "độ", "18/18"],
-        ["2025", "70", "%", "85", "%", "≥", "85", "%", "(2025)", "Chưa", "đạt", "17/18"],
-        ["2026", "80", "%", "88", "%", "≥", "100", "%", "(2030)", "Chậm", "tiến", "độ", "18/18"],
-    ]
+    assert [line.split() for line in block] == SHOPS_2021_2026
     session = out.split(" 1. Tổ chức tuyên truyền")[1].split(" 2. ")[0].splitlines()[-1].split()
     assert session == ["2026", "—", "—", "≥", "1", "cuộc", "(2025)", "Ngoài", "giai", "đoạn", "2021–2025", "—"]
 
@@ -455,15 +458,6 @@ def test_bao_cao_names_a_refused_history_workbook(tmp_path: Path, kh178: Plan, c
 # --------------------------------------------------------------------------- ad-hoc periods are history too
 
 ADHOC = ("6 tháng đầu năm", dt.date(2026, 6, 15))  # 9 of each commune's 10 shops green (90 %), bags 100 → 42 (58 %)
-SHOPS_2021_2026 = [  # the yearly series of «Cửa hàng tiện lợi», as printed without any ad-hoc period
-    ["Năm", "Kết", "quả", "Cần", "đạt", "Mốc", "mục", "tiêu", "Đánh", "giá", "Đơn", "vị", "đã", "báo", "cáo"],
-    ["2021", "—", "—", "≥", "85", "%", "(2025)", "Chưa", "có", "số", "liệu", "—"],
-    ["2022", "40", "%", "—", "≥", "85", "%", "(2025)", "Chưa", "đánh", "giá", "tiến", "độ", "không", "rõ"],
-    ["2023", "50", "%", "55", "%", "≥", "85", "%", "(2025)", "Chậm", "tiến", "độ", "18/18"],
-    ["2024", "60", "%", "70", "%", "≥", "85", "%", "(2025)", "Chậm", "tiến", "độ", "18/18"],
-    ["2025", "70", "%", "85", "%", "≥", "85", "%", "(2025)", "Chưa", "đạt", "17/18"],
-    ["2026", "80", "%", "88", "%", "≥", "100", "%", "(2030)", "Chậm", "tiến", "độ", "18/18"],
-]
 
 
 def produce_adhoc(ws: Workspace, plan: Plan, year: int) -> None:
