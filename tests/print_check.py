@@ -102,3 +102,8 @@ def layout_faults(pdf: Path, pdftotext: str = "pdftotext") -> list[str]:
 def page_text(pdf: Path, pdftotext: str = "pdftotext") -> list[str]:
     """The text of each page, one printed line per line."""
     return ["\n".join(ln.text for ln in p.lines) for p in read_pages(pdf, pdftotext)]
+
+
+def pdf_text(pdf: Path, pdftotext: str = "pdftotext") -> str:
+    """The PDF's plain text (``pdftotext``), pages separated by form feeds."""
+    return subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True, check=True).stdout

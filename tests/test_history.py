@@ -34,6 +34,7 @@ from pipeline.workspace import Workspace, init_workspace
 
 from .conftest import ROOT
 from .filling import filled_form, open_form, save
+from .print_check import pdf_text
 
 GREEN = {2024: 6, 2025: 7, 2026: 8}
 BAGS_NOW = {2024: 50.0, 2025: 45.0, 2026: 40.0}
@@ -401,7 +402,6 @@ def test_so_ket_template_reads_only_names_of_the_context(three_years: Workspace,
 
 
 def test_so_ket_writes_an_nd30_review_with_stable_bytes(three_years: Workspace, libreoffice, tmp_path: Path) -> None:
-    import subprocess
 
     assert main(["-C", str(three_years.root), "so-ket", "--giai-doan", "2021-2025"]) == 0
     path = three_years.outbox / "so-ket-2021-2025" / "so-ket-2021-2025.docx"
@@ -409,9 +409,7 @@ def test_so_ket_writes_an_nd30_review_with_stable_bytes(three_years: Workspace, 
     assert main(["-C", str(three_years.root), "so-ket", "--giai-doan", "2021-2025"]) == 0
     assert path.read_bytes() == first
     pdf = libreoffice(path, "pdf", tmp_path)
-    text = " ".join(
-        subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split()
-    )
+    text = " ".join(pdf_text(pdf).split())
     for part in (
         "ỦY BAN NHÂN DÂN HUYỆN CAO LÃNH",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",

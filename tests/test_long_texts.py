@@ -16,6 +16,8 @@ from pipeline.report import render_report
 from pipeline.report_text import excerpt
 from tests.conftest import ROOT, make_submission, small_intake
 
+from .print_check import pdf_text
+
 TEMPLATE = ROOT / "templates" / "bao-cao.docx"
 YEAR = 2026
 WORDS = (
@@ -97,7 +99,7 @@ def test_every_text_at_its_limit_in_every_form_keeps_the_report_within_its_page_
     pdf = libreoffice(docx, "pdf", tmp_path)
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(pdf)
     sheets = text.split("\f")
     body = next(i for i, page in enumerate(sheets) if "SỐ LIỆU CÁC CHỈ TIÊU THEO TỪNG ĐƠN VỊ" in " ".join(page.split()))
     print(

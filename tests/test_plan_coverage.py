@@ -18,6 +18,8 @@ from pipeline.report_appendix import appendix_tasks
 from pipeline.report_context import build_context
 from tests.conftest import ROOT, small_intake
 
+from .print_check import pdf_text
+
 TEMPLATE = ROOT / "templates" / "bao-cao.docx"
 PARTNERS_WORDING = "Các ban, ngành, tổ chức chính trị - xã hội, UBND cấp xã và các đơn vị có liên quan"
 NOTE = "Khi có hướng dẫn của các Sở, ngành liên quan"
@@ -301,11 +303,8 @@ def test_nhac_nop_writes_an_nd30_letter_and_prints_the_list_to_paste(kh178, tmp_
     assert "Hội Cựu chiến binh" not in "\n".join(texts)
 
     pdf = libreoffice(letter, "pdf", tmp_path / "pdf")
-    import subprocess
 
-    words = " ".join(
-        subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split()
-    )
+    words = " ".join(pdf_text(pdf).split())
     for expected in (
         "ỦY BAN NHÂN DÂN HUYỆN CAO LÃNH",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",

@@ -10,7 +10,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import time
 import zipfile
 from pathlib import Path
@@ -32,6 +31,8 @@ from pipeline.report_docx import make_env, render_docx
 from pipeline.report_text import ngay_thang
 from pipeline.workspace import Workspace
 from tests.conftest import make_submission, small_intake, small_submissions
+
+from .print_check import pdf_text
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "templates" / "bao-cao.docx"
@@ -552,7 +553,7 @@ def test_libreoffice_opens_the_report_and_the_workbook(libreoffice, workspace, m
     t0 = time.perf_counter()
     pdf, xlsx_pdf = libreoffice([files.docx, files.xlsx], "pdf", tmp_path / "pdf")
     print(f"LibreOffice: 2 tệp → PDF trong {time.perf_counter() - t0:.1f} s")
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(pdf)
     pages = text.count("\f")
     assert 3 <= pages <= 30
     flat = _squash(text)
@@ -569,7 +570,7 @@ def test_libreoffice_opens_the_report_and_the_workbook(libreoffice, workspace, m
         assert _squash(needle) in flat, needle
     for ind in module_summary.plan.indicators_in(2026):
         assert _squash(ind.text[:30]) in flat, ind.id
-    sheet_text = subprocess.run(["pdftotext", str(xlsx_pdf), "-"], capture_output=True, text=True, check=True).stdout
+    sheet_text = pdf_text(xlsx_pdf)
     assert _squash("Chỉ tiêu") in _squash(sheet_text) and _squash("Kết quả năm 2026") in _squash(sheet_text)
 
 
