@@ -31,6 +31,7 @@ from .model import WARNING, WORKBOOK, Cell, IndicatorYear, Problem, YearHistory
 from .ooxml import workbook_bytes
 from .plan import Input, Plan
 from .rules import FormView, check_form, read_number, read_yes_no
+from .sheet_cells import Area, column_letters
 from .values import cell_text
 from .workspace import is_skipped_name, nfc
 
@@ -53,14 +54,6 @@ def history_years(plan: Plan, year: int) -> list[int]:
     return years
 
 
-def _col(n: int) -> str:
-    out = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
 # --------------------------------------------------------------------------- the template
 
 
@@ -80,7 +73,7 @@ def _title(ws: Worksheet, plan: Plan, title: str, years: list[int], last: str) -
 
 def _value_cells(ws: Worksheet, row: int, inp: Input, years: list[int]) -> None:
     for j in range(len(years)):
-        ref = f"{_col(FIRST_YEAR_COL + j)}{row}"
+        ref = f"{column_letters(FIRST_YEAR_COL + j)}{row}"
         if inp.kind == "co_khong":
             _input(ws, ref)
         else:
@@ -88,7 +81,7 @@ def _value_cells(ws: Worksheet, row: int, inp: Input, years: list[int]) -> None:
 
 
 def _validations(ws: Worksheet, rows: dict[str, list[int]], years: list[int]) -> None:
-    last = _col(FIRST_YEAR_COL + len(years) - 1)
+    last = column_letters(FIRST_YEAR_COL + len(years) - 1)
     for kind, numbers in rows.items():
         if not numbers:
             continue
@@ -112,7 +105,7 @@ def _validations(ws: Worksheet, rows: dict[str, list[int]], years: list[int]) ->
                 error=f"Chỉ nhập {KIND_LABELS[kind]}.",
             )
         for r in numbers:
-            dv.add(f"{_col(FIRST_YEAR_COL)}{r}:{last}{r}")
+            dv.add(f"{column_letters(FIRST_YEAR_COL)}{r}:{last}{r}")
 
 
 def _fit(ws: Worksheet, row: int, text: str, width: float) -> None:
@@ -122,11 +115,11 @@ def _fit(ws: Worksheet, row: int, text: str, width: float) -> None:
 
 
 def _sheet(ws: Worksheet, plan: Plan, years: list[int], per_unit: bool) -> None:
-    last = _col(FIRST_YEAR_COL + len(years) - 1)
+    last = column_letters(FIRST_YEAR_COL + len(years) - 1)
     width_c = 70 if per_unit else 62
     _setup(
         ws,
-        {"A": 14, "B": 7, "C": width_c, "D": 12, **{_col(FIRST_YEAR_COL + j): 13 for j in range(len(years))}},
+        {"A": 14, "B": 7, "C": width_c, "D": 12, **{column_letters(FIRST_YEAR_COL + j): 13 for j in range(len(years))}},
         landscape=True,
     )
     title = "SỐ LIỆU LỊCH SỬ THEO TỪNG ĐƠN VỊ" if per_unit else "SỐ LIỆU LỊCH SỬ: TỔNG TOÀN HUYỆN"
@@ -146,7 +139,7 @@ def _sheet(ws: Worksheet, plan: Plan, years: list[int], per_unit: bool) -> None:
         _label(ws, f"C{row}", f"Chỉ tiêu: {ind.text}", bold=True, fill=GROUP_FILL)
         _fit(ws, row, f"Chỉ tiêu: {ind.text}", width_c)
         for j in range(len(years) + 1):
-            _label(ws, f"{_col(4 + j)}{row}", None, fill=GROUP_FILL)
+            _label(ws, f"{column_letters(4 + j)}{row}", None, fill=GROUP_FILL)
         row += 1
         for k, inp in enumerate(inputs, 1):
             units = inp.reporters if per_unit else (TOTAL,)
@@ -248,7 +241,6 @@ def _year_of(value: object) -> int | None:
 def read_history_workbook(data: bytes, rel: str, plan: Plan) -> tuple[_Typed, list[Problem]]:
     """Read one history workbook; raise ``xlsx_safety.Rejected`` when it is not one (hostile, not ours)."""
     from .form_reader import AREA_COLS, AREA_MIN_ROWS, Grids
-    from .sheet_cells import Area
     from .xlsx_safety import open_package, reject, sniff
 
     sniff(data, rel)
@@ -302,7 +294,7 @@ def read_history_workbook(data: bytes, rel: str, plan: Plan) -> tuple[_Typed, li
         facts = grids.sheets[sheet].facts
         for r, c, y, unit_id, input_id in wanted:
             inp = inputs[input_id]
-            ref = f"{_col(c + 1)}{r + 1}"
+            ref = f"{column_letters(c + 1)}{r + 1}"
             who = "tổng toàn huyện" if unit_id == TOTAL else plan.unit(unit_id).name
             f = facts.get(ref)
             cell = Cell(
