@@ -116,7 +116,7 @@ def record_years(ws: Workspace, plan: Plan, until: int) -> tuple[dict[int, YearH
         except (OSError, RecordError) as err:
             log.warning("%s: %s", path, err)
             notes.append(unreadable_note(ws, path, err) + f"; năm {year} không có trong lịch sử.")
-            unreadable[year] = path.relative_to(ws.root).as_posix() if path.is_relative_to(ws.root) else str(path)
+            unreadable[year] = ws.shown(path)
     return years, notes, unreadable
 
 
@@ -155,7 +155,7 @@ def adhoc_periods(ws: Workspace, plan: Plan, start: int, until: int) -> AdHocHis
                 continue
             if record.period is None or record.year != year:
                 notes.append(
-                    f"Nhật ký «{path.relative_to(ws.root).as_posix()}» không phải của một kỳ báo cáo đột "
+                    f"Nhật ký «{ws.shown(path)}» không phải của một kỳ báo cáo đột "
                     f"xuất năm {year} (nằm sai thư mục); không dùng."
                 )
                 continue

@@ -287,10 +287,7 @@ def read_record(path: Path) -> RunRecord:
 
 def unreadable_note(ws: Workspace, path: Path, err: Exception) -> str:
     """One Vietnamese line naming an unreadable record and why."""
-    try:
-        shown = Path(path).relative_to(ws.root).as_posix()
-    except ValueError:
-        shown = str(path)
+    shown = ws.shown(Path(path))
     reason = str(err) if isinstance(err, RecordError) else f"lỗi đọc tệp: {getattr(err, 'strerror', None) or err}"
     return f"Không đọc được nhật ký «{shown}» ({reason})"
 

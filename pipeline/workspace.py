@@ -77,6 +77,11 @@ class Workspace:
         """The run record (nhật ký) of ``bao-cao`` for ``tag``; numbered copies sit beside it."""
         return self.report_dir(tag) / f"nhat-ky-{tag}.json"
 
+    def shown(self, path: Path) -> str:
+        """``path`` as a clerk's message names it: under the workspace ("outbox/…/nhat-ky-2025.json"),
+        else in full."""
+        return path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else str(path)
+
     def load_plan(self) -> Plan:
         if not self.root.is_dir():
             raise WorkspaceError(
