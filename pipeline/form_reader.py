@@ -351,12 +351,23 @@ def _form_keys(plan: Plan, unit_id: str, year: int) -> FormKeys:
     return FormKeys(labels, inputs, funding, tasks)
 
 
+# (row kind, field) → (column letter, 0-based column) of the input cell: looked up once per cell read
+_FIELD_COLUMNS = {(kind, fld): (col, _column(col)) for kind, fields in COLUMNS.items() for fld, col in fields.items()}
+
+
+@lru_cache(maxsize=4096)
+def _text_limit(key: str, fld: str) -> int | None:
+    return text_limit(key, fld)
+
+
 class FormCells:
     """Rows found by key, and the input cells of those rows as ``model.Cell``."""
 
     def __init__(self, grids: Grids, pkg: Package, file: str, labels: dict[str, str]) -> None:
         self.grids, self.pkg, self.file, self.labels = grids, pkg, file, labels
         self.rows: dict[str, tuple[str, int]] = {}
+        # key → (sheet name, 0-based row, the sheet's cells, the row's kind): what ``_at`` needs, in one lookup
+        self._where: dict[str, tuple[str, int, SheetIndex | SheetCells, str]] = {}
         self.duplicates: list[Problem] = []
         for name, sheet in grids.sheets.items():
             if name == ID_SHEET:
@@ -365,7 +376,8 @@ class FormCells:
                 if not isinstance(key, str) or "." not in key:
                     continue
                 key = key.strip()
-                if key_prefix(key) not in COLUMNS:
+                kind = key_prefix(key)
+                if kind not in COLUMNS:
                     continue
                 if key in self.rows:
                     first = self.rows[key]
@@ -385,32 +397,27 @@ class FormCells:
                     )
                     continue
                 self.rows[key] = (name, r)
+                self._where[key] = (name, r, sheet, kind)
         self.formula_notes: dict[tuple[str, str], Problem] = {}  # one warning per formula cell read
 
     def _at(self, key: str, fld: str) -> tuple[str, str, object, CellXml | None] | None:
         """(sheet, ref, value, facts) of field ``fld`` on the row keyed ``key``; None without that row."""
-        loc = self.rows.get(key)
+        loc = self._where.get(key)
         if loc is None:
             return None
-        sheet, r = loc
-        col = COLUMNS[key_prefix(key)][fld]
-        ref = f"{col}{r + 1}"
-        return (sheet, ref, *self.grids.sheets[sheet].at(r, _column(col), ref))
-
-    def plain_text(self, key: str, fld: str) -> str | None:
-        """Fast path for a text cell with nothing special about it (else None: use ``cell``)."""
-        found = self._at(key, fld)
-        if found is None:
-            return ""
-        if found[3] is not None:
-            return None
-        return cell_text(found[2])
+        name, r, sheet, kind = loc
+        col, c = _FIELD_COLUMNS[kind, fld]
+        ref = col + str(r + 1)
+        value, facts = sheet.at(r, c, ref)
+        return name, ref, value, facts
 
     def cell(self, key: str, fld: str) -> Cell | None:
         found = self._at(key, fld)
         if found is None:
             return None
-        sheet, ref, raw, facts = found
+        return self._cell(key, *found)
+
+    def _cell(self, key: str, sheet: str, ref: str, raw: object, facts: CellXml | None) -> Cell:
         if facts is None:
             return Cell(self.file, sheet, ref, raw, self.labels.get(key, key))
         cell = Cell(
@@ -519,17 +526,18 @@ class FormReading:
 
     def text(self, key: str, fld: str = "value") -> str:
         """A free text cell (its length checked against the form's limit); "" without the row."""
-        cells, limit = self.cells, text_limit(key, fld)
-        plain = cells.plain_text(key, fld)
-        if plain is not None:
-            if limit is not None and len(plain) > limit:
-                self.problems.extend(text_within_limit(cells.cell(key, fld), plain, limit))  # type: ignore[arg-type]
-            return plain
-        cell = cells.cell(key, fld)
-        if cell is None:
+        found = self.cells._at(key, fld)
+        if found is None:
             return ""
-        value, found = read_text(cell)
-        self.problems.extend(found + text_within_limit(cell, value, limit))
+        limit = _text_limit(key, fld)
+        if found[3] is None:  # nothing special about the cell (no formula, error…): its text as is
+            value = cell_text(found[2])
+            if limit is not None and len(value) > limit:
+                self.problems.extend(text_within_limit(self.cells._cell(key, *found), value, limit))
+            return value
+        cell = self.cells._cell(key, *found)
+        value, problems = read_text(cell)
+        self.problems.extend(problems + text_within_limit(cell, value, limit))
         return value
 
     def contact(self, saved: dt.date | None) -> Contact:
@@ -595,8 +603,9 @@ class FormReading:
             status, found = read_status(cell, item_id, lead, TASK_STATUSES)
             self.problems.extend(found)
             result = self.text(key, "result")
-            result_cell = self.cells.cell(key, "result") or cell
-            self.problems.extend(result_written(result_cell, item_id, lead, status, result, NEEDS_RESULT))
+            if lead and not result:  # the result cell is built only for the rule that may point at it
+                result_cell = self.cells.cell(key, "result") or cell
+                self.problems.extend(result_written(result_cell, item_id, lead, status, result, NEEDS_RESULT))
             tasks.append(
                 TaskReport(
                     item_id,

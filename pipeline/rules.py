@@ -430,7 +430,7 @@ def read_status(cell: Cell, item_id: str, lead: bool, statuses: tuple[str, ...])
                 )
             ]
         return "", []
-    status = _statuses_by_fold(statuses).get(fold(text))
+    status = text if text in statuses else _statuses_by_fold(statuses).get(fold(text))
     if status is None:
         return text, [
             problem(

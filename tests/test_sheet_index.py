@@ -153,7 +153,7 @@ def canonical_sheet(draw: st.DrawFn) -> str:
                 st.integers(1, 20),
                 st.sampled_from(["", "0", "1", "2", "7"]),
                 st.sampled_from(["", "s", "n", "str", "inlineStr", "b", "e", "d"]),
-                st.sampled_from(["none", "v", "is", "rich", "empty-v"]),
+                st.sampled_from(["none", "v", "is", "is-kept", "rich", "empty-v"]),
                 st.sampled_from(ODD),
             ),
             max_size=25,
@@ -168,6 +168,7 @@ def canonical_sheet(draw: st.DrawFn) -> str:
             "v": f"<v>{value}</v>",
             "empty-v": "<v></v>",
             "is": f"<is><t>{value}</t></is>",
+            "is-kept": f'<is><t xml:space="preserve">{value}</t></is>',
             "rich": f'<is><r><t xml:space="preserve">{value}</t></r><r><t>b</t></r></is>',
         }[body]
         xml.append(f"<c{attrs}/>" if inner is None else f"<c{attrs}>{inner}</c>")
@@ -200,3 +201,20 @@ def test_every_cell_type_and_odd_value_reads_as_the_full_reader_reads_it(xml: st
         expected.outside,
         expected.twice,
     )
+
+
+# whole references, the longest ones the pattern takes and one digit more
+WHOLE_REFERENCES = ["&#", "&amp;", "&#x1ebf;", "&#x0001F600;", "&#0000007871;", "&#00000007871;", "\x01", "ế", " "]
+REFERENCE_PIECES = ["&", "#", "x", "X", ";", "amp", "lt", "gt", "quot", "apos", "a", "7871", "1F600", "0", "55296"]
+
+
+@settings(max_examples=2_000, deadline=None)
+@given(st.lists(st.sampled_from([*REFERENCE_PIECES, *WHOLE_REFERENCES]), max_size=20))
+def test_references_in_text_read_as_the_xml_rules_say(pieces: list[str]) -> None:
+    """``_unescape`` (split on "&", no call per reference) reads exactly what one substitution of the
+    reference pattern reads: numeric and the five named references, anything else kept as written."""
+    from pipeline.sheet_cells import _ENTITY, _entity, _unescape
+    from pipeline.xlsx_safety import xml_safe
+
+    text = "".join(pieces)
+    assert _unescape(text) == xml_safe(_ENTITY.sub(_entity, text))
