@@ -226,6 +226,21 @@ def _inflate_checked(raw: bytes, info: zipfile.ZipInfo, name: str, broken: _Brok
     return out
 
 
+def _declares_dtd(text: bytes) -> bool:
+    """Whether an XML part holds a DOCTYPE or ENTITY declaration (``_DANGEROUS``). Looked for from each
+    "!" (a byte search at memory speed; a form's parts have a handful), not by a scan for the two
+    bytes "<!", which costs a third of opening a form; after 64 "!" the pattern searches the rest."""
+    i, seen = text.find(b"!"), 0
+    while i >= 0:
+        if i and text[i - 1] == 0x3C and _DANGEROUS.match(text, i - 1):
+            return True
+        seen += 1
+        if seen == 64:
+            return _DANGEROUS.search(text, i) is not None
+        i = text.find(b"!", i + 1)
+    return False
+
+
 def _as_text(part: bytes) -> str:
     """An XML part as text, by the XML rules of encoding detection; never raises.
 
@@ -355,7 +370,7 @@ def open_package(data: bytes, name: str) -> Package:
         text = body
         if body[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(body) >= 2 and 0 in body[:2]):
             text = _as_text(body).encode("utf-8", errors="replace")
-        if b"<!" in text and _DANGEROUS.search(text):
+        if _declares_dtd(text):
             raise reject(
                 "xml-nguy-hiem",
                 f"Thành phần «{info.filename}» của tệp chứa khai báo DOCTYPE/ENTITY — "

@@ -446,3 +446,18 @@ def test_fifo_in_the_inbox_is_refused_without_blocking(kh178: Plan, tmp_path: Pa
     problem = rejected_as(res, "ong.xlsx")
     assert problem.code == "khong-doc-duoc" and is_vietnamese_advice(problem.message)
     assert res.statuses[[u.id for u in kh178.units].index("xa-an-binh")].state == SUBMITTED
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_declaration_is_found_wherever_it_sits_and_however_many_marks_come_before(seed: int) -> None:
+    """The fast look for DOCTYPE/ENTITY (from each "!") finds exactly what the pattern finds, also
+    after more "!" than it checks one by one."""
+    from pipeline.xlsx_safety import _DANGEROUS, _declares_dtd
+
+    rng = random.Random(seed)
+    pieces = [b"<", b"!", b"DOCTYPE", b"doctype", b"ENTITY", b" ", b"\n", b"a", b"<!", b"--"]
+    for _ in range(20_000):
+        text = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        if rng.random() < 0.05:
+            text = b"!" * rng.randint(60, 70) + text
+        assert _declares_dtd(text) == (_DANGEROUS.search(text) is not None), text
