@@ -14,13 +14,14 @@ import html
 import re
 import struct
 import zipfile
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from io import BytesIO
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
+
+from isal import isal_zlib  # ISA-L's inflate: the same output as zlib's, in half the time (README «Đo tốc độ»)
 
 from .model import ERROR, Problem
 from .values import format_number
@@ -202,10 +203,10 @@ def _inflate_checked(raw: bytes, info: zipfile.ZipInfo, name: str, broken: _Brok
     if info.compress_type == zipfile.ZIP_STORED:
         out = raw
     elif info.compress_type == zipfile.ZIP_DEFLATED:
-        d = zlib.decompressobj(-15)
+        d = isal_zlib.decompressobj(-15)
         try:
-            out = d.decompress(raw, info.file_size + 1)
-        except zlib.error:
+            out = d.decompress(raw, info.file_size + 1)  # never more than declared (+1 to see a lie)
+        except isal_zlib.error:  # type: ignore[misc]  # (its stub calls the class an instance)
             raise broken.rejected() from None
     else:
         raise reject(
@@ -221,7 +222,7 @@ def _inflate_checked(raw: bytes, info: zipfile.ZipInfo, name: str, broken: _Brok
             "(dấu hiệu tệp độc hại «zip bomb»); không mở tệp này. Hãy đề nghị đơn vị gửi lại biểu mẫu gốc.",
             name,
         )
-    if len(out) != info.file_size or zlib.crc32(out) != info.CRC:
+    if len(out) != info.file_size or isal_zlib.crc32(out) != info.CRC:
         raise broken.rejected()
     return out
 
