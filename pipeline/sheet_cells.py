@@ -148,15 +148,18 @@ def _unescape(text: str) -> str:
         return xml_safe(text)
     pieces = text.split("&")
     out = [pieces[0]]
-    for piece in pieces[1:]:
+    add, known = out.append, _REFS.get
+    for i in range(1, len(pieces)):
+        piece = pieces[i]
         end = piece.find(";", 1, 12)
-        got = _reference(piece[:end]) if end > 0 else None
-        if got is None:
-            out.append("&")
-            out.append(piece)
-        else:
-            out.append(got)
-            out.append(piece[end + 1 :])
+        if end > 0:
+            got = known(piece[:end]) or _reference(piece[:end])
+            if got is not None:
+                add(got)
+                add(piece[end + 1 :])
+                continue
+        add("&")
+        add(piece)
     return xml_safe("".join(out))
 
 

@@ -54,6 +54,7 @@ _rich_text = lru_cache(maxsize=4096)(rich_text)
 Canon = tuple[str, str, str, str, str, str, str, str]  # the groups of _CELL
 INDEX_TEXT_LIMIT = 1_000_000  # characters; the largest sheet of a filled form has ~20 000
 _REF, _COL, _ROW, _OTHER = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(7)
+_BLANK: tuple[object, CellXml | None] = ("", None)  # a cell the sheet does not have
 
 
 @lru_cache(maxsize=8)
@@ -76,20 +77,19 @@ class SheetIndex:
         self, cells: list[Canon], strings: Sequence[str], percent: frozenset[int], dates: frozenset[int], date1904: bool
     ) -> None:
         self._cells = cells
-        self._by_ref = dict(zip(map(_REF, cells), cells, strict=True))
+        # ref → the cell's groups (8), replaced by its (value, facts) (2) once decoded
+        self._by_ref: dict[str, Canon | tuple[object, CellXml | None]] = dict(zip(map(_REF, cells), cells, strict=True))
         self._strings, self._percent, self._dates, self._date1904 = strings, percent, dates, date1904
-        self._decoded: dict[str, tuple[object, CellXml | None]] = {}
         self.outside, self.outside_count, self.twice = [], 0, []
         self._rows: list[list[object]] | None = None
         self._facts: dict[str, CellXml] | None = None
 
     def _get(self, ref: str) -> tuple[object, CellXml | None]:
-        got = self._decoded.get(ref)
-        if got is None:
-            cell = self._by_ref.get(ref)
-            got = ("", None) if cell is None else self._decode(cell)
-            self._decoded[ref] = got
-        return got
+        got = self._by_ref.get(ref, _BLANK)
+        if len(got) == 2:
+            return got  # decoded before, or no such cell
+        decoded = self._by_ref[ref] = self._decode(got)
+        return decoded
 
     def _decode(self, cell: Canon) -> tuple[object, CellXml | None]:
         """``sheet_cells._finish`` for the canonical shape (no formula): the value and, when the cell
