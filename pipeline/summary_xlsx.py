@@ -4,8 +4,10 @@ Written with XlsxWriter, not openpyxl: a province-sized summary holds a quarter 
 cells, which openpyxl styles and writes in several seconds and XlsxWriter in about one.
 (Openpyxl stays the writer of the forms, where its reading side matters.) Values are written
 as numbers with number formats, never formulas (a formula has no cached value until a
-spreadsheet recalculates it). The bytes are stable for the same summary:
-``ooxml.stable_package`` fixes the package dates to the report date.
+spreadsheet recalculates it). The bytes are stable for the same summary: written in memory,
+XlsxWriter dates every zip entry 1/1/1980 and the package's created and modified dates are the
+report date (``set_properties``), so the package is not unpacked and packed again to fix them
+(``ooxml.stable_package``, which the openpyxl-written files need).
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ import xlsxwriter
 from .aggregate import Summary
 from .layout import NO, YES
 from .model import LATE, LEAD, STATE_LABELS, SUBMITTED
-from .ooxml import stable_package
 from .print_layout import row_height
 from .wording import task_state, verdict_label, verdict_reason
 
@@ -338,7 +339,7 @@ def build_workbook(summary: Summary, stamp: dt.datetime, history: History | None
     _history_sheet(wb, fx, plan, with_current(history or _History({}), summary), summary.year)
     _funding_sheet(wb, fx, summary)
     wb.close()
-    return stable_package(buf.getvalue(), stamp)
+    return buf.getvalue()
 
 
 def _funding_sheet(wb: xlsxwriter.Workbook, fx: _Formats, summary: Summary) -> None:
@@ -440,7 +441,7 @@ def build_history_workbook(
     if adhoc is not None and adhoc.periods:
         _adhoc_sheet(wb, fx, plan, adhoc)
     wb.close()
-    return stable_package(buf.getvalue(), stamp)
+    return buf.getvalue()
 
 
 def write_history_workbook(
