@@ -7,8 +7,10 @@ Outputs are byte-identical for the same input: every date in them derives from t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from .aggregate import Summary
@@ -32,6 +34,52 @@ def summary_workbook(summary: Summary, history: History | None = None) -> bytes:
     from .summary_xlsx import build_workbook
 
     return build_workbook(summary, report_stamp(summary), history)
+
+
+WORKBOOK_APART_FROM = 300  # units: from here the workbook is written in a second process meanwhile
+
+
+def workbook_meanwhile(summary: Summary, history: History | None = None) -> Callable[[], bytes]:
+    """Start the summary workbook and return how to get its bytes.
+
+    For a province-sized summary (``WORKBOOK_APART_FROM`` units and more), on a system that forks and
+    has two cores, a child process writes it while this one renders the report: the workbook is most
+    of the report stage (about 2 s for 2 000 units, the report 0,3 s). A child that fails sends
+    nothing, and the workbook is then written here (raising here whatever made the child fail).
+    Elsewhere it is written here, when asked for.
+    """
+    import multiprocessing
+
+    here = lambda: summary_workbook(summary, history)  # noqa: E731
+    apart = len(summary.statuses) >= WORKBOOK_APART_FROM and (os.cpu_count() or 1) >= 2
+    if not apart or "fork" not in multiprocessing.get_all_start_methods():
+        return here
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_workbook_child, args=(send, summary, history), daemon=True)
+    child.start()
+    send.close()
+
+    def result() -> bytes:
+        try:
+            data = receive.recv_bytes()
+        except (EOFError, OSError):
+            data = b""  # the child died or failed
+        finally:
+            receive.close()
+            child.join()
+        return data or here()
+
+    return result
+
+
+def _workbook_child(send: Connection, summary: Summary, history: History | None) -> None:
+    try:
+        send.send_bytes(summary_workbook(summary, history))
+    except BaseException:  # noqa: B036 — nothing sent: the parent writes it and meets the error itself
+        pass
+    finally:
+        send.close()
 
 
 @dataclass(frozen=True)
@@ -63,9 +111,10 @@ def write_report(
     template = ws.report_template
     if history is None:  # the years before, unless the caller has read them already
         history = load_history(ws, summary.plan, year - 1)
+    workbook = workbook_meanwhile(summary, history)
     docx = render_report(template, summary, history)
-    xlsx = summary_workbook(summary, history)
     record = build_record(summary, ws.config, rejected, template, report_date=report_date(summary))
+    xlsx = workbook()
     tag = summary.plan.tag(year)  # an ad-hoc period's own folder and names, never the year's
     folder = ws.report_dir(tag)
     names = [f"bao-cao-{tag}.docx", f"tong-hop-{tag}.xlsx", ws.run_record(tag).name]

@@ -492,6 +492,41 @@ def test_summary_workbook_sheets_and_values(module_summary):
         assert not any(isinstance(c.value, str) and c.value.startswith("=") for r in sheet.iter_rows() for c in r)
 
 
+def test_a_large_summary_workbook_is_written_by_a_second_process_to_the_same_bytes(
+    module_summary, monkeypatch, tmp_path
+):
+    """From ``WORKBOOK_APART_FROM`` units a forked child writes the workbook while the report renders;
+    the bytes are the ones written here, and a child that dies leaves the work to this process."""
+    import os
+
+    from pipeline import report
+
+    here = summary_workbook(module_summary)
+    monkeypatch.setattr(report, "WORKBOOK_APART_FROM", 1)
+    mark, real_child = tmp_path / "child-pid", report._workbook_child
+    monkeypatch.setattr(report, "_workbook_child", lambda *a: (mark.write_text(str(os.getpid())), real_child(*a)))
+    assert report.workbook_meanwhile(module_summary)() == here
+    monkeypatch.setattr(report, "_workbook_child", lambda *a: os._exit(3))  # a child that dies at once
+    assert report.workbook_meanwhile(module_summary)() == here
+    monkeypatch.setattr(report, "WORKBOOK_APART_FROM", len(module_summary.statuses) + 1)
+    assert report.workbook_meanwhile(module_summary)() == here  # a district's: written here
+    if "fork" in __import__("multiprocessing").get_all_start_methods() and (os.cpu_count() or 1) >= 2:
+        assert int(mark.read_text()) != os.getpid()  # the first was written by a child
+
+
+def test_a_workbook_that_cannot_be_written_fails_in_this_process_with_its_own_error(module_summary, monkeypatch):
+    from pipeline import report
+
+    def broken(*_a):
+        raise BaoCaoError("không ghi được bảng tổng hợp")
+
+    monkeypatch.setattr(report, "WORKBOOK_APART_FROM", 1)
+    monkeypatch.setattr(report, "summary_workbook", broken)
+    get = report.workbook_meanwhile(module_summary)
+    with pytest.raises(BaoCaoError, match="không ghi được bảng tổng hợp"):
+        get()
+
+
 def test_summary_workbook_totals_every_input_of_every_indicator_count_only_included(kh178):
     summary = aggregate(kh178, dataclasses.replace(small_intake(kh178), year=2025))
     wb = load_workbook(io.BytesIO(summary_workbook(summary)))
