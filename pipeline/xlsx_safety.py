@@ -156,20 +156,20 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, name: str) -> bytes:
     raw = data[start : start + info.compress_size]
     if len(raw) != info.compress_size:
         raise broken.rejected()
-    key = (raw, info.compress_type, info.flag_bits & 0x1, info.file_size, info.CRC)
+    key = (info.CRC, info.file_size, info.compress_size, info.compress_type, info.flag_bits & 0x1)
     known = _INFLATED.get(key)
-    if known is not None:
+    if known is not None and known[2] == raw:
         known[1] = True
         return known[0]  # the same compressed bytes, sizes and CRC as a part checked before (a template's styles…)
     out = _inflate_checked(raw, info, name, broken)
     if len(out) + len(raw) <= INFLATED_PART_BYTES:
         global _inflated_bytes
         if _inflated_bytes + len(out) + len(raw) > INFLATED_BYTES:  # keep the parts seen twice, forget the rest
-            kept = {k: [v[0], False] for k, v in _INFLATED.items() if v[1]}
+            kept = {k: [v[0], False, v[2]] for k, v in _INFLATED.items() if v[1]}
             _INFLATED.clear()
             _INFLATED.update(kept)
-            _inflated_bytes = sum(len(k[0]) + len(v[0]) for k, v in kept.items())
-        _INFLATED[key] = [out, False]
+            _inflated_bytes = sum(len(v[0]) + len(v[2]) for v in kept.values())
+        _INFLATED[key] = [out, False, raw]
         _inflated_bytes += len(out) + len(raw)
     return out
 
@@ -189,9 +189,10 @@ class _Broken:
         )
 
 
-# Parts already inflated and checked in this process, by (compressed bytes, method, encrypted flag,
-# size, CRC): every form from one template carries the same theme, styles, workbook and properties.
-_INFLATED: dict[tuple[bytes, int, int, int, int], list] = {}  # key → [bytes, used again]
+# Parts already inflated and checked in this process, by (CRC, size, compressed size, method, encrypted
+# flag), the compressed bytes compared on a hit: every form from one template carries the same theme,
+# styles, workbook and properties.
+_INFLATED: dict[tuple[int, int, int, int, int], list] = {}  # key → [bytes, used again, compressed bytes]
 _inflated_bytes = 0
 INFLATED_BYTES = 4 * 1024 * 1024  # remembered in all
 INFLATED_PART_BYTES = 256 * 1024  # the largest part remembered
