@@ -53,7 +53,14 @@ _rich_text = lru_cache(maxsize=4096)(rich_text)
 
 Canon = tuple[str, str, str, str, str, str, str, str]  # the groups of _CELL
 INDEX_TEXT_LIMIT = 1_000_000  # characters; the largest sheet of a filled form has ~20 000
-_REF, _COL, _ROW, _OTHER = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(7)
+_REF, _COL, _ROW, _KIND, _VTAG, _OTHER = (
+    itemgetter(0),
+    itemgetter(1),
+    itemgetter(2),
+    itemgetter(4),
+    itemgetter(5),
+    itemgetter(7),
+)
 _BLANK: tuple[object, CellXml | None] = ("", None)  # a cell the sheet does not have
 
 
@@ -192,16 +199,15 @@ def canonical_cells(text: str, area: Area, strings: Sequence[str]) -> list[Canon
         return None  # a cell in another shape (or with a namespace prefix) somewhere
     if len(set(map(_REF, cells))) != len(cells):
         return None  # a reference written twice
-    if max(map(int, map(_ROW, cells))) > area.rows:
-        return None  # outside the area: read_sheet names the cells
+    if max(map(len, map(_ROW, cells))) >= len(str(area.rows)) and max(map(int, map(_ROW, cells))) > area.rows:
+        return None  # outside the area: read_sheet names the cells (rows with fewer digits than the area's are in)
     if (area.cols < 26 or max(map(len, map(_COL, cells))) > 1) and max(
         map(column_number, map(_COL, cells))
     ) > area.cols:
         return None
-    indexes = [c[5] for c in cells if c[4] == "s"]
-    if indexes:
+    if "s" in map(_KIND, cells):
         n = len(strings)
-        for vtag in indexes:
+        for vtag in compress(map(_VTAG, cells), map("s".__eq__, map(_KIND, cells))):
             raw = vtag[3:-4]
             if not (raw.isdecimal() and len(raw) < 10 and int(raw) < n):
                 return None  # read_sheet says which cell points nowhere (or reads the odd index)
