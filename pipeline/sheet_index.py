@@ -103,6 +103,8 @@ class SheetIndex:
         has anything special (error, invalid number, percent style), its facts."""
         _, _, _, s, kind, vtag, inline, _ = cell
         style = int(s) if s else 0
+        if not vtag and not inline and kind != "e":  # no <v>, no <is>: blank (an error cell without a value is not)
+            return "", CellXml(style, "", False) if style in self._percent else None
         raw_v = vtag[3:-4] if vtag else None
         v = _unescape(raw_v) if raw_v is not None else None
         value: object = ""
@@ -136,8 +138,12 @@ class SheetIndex:
 
     def column_a(self) -> list[tuple[int, object]]:
         """(0-based row, value) of every cell in column A, top to bottom."""
-        column = compress(self._cells, map("A".__eq__, map(_COL, self._cells)))
-        return [(r - 1, self._get(f"A{r}")[0]) for r in sorted(map(int, map(_ROW, column)))]
+        column = list(compress(self._cells, map("A".__eq__, map(_COL, self._cells))))
+        rows = list(map(int, map(_ROW, column)))
+        if rows != sorted(rows):  # written out of order: top to bottom
+            column = [c for _, c in sorted(zip(rows, column, strict=True))]
+            rows.sort()
+        return [(r - 1, got[0]) for r, got in zip(rows, map(self._decode, column), strict=True)]
 
     def head(self, n: int) -> Iterator[tuple[int, int, object]]:
         """(0-based row, 0-based column, value) of the cells in the first ``n`` rows, in reading order;
