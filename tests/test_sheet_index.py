@@ -218,3 +218,27 @@ def test_references_in_text_read_as_the_xml_rules_say(pieces: list[str]) -> None
 
     text = "".join(pieces)
     assert _unescape(text) == xml_safe(_ENTITY.sub(_entity, text))
+
+
+def test_column_a_reads_top_to_bottom_however_the_rows_were_written() -> None:
+    from pipeline.sheet_cells import Area
+    from pipeline.sheet_index import SharedStrings
+    from pipeline.xlsx_safety import Package
+
+    rows = [f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>k.{r}</t></is></c><c r="B{r}"/></row>' for r in (9, 2, 5)]
+    xml = f"<worksheet><sheetData>{''.join(rows)}</sheetData></worksheet>".encode()
+    pkg = Package({"xl/worksheets/sheet1.xml": xml, "xl/workbook.xml": b"<workbook/>"})
+    args = (
+        pkg,
+        "xl/worksheets/sheet1.xml",
+        Area(100, 26),
+        SharedStrings([]),
+        frozenset(),
+        frozenset(),
+        "Chỉ tiêu",
+        "x",
+    )
+    sheet = index_sheet(*args)
+    assert isinstance(sheet, SheetIndex)
+    full = [(r, key) for r, key in read_sheet(*args).column_a() if key != ""]  # (it lists blank rows too)
+    assert sheet.column_a() == full == [(1, "k.2"), (4, "k.5"), (8, "k.9")]
