@@ -116,6 +116,8 @@ def baseline_for(plan: Plan, ind: Indicator, year: int, history: dict[int, float
 
 @dataclass(frozen=True)
 class InputTotal:
+    """One input summed over the units that answered it."""
+
     input: Input
     total: float | None  # sum over reporting units (for co_khong: number of "Có")
     answered: int  # units whose accepted form gives this input
@@ -123,6 +125,8 @@ class InputTotal:
 
 @dataclass(frozen=True)
 class IndicatorResult:
+    """One indicator for the year: its value from the summed inputs, the target it is judged against, the verdict."""
+
     indicator: Indicator
     value: float | None  # % (0–100) for percent formulas, a count for "tong", None for "dem"
     target: Milestone | None  # the milestone in force this year, or the next one
@@ -146,6 +150,8 @@ class IndicatorResult:
 
 @dataclass(frozen=True)
 class Contribution:
+    """What one unit reported on a task item (its role, status and result)."""
+
     unit_id: str
     role: str  # LEAD | PARTNER
     status: str
@@ -156,6 +162,8 @@ class Contribution:
 
 @dataclass(frozen=True)
 class TaskResult:
+    """One task item for the year: whether it is active, and what the lead and partner units reported."""
+
     task: Task
     item: TaskItem
     active: bool  # the task's period covers the year
@@ -166,12 +174,16 @@ class TaskResult:
 
 @dataclass(frozen=True)
 class MergedText:
+    """A text several units wrote alike, kept once with the units that wrote it."""
+
     text: str
     units: tuple[str, ...]  # who wrote it (first writer first)
 
 
 @dataclass(frozen=True)
 class Summary:
+    """Everything the report says about one year (or period): units' states, indicators, tasks, texts, funding."""
+
     plan: Plan
     year: int
     statuses: tuple[UnitStatus, ...]

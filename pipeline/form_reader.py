@@ -80,6 +80,8 @@ ID_SEARCH_ROWS = 15  # the visible code sits in B3; look a little further in cas
 
 @dataclass(frozen=True)
 class Identity:
+    """Which form a workbook says it is: plan, unit, year, template version (and ad-hoc period)."""
+
     plan_id: str
     unit_id: str
     year: int

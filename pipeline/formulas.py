@@ -42,6 +42,8 @@ Compute = Callable[[Sums], tuple[float | None, str]]
 
 @dataclass(frozen=True)
 class Formula:
+    """One way of computing an indicator from its summed inputs, with what the form and the report say of it."""
+
     name: str  # the config's ``cong_thuc``
     percent: bool  # the value is a percentage (0–100): targets must lie in 0–100, shown "85,5 %"
     compute: Compute  # Sums → (value, Vietnamese reason when None)

@@ -51,6 +51,8 @@ def form_keys(plan: Plan, unit_id: str, year: int) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class UnitFunding:
+    """One unit's spending by source and next year's estimate (triệu đồng)."""
+
     unit_id: str
     state_budget: float | None
     other_sources: float | None
@@ -63,6 +65,8 @@ class UnitFunding:
 
 @dataclass(frozen=True)
 class FundingSummary:
+    """Spending of all units that reported it, and how many were expected to."""
+
     year: int
     units: tuple[UnitFunding, ...]  # units whose usable form reports funding, plan order
     expected: int  # units that must report (required units, and optional ones that sent a usable form)

@@ -63,6 +63,8 @@ SOURCE_LABELS = {RECORD: "nhật ký bao-cao", WORKBOOK: "số liệu lịch s�
 
 @dataclass(frozen=True)
 class History:
+    """The years before, by year (run records and history workbooks), and what could not be read."""
+
     years: dict[int, YearHistory]  # year → its history, years before the one reported
     notes: tuple[str, ...] = ()  # Vietnamese: what was set aside and why (record over workbook…)
     problems: tuple[Problem, ...] = ()  # findings in the history workbooks, by sheet and cell
@@ -137,6 +139,8 @@ class AdHocPeriod:
 
 @dataclass(frozen=True)
 class AdHocHistory:
+    """The ad-hoc periods reported before (never part of a year's verdict)."""
+
     periods: tuple[AdHocPeriod, ...] = ()  # by report date
     notes: tuple[str, ...] = ()  # Vietnamese: records that could not be read, by name
 

@@ -82,6 +82,8 @@ CODES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Problem:
+    """One finding about a file or a cell, with the Vietnamese message a clerk reads."""
+
     code: str  # stable id, e.g. "so-am", "thieu-trang-thai", "tep-hong"
     message: str  # Vietnamese: what is wrong and what to do
     severity: str = ERROR  # ERROR | WARNING
@@ -166,6 +168,8 @@ LEAD, PARTNER = "chu-tri", "phoi-hop"
 
 @dataclass(frozen=True)
 class Provenance:
+    """Where a submission came from: path in inbox/, hash, size, modified time, saving program."""
+
     path: str  # relative to inbox/, "/" separators
     sha256: str
     size: int
@@ -175,6 +179,8 @@ class Provenance:
 
 @dataclass(frozen=True)
 class Contact:
+    """Who prepared the form, their phone, and the date they wrote on it."""
+
     preparer: str  # người lập
     phone: str  # điện thoại
     date: dt.date | None  # ngày lập
@@ -182,6 +188,8 @@ class Contact:
 
 @dataclass(frozen=True)
 class TaskReport:
+    """A unit's report on one task item."""
+
     item_id: str  # "I.1.a"
     role: str  # LEAD | PARTNER
     status: str  # one of layout.TASK_STATUSES, or "" when not chosen
@@ -192,6 +200,8 @@ class TaskReport:
 
 @dataclass(frozen=True)
 class Submission:
+    """One accepted form, read: the unit's values, notes, tasks, texts and problems."""
+
     unit_id: str
     plan_id: str
     year: int
@@ -229,6 +239,8 @@ def saved_on(prov: Provenance) -> dt.date | None:
 
 @dataclass(frozen=True)
 class UnitStatus:
+    """One unit's state for the year and the submission used (the others set aside)."""
+
     unit_id: str
     state: str  # SUBMITTED | LATE | HAS_ERRORS | MISSING
     submission: Submission | None  # the file used (also when it has errors)
@@ -238,6 +250,8 @@ class UnitStatus:
 
 @dataclass
 class IntakeResult:
+    """Every unit's state after reading inbox/, the files refused, and the years before."""
+
     year: int
     statuses: list[UnitStatus]  # one per unit of the plan, in plan order
     rejected: list[tuple[Provenance, Problem]]  # files that are not usable forms at all
@@ -280,6 +294,8 @@ class IndicatorYear:
 
 @dataclass(frozen=True)
 class YearHistory:
+    """One earlier year's indicator values, from a run record or a history workbook."""
+
     year: int
     source: str  # RECORD | WORKBOOK | CURRENT
     file: str  # the record's or the workbook's file name(s)

@@ -28,6 +28,8 @@ GROUP_REF = "nhom:"
 
 @dataclass(frozen=True)
 class Unit:
+    """A reporting unit (phòng, xã, thị trấn…) of the plan."""
+
     id: str
     name: str
     group: str  # "phong", "mttq", "xa" … as the config names them
@@ -37,6 +39,8 @@ class Unit:
 
 @dataclass(frozen=True)
 class Issuer:
+    """The body that issues the report (its header lines in the ND30 layout)."""
+
     parent_line: str  # "ỦY BAN NHÂN DÂN"
     name_line: str  # "HUYỆN CAO LÃNH"
     full_name: str  # "Ủy ban nhân dân huyện Cao Lãnh"
@@ -48,6 +52,8 @@ class Issuer:
 
 @dataclass(frozen=True)
 class Liaison:
+    """The officer the province may call about the report."""
+
     name: str  # "bà Nguyễn Thị Lan, chuyên viên"
     phone: str
     email: str
@@ -55,6 +61,8 @@ class Liaison:
 
 @dataclass(frozen=True)
 class Signer:
+    """Who signs the report, and on whose behalf."""
+
     authority: str  # "TM. ỦY BAN NHÂN DÂN"
     on_behalf: str  # "KT. CHỦ TỊCH" (may be empty)
     title: str  # "PHÓ CHỦ TỊCH"
@@ -63,12 +71,16 @@ class Signer:
 
 @dataclass(frozen=True)
 class TaskItem:
+    """One item of a task in the plan's appendix."""
+
     id: str  # "I.1.a"; equals the task id when the task has a single item
     content: str
 
 
 @dataclass(frozen=True)
 class Task:
+    """One task of the plan's appendix: lead unit, partners, period and items."""
+
     id: str  # "I.1"
     group: str  # "I"
     number: int
@@ -95,12 +107,16 @@ class Task:
 
 @dataclass(frozen=True)
 class TaskGroup:
+    """A heading of the plan's appendix grouping tasks."""
+
     id: str
     title: str
 
 
 @dataclass(frozen=True)
 class Input:
+    """One figure a unit types for an indicator (a count, a quantity, yes/no)."""
+
     id: str
     label: str
     kind: str  # so_nguyen | so_thap_phan | co_khong
@@ -111,6 +127,8 @@ class Input:
 
 @dataclass(frozen=True)
 class Milestone:
+    """An indicator's target for one year."""
+
     year: int
     value: float
 
@@ -121,6 +139,8 @@ LINEAR, NEXT_MILESTONE = PROGRESS_RULES
 
 @dataclass(frozen=True)
 class Indicator:
+    """One indicator (chỉ tiêu) of the plan: its inputs, formula and targets."""
+
     id: str
     text: str
     lists: tuple[str, ...]  # the plan's list(s) of section II it sits in, as configured: "2021-2025", "2026-2030"
@@ -197,6 +217,8 @@ def period_slug(label: str) -> str:
 
 @dataclass(frozen=True)
 class Plan:
+    """The plan as config.toml gives it: units, indicators, tasks, the report's issuer and deadline."""
+
     id: str
     number: str  # "178/KH-UBND"
     issued: str  # "13/10/2021"

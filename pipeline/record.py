@@ -70,6 +70,8 @@ Values = dict[str, float | bool | None]
 
 @dataclass(frozen=True)
 class RecordPeriod:
+    """The ad-hoc period a run record was written for."""
+
     label: str  # "6 tháng đầu năm"
     name: str  # "6 tháng đầu năm 2027"
     slug: str  # "6-thang-dau-nam"
@@ -78,6 +80,8 @@ class RecordPeriod:
 
 @dataclass(frozen=True)
 class RecordUnit:
+    """One unit's state as a run record keeps it."""
+
     unit: str
     state: str  # model.SUBMITTED | LATE | HAS_ERRORS | MISSING
     late: bool
@@ -85,6 +89,8 @@ class RecordUnit:
 
 @dataclass(frozen=True)
 class RecordIndicator:
+    """One indicator's value as a run record keeps it, with the units expected and heard from."""
+
     indicator: str
     value: float | None
     expected_units: tuple[str, ...]
@@ -95,6 +101,8 @@ class RecordIndicator:
 
 @dataclass(frozen=True)
 class RecordTask:
+    """One task item as a run record keeps it."""
+
     item: str
     active: bool
     lead_reported: bool
@@ -103,6 +111,8 @@ class RecordTask:
 
 @dataclass(frozen=True)
 class RunRecord:
+    """A run record (nhat-ky-<year>.json) as read back."""
+
     file: str  # the record's file name
     version: int  # the version it was written with (read as the current shape)
     year: int

@@ -26,6 +26,8 @@ TEMPLATE_NAME = "nhac-nop.docx"
 
 @dataclass(frozen=True)
 class Reminder:
+    """Who has not sent a usable form yet, for the reminder letter."""
+
     year: int
     deadline: dt.date
     missing: tuple[str, ...]  # required units that have not sent a form (plan order)

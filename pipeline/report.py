@@ -84,6 +84,8 @@ def _workbook_child(send: Connection, summary: Summary, history: History | None)
 
 @dataclass(frozen=True)
 class ReportFiles:
+    """The three files of one report: the Word report, the summary workbook, the run record."""
+
     docx: Path
     xlsx: Path
     record: Path

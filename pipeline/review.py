@@ -295,6 +295,8 @@ def review_date(plan: Plan, end: int) -> dt.date:
 
 @dataclass(frozen=True)
 class ReviewFiles:
+    """The files of a so-ket review and the history they were written from."""
+
     docx: Path
     xlsx: Path
     history: History | None = None  # what the review was written from (its notes name unreadable records)

@@ -70,6 +70,8 @@ def plan_for(
 
 @dataclass(frozen=True)
 class Forms:
+    """What tao-mau wrote."""
+
     plan: Plan
     year: int
     paths: list[Path]  # one form per unit, plan order
@@ -92,6 +94,8 @@ def forms(ws: Workspace, year: int | None = None, period: str | None = None, dea
 
 @dataclass(frozen=True)
 class Checked:
+    """What kiem-tra found."""
+
     ws: Workspace
     plan: Plan
     year: int
@@ -178,6 +182,8 @@ def check(
 
 @dataclass(frozen=True)
 class Reported:
+    """What bao-cao found and wrote."""
+
     checked: Checked
     summary: Summary
     files: ReportFiles
@@ -224,6 +230,8 @@ def report(
 
 @dataclass(frozen=True)
 class Reminded:
+    """What nhac-nop found and wrote."""
+
     plan: Plan
     year: int
     reminder: Reminder
@@ -258,6 +266,8 @@ def reminder(
 
 @dataclass(frozen=True)
 class HistoryView:
+    """What lich-su shows."""
+
     plan: Plan
     year: int
     history: History
@@ -287,6 +297,8 @@ def history_template(ws: Workspace, year: int | None = None) -> tuple[Plan, int,
 
 @dataclass(frozen=True)
 class Reviewed:
+    """What so-ket wrote."""
+
     start: int
     end: int
     files: ReviewFiles

@@ -51,6 +51,8 @@ class Area:
 
 @dataclass(frozen=True)
 class CellXml:
+    """What the sheet XML says of a cell beyond its value."""
+
     style: int = 0
     formula: str = ""  # the formula's text ("SUM(E7:E9)"), "" when the cell has none
     cached: bool = True  # a <v> value is present
@@ -64,6 +66,8 @@ class CellXml:
 
 @dataclass
 class SheetCells:
+    """A sheet's cells decoded in full, within the form's area."""
+
     rows: list[list[object]]  # values from A1, dense only within the area ("" when blank)
     facts: dict[str, CellXml] = field(default_factory=dict)  # ref → facts, for cells with anything special
     outside: list[str] = field(default_factory=list)  # the first few references beyond the area

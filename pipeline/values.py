@@ -30,6 +30,8 @@ _DIGITS_SEPS = re.compile(r"(?=[.,]*+\d)[\d.,]++")  # digits and separators, at 
 
 @dataclass(frozen=True)
 class Number:
+    """A number as read from what a person typed."""
+
     value: float | None  # None when the text is not a number
     code: str = ""  # NOT_A_NUMBER | PERCENT when value is None
     ambiguous: bool = False  # "1,250" in a count, "1.250" in a decimal field: read, but say how

@@ -30,6 +30,8 @@ def is_skipped_name(name: str) -> bool:
 
 @dataclass(frozen=True)
 class Workspace:
+    """The folder a clerk works in: config.toml, templates/, inbox/, outbox/."""
+
     root: Path
 
     @property

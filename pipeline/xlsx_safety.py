@@ -412,6 +412,8 @@ _FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
 
 @dataclass
 class Package:
+    """The checked XML parts of an .xlsx package, and the few facts read from them."""
+
     parts: dict[str, bytes]  # XML parts (checked), by zip name
     _text: dict[str, str] = field(default_factory=dict)
     _sheets: dict[str, str] | None = None
