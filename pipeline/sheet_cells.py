@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .values import format_number
 from .xlsx_safety import Package, reject, xml_safe
@@ -147,9 +148,23 @@ def _reference(name: str) -> str | None:
 def _unescape(text: str) -> str:
     """XML character references and the five XML entities (nothing else: XML has no &nbsp;), and no
     character XML cannot hold (``xml_safe``). The same as ``_ENTITY.sub(_entity, text)``, without a
-    call per reference: a text in Vietnamese written by openpyxl is mostly references."""
+    call per reference: a text in Vietnamese written by openpyxl is mostly references. A longer text
+    is decoded word by word, each word once per process (no reference holds a space): the words of
+    the units' results recur from form to form."""
     if "&" not in text:
         return xml_safe(text)
+    if len(text) > 48:
+        return xml_safe(" ".join(map(_word, text.split(" "))))
+    return xml_safe(_references(text))
+
+
+@lru_cache(maxsize=1 << 14)
+def _word(text: str) -> str:
+    return _references(text) if "&" in text else text
+
+
+def _references(text: str) -> str:
+    """``text`` with its references decoded (``_unescape`` without ``xml_safe``)."""
     pieces = text.split("&")
     out = [pieces[0]]
     add, known = out.append, _REFS.get
@@ -164,7 +179,7 @@ def _unescape(text: str) -> str:
                 continue
         add("&")
         add(piece)
-    return xml_safe("".join(out))
+    return "".join(out)
 
 
 _PLAIN_T = re.compile(
