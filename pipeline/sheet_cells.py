@@ -187,11 +187,17 @@ _PLAIN_T = re.compile(
 )  # one run of text with no markup, no reference and no character xml_safe drops
 
 
+_ONE_RUN = re.compile('(?:<is>)?<t(?: xml:space="preserve")?>([^<]*+)</t>(?:</is>)?')
+
+
 def rich_text(xml: str) -> str:
     """The text of an ``<si>`` or ``<is>`` body: its ``<t>`` runs, without phonetic runs."""
     plain = _PLAIN_T.fullmatch(xml)
     if plain:  # one run, no markup, no character reference: the common case, read as is
         return plain[1]
+    run = _ONE_RUN.fullmatch(xml)
+    if run:  # one run with references (openpyxl writes every non-ASCII character as one)
+        return _unescape(run[1])
     if "<" not in xml:
         return ""
     if "rPh" in xml:

@@ -213,11 +213,13 @@ REFERENCE_PIECES = ["&", "#", "x", "X", ";", "amp", "lt", "gt", "quot", "apos", 
 def test_references_in_text_read_as_the_xml_rules_say(pieces: list[str]) -> None:
     """``_unescape`` (split on "&", no call per reference) reads exactly what one substitution of the
     reference pattern reads: numeric and the five named references, anything else kept as written."""
-    from pipeline.sheet_cells import _ENTITY, _entity, _unescape
+    from pipeline.sheet_cells import _ENTITY, _T, _entity, _unescape, rich_text
     from pipeline.xlsx_safety import xml_safe
 
     text = "".join(pieces)
     assert _unescape(text) == xml_safe(_ENTITY.sub(_entity, text))
+    for body in (f"<is><t>{text}</t></is>", f'<t xml:space="preserve">{text}</t>'):  # one run: the fast way
+        assert rich_text(body) == "".join(_unescape(m[1] or "") for m in _T.finditer(body))
 
 
 def test_column_a_reads_top_to_bottom_however_the_rows_were_written() -> None:
