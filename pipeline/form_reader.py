@@ -367,9 +367,8 @@ class FormCells:
 
     def __init__(self, grids: Grids, pkg: Package, file: str, labels: dict[str, str]) -> None:
         self.grids, self.pkg, self.file, self.labels = grids, pkg, file, labels
-        self.rows: dict[str, tuple[str, int]] = {}
         # key → (sheet name, 0-based row, the sheet's cells, the row's kind): what ``_at`` needs, in one lookup
-        self._where: dict[str, tuple[str, int, SheetIndex | SheetCells, str]] = {}
+        self.rows: dict[str, tuple[str, int, SheetIndex | SheetCells, str]] = {}
         self.duplicates: list[Problem] = []
         for name, sheet in grids.sheets.items():
             if name == ID_SHEET:
@@ -398,13 +397,12 @@ class FormCells:
                         )
                     )
                     continue
-                self.rows[key] = (name, r)
-                self._where[key] = (name, r, sheet, kind)
+                self.rows[key] = (name, r, sheet, kind)
         self.formula_notes: dict[tuple[str, str], Problem] = {}  # one warning per formula cell read
 
     def _at(self, key: str, fld: str) -> tuple[str, str, object, CellXml | None] | None:
         """(sheet, ref, value, facts) of field ``fld`` on the row keyed ``key``; None without that row."""
-        loc = self._where.get(key)
+        loc = self.rows.get(key)
         if loc is None:
             return None
         name, r, sheet, kind = loc
