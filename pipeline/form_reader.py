@@ -357,11 +357,6 @@ def _form_keys(plan: Plan, unit_id: str, year: int) -> FormKeys:
 _FIELD_COLUMNS = {(kind, fld): (col, _column(col)) for kind, fields in COLUMNS.items() for fld, col in fields.items()}
 
 
-@lru_cache(maxsize=4096)
-def _text_limit(key: str, fld: str) -> int | None:
-    return text_limit(key, fld)
-
-
 class FormCells:
     """Rows found by key, and the input cells of those rows as ``model.Cell``."""
 
@@ -529,7 +524,7 @@ class FormReading:
         found = self.cells._at(key, fld)
         if found is None:
             return ""
-        limit = _text_limit(key, fld)
+        limit = text_limit(key, fld)
         if found[3] is None:  # nothing special about the cell (no formula, error…): its text as is
             value = cell_text(found[2])
             if limit is not None and len(value) > limit:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -120,8 +121,10 @@ PHONE_CHARS = "0123456789 .+"
 PHONE_LENGTH = (8, 15)
 
 
+@lru_cache(maxsize=4096)
 def text_limit(key: str, field: str = "value") -> int | None:
-    """The length limit of the text cell ``field`` of row ``key`` (None: not a free text)."""
+    """The length limit of the text cell ``field`` of row ``key`` (None: not a free text). Cached: intake
+    asks it for every text cell of every form."""
     prefix = key_prefix(key)
     return TEXT_LIMITS.get(key) or TEXT_LIMITS.get(f"{prefix}.{field}") or TEXT_LIMITS.get(prefix)
 
