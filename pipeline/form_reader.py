@@ -18,7 +18,6 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .funding import funding_input, line_label, lines_for
 from .layout import (
@@ -70,7 +69,7 @@ from .rules import (
     result_written,
     text_within_limit,
 )
-from .sheet_cells import Area, CellXml, SheetCells, column_letters
+from .sheet_cells import Area, CellXml, SheetCells, column_letters, column_number
 from .sheet_index import SheetIndex, index_sheet, shared_strings
 from .values import cell_text, format_number
 from .xlsx_safety import Package, reject
@@ -99,14 +98,6 @@ def _int(value: object) -> int | None:
         return int(value) if math.isfinite(value) and value == int(value) and abs(value) < 1e9 else None
     text = cell_text(value).lstrip("v")
     return int(text) if text.isdecimal() and len(text) < 9 else None
-
-
-@lru_cache(maxsize=256)
-def _column(letter: str) -> int:
-    n = 0
-    for ch in letter:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
 
 
 AREA_COLS = 26  # A–Z: the forms use A–H; a note typed a few columns to the right is still read
@@ -354,7 +345,9 @@ def _form_keys(plan: Plan, unit_id: str, year: int) -> FormKeys:
 
 
 # (row kind, field) → (column letter, 0-based column) of the input cell: looked up once per cell read
-_FIELD_COLUMNS = {(kind, fld): (col, _column(col)) for kind, fields in COLUMNS.items() for fld, col in fields.items()}
+_FIELD_COLUMNS = {
+    (kind, fld): (col, column_number(col) - 1) for kind, fields in COLUMNS.items() for fld, col in fields.items()
+}
 
 
 class FormCells:
@@ -653,4 +646,4 @@ _REF = re.compile(r"([A-Z]+)(\d+)")
 
 def _row_col(ref: str) -> tuple[int, int]:
     m = _REF.fullmatch(ref)
-    return (int(m[2]), _column(m[1])) if m else (0, 0)
+    return (int(m[2]), column_number(m[1]) - 1) if m else (0, 0)
