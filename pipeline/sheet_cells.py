@@ -128,21 +128,11 @@ def _entity(m: re.Match[str]) -> str:
     return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
 
 
-_REFS: dict[str, str] = {}  # "#7871" → "ế": the character references met so far (a language uses a few hundred)
-_REFS_LIMIT = 4096
-
-
+@lru_cache(maxsize=4096)  # "#7871" → "ế": a language uses a few hundred references
 def _reference(name: str) -> str | None:
     """The text of the reference ``&name;`` (None when ``name`` is not one ``_ENTITY`` takes)."""
-    got = _REFS.get(name)
-    if got is None:
-        m = _ENTITY.fullmatch(f"&{name};")
-        if m is None:
-            return None
-        got = _entity(m)
-        if len(_REFS) < _REFS_LIMIT:
-            _REFS[name] = got
-    return got
+    m = _ENTITY.fullmatch(f"&{name};")
+    return None if m is None else _entity(m)
 
 
 def _unescape(text: str) -> str:
@@ -167,12 +157,12 @@ def _references(text: str) -> str:
     """``text`` with its references decoded (``_unescape`` without ``xml_safe``)."""
     pieces = text.split("&")
     out = [pieces[0]]
-    add, known = out.append, _REFS.get
+    add = out.append
     for i in range(1, len(pieces)):
         piece = pieces[i]
         end = piece.find(";", 1, 12)
         if end > 0:
-            got = known(piece[:end]) or _reference(piece[:end])
+            got = _reference(piece[:end])
             if got is not None:
                 add(got)
                 add(piece[end + 1 :])
