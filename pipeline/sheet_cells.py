@@ -195,13 +195,23 @@ def rich_text(xml: str) -> str:
     return "".join(_unescape(m[1] or "") for m in _T.finditer(xml))
 
 
+def cell_tags(text: str) -> int:
+    """About how many cells a sheet part holds (its ``<c>`` tags, any prefix): compared with ``Area.max_cells``."""
+    return text.count("<c ") + text.count("<c>") + text.count(":c ")
+
+
+def string_tags(text: str) -> int:
+    """About how many strings a shared strings part holds (its ``<si>`` tags, any prefix)."""
+    return text.count("<si>") + text.count("<si ") + text.count(":si>") + text.count(":si ")
+
+
 def shared_strings(pkg: Package, file: str, limit: int = 50_000) -> list[str]:
     """The workbook's shared strings; ``Rejected`` when there are more than ``limit`` (a form has hundreds)."""
     part = pkg.shared_strings_part()
     if not part or part not in pkg.parts:
         return []
     text = pkg.decode(part)
-    count = text.count("<si>") + text.count("<si ") + text.count(":si>") + text.count(":si ")
+    count = string_tags(text)
     if count > limit:
         raise reject(
             "tep-qua-lon",
@@ -271,7 +281,7 @@ def read_sheet(
     if start < 0:
         return out
     end = text.find("sheetData", start + 9)
-    cells = text.count("<c ") + text.count("<c>") + text.count(":c ")
+    cells = cell_tags(text)
     if cells > area.max_cells:
         raise reject(
             "tep-qua-lon",

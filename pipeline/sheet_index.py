@@ -27,11 +27,13 @@ from .sheet_cells import (
     CellXml,
     SheetCells,
     _unescape,
+    cell_tags,
     column_letters,
     column_number,
     read_sheet,
     rich_text,
     scalar_value,
+    string_tags,
 )
 from .sheet_cells import shared_strings as full_shared_strings
 from .xlsx_safety import Package
@@ -196,7 +198,7 @@ def canonical_cells(text: str, area: Area, strings: Sequence[str]) -> list[Canon
     end = end if end > 0 else len(text)
     limit = getattr(area, "max_cells", None)
     if limit is not None and len(text) > 3 * limit:  # "<c " is 3 characters: a shorter text cannot have too many
-        if text.count("<c ") + text.count("<c>") + text.count(":c ") > limit:
+        if cell_tags(text) > limit:
             return None  # read_sheet rejects it, with its message
     cells: list[Canon] = _CELL.findall(text, start, end)
     if not cells:
@@ -260,7 +262,7 @@ def shared_strings(pkg: Package, file: str, limit: int = 50_000) -> SharedString
     if not part or part not in pkg.parts:
         return SharedStrings([])
     text = pkg.decode(part)
-    count = text.count("<si>") + text.count("<si ") + text.count(":si>") + text.count(":si ")
+    count = string_tags(text)
     if count > limit:
         full_shared_strings(pkg, file, limit)  # raises, with its message
     return SharedStrings(_SI.findall(text))
