@@ -50,7 +50,9 @@ def workbook_meanwhile(summary: Summary, history: History | None = None) -> Call
     """
     import multiprocessing
 
-    here = lambda: summary_workbook(summary, history)  # noqa: E731
+    def here() -> bytes:
+        return summary_workbook(summary, history)
+
     apart = len(summary.statuses) >= WORKBOOK_APART_FROM and (os.cpu_count() or 1) >= 2
     if not apart or "fork" not in multiprocessing.get_all_start_methods():
         return here
