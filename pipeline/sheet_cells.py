@@ -280,7 +280,7 @@ def read_sheet(
     out = SheetCells([])
     if start < 0:
         return out
-    end = text.find("sheetData", start + 9)
+    end = text.rfind("sheetData", start + 9)  # the closing tag: the last one, whatever a text holds
     cells = cell_tags(text)
     if cells > area.max_cells:
         raise reject(

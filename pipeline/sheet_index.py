@@ -194,7 +194,7 @@ def canonical_cells(text: str, area: Area, strings: Sequence[str]) -> list[Canon
     start = text.find("sheetData")
     if start < 0:
         return None
-    end = text.find("sheetData", start + 9)
+    end = text.rfind("sheetData", start + 9)  # the closing tag: the last one, whatever a text holds
     end = end if end > 0 else len(text)
     limit = getattr(area, "max_cells", None)
     if limit is not None and len(text) > 3 * limit:  # "<c " is 3 characters: a shorter text cannot have too many

@@ -244,3 +244,34 @@ def test_column_a_reads_top_to_bottom_however_the_rows_were_written() -> None:
     assert isinstance(sheet, SheetIndex)
     full = [(r, key) for r, key in read_sheet(*args).column_a() if key != ""]  # (it lists blank rows too)
     assert sheet.column_a() == full == [(1, "k.2"), (4, "k.5"), (8, "k.9")]
+
+
+def test_a_text_naming_the_sheet_data_tag_does_not_end_the_sheet() -> None:
+    """The cells run to the last "sheetData" (the closing tag), not to the first: a unit's text that
+    says "sheetData" (an inline string holds it as written) does not hide the cells after it."""
+    from pipeline.sheet_cells import Area
+    from pipeline.sheet_index import SharedStrings
+    from pipeline.xlsx_safety import Package
+
+    cells = (
+        '<c r="A1" t="inlineStr"><is><t>k.1</t></is></c>'
+        '<c r="F1" t="inlineStr"><is><t>Đã sửa thẻ sheetData trong tệp</t></is></c>'
+        '<c r="A2" t="inlineStr"><is><t>k.2</t></is></c><c r="E2"><v>7</v></c>'
+    )
+    xml = f"<worksheet><sheetData><row r='1'>{cells}</row></sheetData><pageMargins/></worksheet>".encode()
+    pkg = Package({"xl/worksheets/sheet1.xml": xml, "xl/workbook.xml": b"<workbook/>"})
+    args = (
+        pkg,
+        "xl/worksheets/sheet1.xml",
+        Area(100, 26),
+        SharedStrings([]),
+        frozenset(),
+        frozenset(),
+        "Chỉ tiêu",
+        "x",
+    )
+    for sheet in (index_sheet(*args), read_sheet(*args)):
+        assert sheet.value(0, 5) == "Đã sửa thẻ sheetData trong tệp"
+        assert sheet.value(1, 4) == 7.0
+        assert [key for _, key in sheet.column_a() if key] == ["k.1", "k.2"]
+    assert isinstance(index_sheet(*args), SheetIndex)
