@@ -424,21 +424,29 @@ def _unique(ids: list[str], key: str) -> None:
         seen.add(i)
 
 
-def _resolve_units(refs: tuple[str, ...], units: tuple[Unit, ...], key: str) -> tuple[str, ...]:
-    out: dict[str, None] = {}
-    groups = {u.group for u in units}
-    ids = {u.id for u in units}
-    for ref in refs:
-        if ref.startswith(GROUP_REF):
-            group = ref[len(GROUP_REF) :]
-            if group not in groups:
-                raise ConfigError(key, f"nhóm đơn vị «{group}» không có trong danh sách đơn vị.")
-            out.update((u.id, None) for u in units if u.group == group)
-        elif ref in ids:
-            out[ref] = None
-        else:
-            raise ConfigError(key, f"đơn vị «{ref}» không có trong danh sách [[don_vi]].")
-    return tuple(out)
+class _UnitRefs:
+    """Unit references of config.toml (an id, or ``nhom:<group>``) resolved against [[don_vi]], its ids
+    and groups indexed once: a province lists thousands of units, looked up by every task and input."""
+
+    def __init__(self, units: tuple[Unit, ...]) -> None:
+        self.ids = {u.id for u in units}
+        self.groups: dict[str, list[str]] = {}
+        for u in units:
+            self.groups.setdefault(u.group, []).append(u.id)
+
+    def resolve(self, refs: tuple[str, ...], key: str) -> tuple[str, ...]:
+        out: dict[str, None] = {}
+        for ref in refs:
+            if ref.startswith(GROUP_REF):
+                group = ref[len(GROUP_REF) :]
+                if group not in self.groups:
+                    raise ConfigError(key, f"nhóm đơn vị «{group}» không có trong danh sách đơn vị.")
+                out.update(dict.fromkeys(self.groups[group]))
+            elif ref in self.ids:
+                out[ref] = None
+            else:
+                raise ConfigError(key, f"đơn vị «{ref}» không có trong danh sách [[don_vi]].")
+        return tuple(out)
 
 
 def load_plan(path: Path) -> Plan:
@@ -467,8 +475,9 @@ def parse_plan(raw: dict[str, Any]) -> Plan:
     progress_rule, min_coverage = _assessment(_Table(root.get("danh_gia", dict, {}), "danh_gia"))
     units = _units(root.tables("don_vi"), head["drafting_unit"])
     task_groups = _task_groups(root.tables("nhom_nhiem_vu"))
-    tasks = _tasks(root.tables("nhiem_vu"), task_groups, units)
-    indicators = _indicators(root.tables("chi_tieu"), units, head["start_year"], head["end_year"])
+    refs = _UnitRefs(units)
+    tasks = _tasks(root.tables("nhiem_vu"), task_groups, refs)
+    indicators = _indicators(root.tables("chi_tieu"), refs, head["start_year"], head["end_year"])
     root.done()
     return Plan(
         **head,
@@ -616,7 +625,7 @@ def _task_groups(tables: list[_Table]) -> tuple[TaskGroup, ...]:
     return tuple(groups)
 
 
-def _tasks(tables: list[_Table], groups: tuple[TaskGroup, ...], units: tuple[Unit, ...]) -> tuple[Task, ...]:
+def _tasks(tables: list[_Table], groups: tuple[TaskGroup, ...], refs: _UnitRefs) -> tuple[Task, ...]:
     """[[nhiem_vu]] with their [[nhiem_vu.muc]] items (a task without items is its own single item)."""
     tasks: list[Task] = []
     for t in tables:
@@ -626,9 +635,9 @@ def _tasks(tables: list[_Table], groups: tuple[TaskGroup, ...], units: tuple[Uni
         num = t.get("stt", int)
         tid = f"{group}.{num}"
         lead = t.get("chu_tri", str)
-        if lead not in {u.id for u in units}:
+        if lead not in refs.ids:
             raise ConfigError(t.key("chu_tri"), f"đơn vị «{lead}» không có trong danh sách [[don_vi]].")
-        partners = tuple(p for p in _resolve_units(t.strings("phoi_hop", ()), units, t.key("phoi_hop")) if p != lead)
+        partners = tuple(p for p in refs.resolve(t.strings("phoi_hop", ()), t.key("phoi_hop")) if p != lead)
         y0, y1 = _years(t.get("thoi_gian", str), t.key("thoi_gian"))
         content = t.get("noi_dung", str)
         items = []
@@ -661,15 +670,15 @@ def _tasks(tables: list[_Table], groups: tuple[TaskGroup, ...], units: tuple[Uni
     return tuple(tasks)
 
 
-def _indicators(tables: list[_Table], units: tuple[Unit, ...], start: int, end: int) -> tuple[Indicator, ...]:
+def _indicators(tables: list[_Table], refs: _UnitRefs, start: int, end: int) -> tuple[Indicator, ...]:
     """[[chi_tieu]]; input ids are unique across the plan."""
-    indicators = [_indicator(t, units, start, end) for t in tables]
+    indicators = [_indicator(t, refs, start, end) for t in tables]
     _unique([i.id for i in indicators], "chi_tieu")
     _unique([i.id for ind in indicators for i in ind.inputs], "chi_tieu.dau_vao")
     return tuple(indicators)
 
 
-def _indicator(t: _Table, units: tuple[Unit, ...], start: int, end: int) -> Indicator:
+def _indicator(t: _Table, refs: _UnitRefs, start: int, end: int) -> Indicator:
     """One [[chi_tieu]]: its formula's entry (formulas.py) checks the formula-specific shape."""
     iid = t.get("ma", str)
     if not KEY_ID.fullmatch(iid):
@@ -678,14 +687,14 @@ def _indicator(t: _Table, units: tuple[Unit, ...], start: int, end: int) -> Indi
     if formula not in FORMULAS:
         raise ConfigError(t.key("cong_thuc"), f"«{formula}» không thuộc {', '.join(FORMULAS)}.")
     spec = FORMULAS[formula]
-    inputs = _inputs(t.tables("dau_vao"), iid, units)
+    inputs = _inputs(t.tables("dau_vao"), iid, refs)
     if not inputs:
         raise ConfigError(t.key("dau_vao"), "chỉ tiêu cần ít nhất một đầu vào.")
     own = {i.id for i in inputs}
     num = t.strings(spec.numerator_key)
     den = t.strings(spec.denominator_key) if spec.denominator_required else t.strings(spec.denominator_key, ())
-    for name, refs in (("tu_so/hien_tai", num), ("mau_so/goc", den)):
-        for ref in refs:
+    for name, ids in (("tu_so/hien_tai", num), ("mau_so/goc", den)):
+        for ref in ids:
             if ref not in own:
                 raise ConfigError(t.key(name), f"đầu vào «{ref}» không thuộc chỉ tiêu «{iid}».")
     spec.check(num, den, (i.kind for i in inputs), t.key)
@@ -721,7 +730,7 @@ def _indicator(t: _Table, units: tuple[Unit, ...], start: int, end: int) -> Indi
     return indicator
 
 
-def _inputs(tables: list[_Table], indicator_id: str, units: tuple[Unit, ...]) -> tuple[Input, ...]:
+def _inputs(tables: list[_Table], indicator_id: str, refs: _UnitRefs) -> tuple[Input, ...]:
     inputs = []
     for it in tables:
         in_id = it.get("ma", str)
@@ -730,7 +739,7 @@ def _inputs(tables: list[_Table], indicator_id: str, units: tuple[Unit, ...]) ->
         kind = it.get("kieu", str)
         if kind not in INPUT_KINDS:
             raise ConfigError(it.key("kieu"), f"«{kind}» không thuộc {', '.join(INPUT_KINDS)}.")
-        reporters = _resolve_units(it.strings("don_vi_bao_cao"), units, it.key("don_vi_bao_cao"))
+        reporters = refs.resolve(it.strings("don_vi_bao_cao"), it.key("don_vi_bao_cao"))
         inputs.append(
             Input(
                 id=in_id,
