@@ -199,7 +199,7 @@ POOL_FROM = (
     60  # files; below this one process is faster: measured, a pool of 2 costs ~50 ms of CPU and saves ~0,8 ms a form
 )
 MAX_WORKERS = 8  # enough for an office PC; Windows refuses more than 61
-CHUNK_FILES = 32  # files per task sent to a worker at most: ~40 ms of work, so the last tasks end together
+CHUNK_FILES = 32  # files per task sent to a worker at most (~40 ms of work); fewer near the end (``_chunks``)
 
 
 def _inside(path: str, root: str) -> bool:
@@ -395,6 +395,18 @@ def _read_chunk(files: list[tuple[Path, str]]) -> list[FileResult]:
         return [read_file(path, rel, plan, year, last_year) for path, rel in files]  # type: ignore[arg-type]
 
 
+def _chunks(total: int, workers: int) -> list[range]:
+    """The files' indexes in tasks for the workers, in order: up to ``CHUNK_FILES`` at a time, fewer as
+    the end nears (a quarter of what is left per worker), so that the workers finish together."""
+    most = max(1, min(CHUNK_FILES, total // (workers * 8)))
+    chunks, i = [], 0
+    while i < total:
+        size = max(min(4, most), min(most, (total - i) // (workers * 4)))
+        chunks.append(range(i, min(i + size, total)))
+        i += size
+    return chunks
+
+
 def _read_pooled(
     files: list[tuple[Path, str]],
     plan: Plan,
@@ -411,8 +423,7 @@ def _read_pooled(
 
     total = len(files)
     results: list[FileResult | None] = [None] * total
-    size = max(1, min(CHUNK_FILES, total // (workers * 8)))
-    chunks = [range(i, min(i + size, total)) for i in range(0, total, size)]
+    chunks = _chunks(total, workers)
     done = 0
     futures = []
     try:

@@ -181,6 +181,20 @@ def test_process_pool_reads_the_same_as_one_process(kh178: Plan, filled: dict[st
     assert pool.statuses == one.statuses
 
 
+@pytest.mark.parametrize("total", [2, 7, 61, 520, 2_000, 100_000])
+@pytest.mark.parametrize("workers", [2, 8])
+def test_pool_tasks_cover_every_file_once_in_order_and_shrink_toward_the_end(total: int, workers: int) -> None:
+    from pipeline.intake import CHUNK_FILES, _chunks
+
+    chunks = _chunks(total, workers)
+    assert [i for c in chunks for i in c] == list(range(total))
+    sizes = [len(c) for c in chunks]
+    assert max(sizes) <= CHUNK_FILES
+    assert all(a >= b for a, b in zip(sizes, sizes[1:], strict=False))  # never growing
+    if total >= 520:
+        assert sum(sizes[-2 * workers :]) <= 8 * workers  # the last task of each worker is a few files
+
+
 def test_reading_makes_no_reference_cycles_in_good_files_or_bad(kh178: Plan, filled: dict[str, bytes]) -> None:
     """What lets intake pause Python's cycle collector while it reads (``no_cycle_collector``): all a
     read makes is freed by reference counting, whether the file is read, warned about or rejected."""
