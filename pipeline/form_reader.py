@@ -585,14 +585,17 @@ class FormReading:
         """Each task item's status (required where the unit leads), result, difficulties, proposals."""
         tasks = []
         for item_id, key, lead in self.keys.tasks:
-            cell = self.cells.cell(key, "status")
-            if cell is None:
+            at = self.cells._at(key, "status")
+            if at is None:
                 continue
-            status, found = read_status(cell, item_id, lead, TASK_STATUSES)
-            self.problems.extend(found)
+            if at[3] is None and (at[2] in TASK_STATUSES or (at[2] == "" and not lead)):
+                status = at[2]  # chosen from the list, or blank where not required: nothing to check
+            else:
+                status, found = read_status(self.cells._cell(key, *at), item_id, lead, TASK_STATUSES)
+                self.problems.extend(found)
             result = self.text(key, "result")
             if lead and not result:  # the result cell is built only for the rule that may point at it
-                result_cell = self.cells.cell(key, "result") or cell
+                result_cell = self.cells.cell(key, "result") or self.cells._cell(key, *at)
                 self.problems.extend(result_written(result_cell, item_id, lead, status, result, NEEDS_RESULT))
             tasks.append(
                 TaskReport(
