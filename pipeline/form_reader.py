@@ -19,7 +19,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .funding import funding_input, line_label, lines_for
+from .funding import ESTIMATE, SOURCES, funding_input, line_label, lines_for
 from .layout import (
     COLUMNS,
     CONTACT_FIELDS,
@@ -309,39 +309,63 @@ class FormKeys:
     tasks: tuple[tuple[str, str, bool], ...]  # (item id, its key, led by the unit)
 
 
-_PLAN_TABLES: list = [None, {}]  # [the plan, {(unit id, year): FormKeys}]: the last plan read with
+_PLAN_TABLES: list = [
+    None,
+    {},
+    {},
+]  # [the plan, {(unit id, year): FormKeys}, {year: _YearRows}]: the last plan read with
 
 
 def form_keys(plan: Plan, unit_id: str, year: int) -> FormKeys:
     """Every row this unit's form must have. Built once per unit and year for the plan in use
     (every form of a unit asks the same); shared: callers do not change it."""
     if _PLAN_TABLES[0] is not plan:
-        _PLAN_TABLES[:] = [plan, {}]
+        _PLAN_TABLES[:] = [plan, {}, {}]
     keys = _PLAN_TABLES[1].get((unit_id, year))
     if keys is None:
-        keys = _PLAN_TABLES[1][(unit_id, year)] = _form_keys(plan, unit_id, year)
+        rows = _PLAN_TABLES[2].get(year)
+        if rows is None:
+            rows = _PLAN_TABLES[2][year] = _YearRows(plan, year)
+        keys = _PLAN_TABLES[1][(unit_id, year)] = _form_keys(plan, unit_id, year, rows)
     return keys
 
 
-def _form_keys(plan: Plan, unit_id: str, year: int) -> FormKeys:
-    labels = {contact_key(k): label for k, label in CONTACT_FIELDS.items()}
-    labels.update({general_key(k): GENERAL_LABELS[k].format(next_year=year + 1) for k in GENERAL_KEYS})
-    inputs = tuple((inp, input_key(inp.id)) for inp in plan.inputs_for(unit_id, year))
-    for inp, key in inputs:
-        labels[key] = input_label(plan, plan.indicator(inp.indicator), inp, year)
-    tasks = tuple(
-        (item.id, task_key(item.id), task.lead == unit_id)
-        for task in plan.tasks_of(unit_id, year)
-        for item in task.items
-    )
-    for item_id, key, _lead in tasks:
-        labels[key] = f"Nhiệm vụ {item_id}"
-    funding = tuple(
-        (line, funding_key(line), funding_input(plan, unit_id, line, year)) for line in lines_for(plan, unit_id, year)
-    )
-    for line, key, _inp in funding:
-        labels[key] = line_label(line, year)
-    return FormKeys(labels, inputs, funding, tasks)
+class _YearRows:
+    """The rows of a year's forms that are the same whichever unit fills them, with their keys and
+    labels: built once per plan and year, not once per unit (a province has thousands)."""
+
+    def __init__(self, plan: Plan, year: int) -> None:
+        self.labels = {contact_key(k): label for k, label in CONTACT_FIELDS.items()}
+        self.labels.update({general_key(k): GENERAL_LABELS[k].format(next_year=year + 1) for k in GENERAL_KEYS})
+        self.inputs = {  # input id → (key, label), for the inputs of the indicators asked this year
+            inp.id: (input_key(inp.id), input_label(plan, ind, inp, year))
+            for ind in plan.indicators
+            if ind.active_in(year)
+            for inp in ind.inputs
+        }
+        self.items = {item.id: (task_key(item.id), f"Nhiệm vụ {item.id}") for task in plan.tasks for item in task.items}
+        self.lines = {line: (funding_key(line), line_label(line, year)) for line in (*SOURCES, ESTIMATE)}
+
+
+def _form_keys(plan: Plan, unit_id: str, year: int, rows: _YearRows) -> FormKeys:
+    labels = dict(rows.labels)
+    inputs = []
+    for inp in plan.inputs_for(unit_id):
+        row = rows.inputs.get(inp.id)
+        if row is not None:
+            inputs.append((inp, row[0]))
+            labels[row[0]] = row[1]
+    tasks = []
+    for task in plan.tasks_of(unit_id, year):
+        lead = task.lead == unit_id
+        for item in task.items:
+            key, labels[key] = rows.items[item.id]
+            tasks.append((item.id, key, lead))
+    funding = []
+    for line in lines_for(plan, unit_id, year):
+        key, labels[key] = rows.lines[line]
+        funding.append((line, key, funding_input(plan, unit_id, line, year)))
+    return FormKeys(labels, tuple(inputs), tuple(funding), tuple(tasks))
 
 
 # (row kind, field) → (column letter, 0-based column) of the input cell: looked up once per cell read
