@@ -16,6 +16,7 @@ forms, real Excel files and the fuzz corpus).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from itertools import compress
@@ -64,6 +65,10 @@ _REF, _COL, _ROW, _KIND, _VTAG, _OTHER = (
     itemgetter(7),
 )
 _BLANK: tuple[object, CellXml | None] = ("", None)  # a cell the sheet does not have
+
+
+def _column_order(cell: Canon) -> tuple[int, str]:
+    return len(cell[1]), cell[1]  # B before AA
 
 
 @lru_cache(maxsize=8)
@@ -150,9 +155,22 @@ class SheetIndex:
     def head(self, n: int) -> Iterator[tuple[int, int, object]]:
         """(0-based row, 0-based column, value) of the cells in the first ``n`` rows, in reading order;
         each decoded only when the caller gets that far."""
-        near = compress(self._cells, map(_first_rows(n).__contains__, map(_ROW, self._cells)))
-        ordered = sorted((int(c[2]), len(c[1]), c[1], c[0]) for c in near)  # (row, column) order: B before AA
-        return ((r - 1, column_number(col) - 1, self._get(ref)[0]) for r, _, col, ref in ordered)
+        near = list(compress(self._cells, map(_first_rows(n).__contains__, map(_ROW, self._cells))))
+        rows = list(map(int, map(_ROW, near)))
+        if rows != sorted(rows):  # rows written out of order: all sorted at once
+            near = [c for *_, c in sorted(zip(rows, map(len, map(_COL, near)), map(_COL, near), near, strict=True))]
+            rows.sort()
+        return self._by_rows(near, rows)
+
+    def _by_rows(self, near: list[Canon], rows: list[int]) -> Iterator[tuple[int, int, object]]:
+        """``head``'s cells row by row, each row's in column order (B before AA): sorted one row at a
+        time, as the caller gets there (identification stops in the third row)."""
+        i = 0
+        while i < len(near):
+            j = bisect_right(rows, rows[i], i)
+            for cell in sorted(near[i:j], key=_column_order) if j - i > 1 else near[i:j]:
+                yield rows[i] - 1, column_number(cell[1]) - 1, self._get(cell[0])[0]
+            i = j
 
     # -- everything, as read_sheet gives it (the _id sheet, history workbooks)
 
