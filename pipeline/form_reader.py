@@ -225,7 +225,8 @@ class Grids:
 def identify(grids: Grids, file: str) -> Identity:
     """The hidden ``_id`` sheet, else the visible code on any data sheet; ``Rejected`` if neither."""
     if ID_SHEET in grids.sheets:
-        kv = {cell_text(r[0]): r[1] for r in grids.sheets[ID_SHEET].rows if len(r) >= 2}
+        sheet = grids.sheets[ID_SHEET]
+        kv = {cell_text(key): sheet.value(r, 1) for r, key in sheet.column_a()}  # name in A, value in B
         if cell_text(kv.get("loai")) == FORM_KIND:
             year, version = _int(kv.get("nam")), _int(kv.get("phien_ban"))
             plan_id, unit_id = cell_text(kv.get("ke_hoach")), cell_text(kv.get("don_vi"))

@@ -174,34 +174,23 @@ class SheetIndex:
 
     # -- everything, as read_sheet gives it (the _id sheet, history workbooks)
 
-    def _all(self) -> None:
-        values: dict[tuple[int, int], object] = {}
-        facts: dict[str, CellXml] = {}
-        for c in self._cells:
-            ref = c[0]
-            value, fact = self._get(ref)
-            values[(int(c[2]), column_number(c[1]))] = value
-            if fact is not None:
-                facts[ref] = fact
-        rows: list[list[object]] = []
-        if values:
-            rows = [[""] * max(k for _, k in values) for _ in range(max(r for r, _ in values))]
-            for (r, k), v in values.items():
-                rows[r - 1][k - 1] = v
-        self._rows, self._facts = rows, facts
-
     @property
     def rows(self) -> list[list[object]]:
         if self._rows is None:
-            self._all()
-        assert self._rows is not None
+            values = {(int(c[2]), column_number(c[1])): self._get(c[0])[0] for c in self._cells}
+            rows: list[list[object]] = []
+            if values:
+                rows = [[""] * max(k for _, k in values) for _ in range(max(r for r, _ in values))]
+                for (r, k), v in values.items():
+                    rows[r - 1][k - 1] = v
+            self._rows = rows
         return self._rows
 
     @property
     def facts(self) -> dict[str, CellXml]:
         if self._facts is None:
-            self._all()
-        assert self._facts is not None
+            got = zip(self._cells, map(self._get, map(_REF, self._cells)), strict=True)
+            self._facts = {c[0]: fact for c, (_, fact) in got if fact is not None}
         return self._facts
 
 
