@@ -402,6 +402,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  N = {n}: xong ({len(row.naive)} lượt)", file=sys.stderr, flush=True)
     print()
     print(markdown(rows))
+    print()
+    for row in rows:  # the ratio lap by lap (each lap's naive loop and command run side by side)
+        laps = " · ".join(num(naive / run.wall, 1) + " ×" for naive, run in zip(row.naive, row.check, strict=True))
+        print(f"`kiem-tra` nhanh hơn ngây thơ, từng lượt, N = {num(row.n, 0)}: {laps}")
     big = [r for r in rows if r.n >= 4 * rows[0].n]
     if len(rows) >= 2 and big:
         a, b = rows[-2], rows[-1]
