@@ -222,24 +222,28 @@ def test_references_in_text_read_as_the_xml_rules_say(pieces: list[str]) -> None
         assert rich_text(body) == "".join(_unescape(m[1] or "") for m in _T.finditer(body))
 
 
-def test_column_a_reads_top_to_bottom_however_the_rows_were_written() -> None:
+def sheet_args(xml: bytes, cols: int = 26) -> tuple:
+    """``index_sheet``/``read_sheet`` arguments for one sheet part, no shared strings, no special styles."""
     from pipeline.sheet_cells import Area
     from pipeline.sheet_index import SharedStrings
     from pipeline.xlsx_safety import Package
 
-    rows = [f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>k.{r}</t></is></c><c r="B{r}"/></row>' for r in (9, 2, 5)]
-    xml = f"<worksheet><sheetData>{''.join(rows)}</sheetData></worksheet>".encode()
     pkg = Package({"xl/worksheets/sheet1.xml": xml, "xl/workbook.xml": b"<workbook/>"})
-    args = (
+    return (
         pkg,
         "xl/worksheets/sheet1.xml",
-        Area(100, 26),
+        Area(100, cols),
         SharedStrings([]),
         frozenset(),
         frozenset(),
         "Chỉ tiêu",
         "x",
     )
+
+
+def test_column_a_reads_top_to_bottom_however_the_rows_were_written() -> None:
+    rows = [f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>k.{r}</t></is></c><c r="B{r}"/></row>' for r in (9, 2, 5)]
+    args = sheet_args(f"<worksheet><sheetData>{''.join(rows)}</sheetData></worksheet>".encode())
     sheet = index_sheet(*args)
     assert isinstance(sheet, SheetIndex)
     full = [(r, key) for r, key in read_sheet(*args).column_a() if key != ""]  # (it lists blank rows too)
@@ -249,27 +253,12 @@ def test_column_a_reads_top_to_bottom_however_the_rows_were_written() -> None:
 def test_a_text_naming_the_sheet_data_tag_does_not_end_the_sheet() -> None:
     """The cells run to the last "sheetData" (the closing tag), not to the first: a unit's text that
     says "sheetData" (an inline string holds it as written) does not hide the cells after it."""
-    from pipeline.sheet_cells import Area
-    from pipeline.sheet_index import SharedStrings
-    from pipeline.xlsx_safety import Package
-
     cells = (
         '<c r="A1" t="inlineStr"><is><t>k.1</t></is></c>'
         '<c r="F1" t="inlineStr"><is><t>Đã sửa thẻ sheetData trong tệp</t></is></c>'
         '<c r="A2" t="inlineStr"><is><t>k.2</t></is></c><c r="E2"><v>7</v></c>'
     )
-    xml = f"<worksheet><sheetData><row r='1'>{cells}</row></sheetData><pageMargins/></worksheet>".encode()
-    pkg = Package({"xl/worksheets/sheet1.xml": xml, "xl/workbook.xml": b"<workbook/>"})
-    args = (
-        pkg,
-        "xl/worksheets/sheet1.xml",
-        Area(100, 26),
-        SharedStrings([]),
-        frozenset(),
-        frozenset(),
-        "Chỉ tiêu",
-        "x",
-    )
+    args = sheet_args(f"<worksheet><sheetData><row r='1'>{cells}</row></sheetData><pageMargins/></worksheet>".encode())
     for sheet in (index_sheet(*args), read_sheet(*args)):
         assert sheet.value(0, 5) == "Đã sửa thẻ sheetData trong tệp"
         assert sheet.value(1, 4) == 7.0
@@ -283,16 +272,11 @@ def test_head_gives_the_first_rows_in_reading_order_however_the_cells_were_writt
     cells: list[tuple[int, str]], keep: int
 ) -> None:
     """Rows in order, and in each row B before Z before AA, whether the file wrote them so or not."""
-    from pipeline.sheet_cells import Area
-    from pipeline.sheet_index import SharedStrings
-    from pipeline.xlsx_safety import Package
-
     cells = cells[: max(keep, 1)]
     if keep % 2:  # half the cases in the order Excel writes them
         cells = sorted(cells, key=lambda rc: (rc[0], len(rc[1]), rc[1]))
     xml = "".join(f'<c r="{c}{r}" t="inlineStr"><is><t>{c}{r}</t></is></c>' for r, c in cells)
-    pkg = Package({"s.xml": f"<worksheet><sheetData><row>{xml}</row></sheetData></worksheet>".encode()})
-    args = (pkg, "s.xml", Area(100, 27), SharedStrings([]), frozenset(), frozenset(), "Chỉ tiêu", "x")
+    args = sheet_args(f"<worksheet><sheetData><row>{xml}</row></sheetData></worksheet>".encode(), cols=27)
     sheet = index_sheet(*args)
     assert isinstance(sheet, SheetIndex)
     expected = [(r, c, v) for r, c, v in read_sheet(*args).head(15) if v != ""]
