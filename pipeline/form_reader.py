@@ -310,11 +310,8 @@ class FormKeys:
     tasks: tuple[tuple[str, str, bool], ...]  # (item id, its key, led by the unit)
 
 
-_PLAN_TABLES: list = [
-    None,
-    {},
-    {},
-]  # [the plan, {(unit id, year): FormKeys}, {year: _YearRows}]: the last plan read with
+# [the plan, {(unit id, year): FormKeys}, {year: _YearRows}]: the tables of the last plan read with
+_PLAN_TABLES: list = [None, {}, {}]
 
 
 def form_keys(plan: Plan, unit_id: str, year: int) -> FormKeys:
