@@ -377,8 +377,9 @@ class FormCells:
 
     def __init__(self, grids: Grids, pkg: Package, file: str, labels: dict[str, str]) -> None:
         self.grids, self.pkg, self.file, self.labels = grids, pkg, file, labels
-        # key → (sheet name, 0-based row, the sheet's cells, the row's kind): what ``_at`` needs, in one lookup
-        self.rows: dict[str, tuple[str, int, SheetIndex | SheetCells, str]] = {}
+        # key → (sheet name, 0-based row, the sheet's cells, the row's kind, the row's number as written in
+        # a reference): what ``_at`` needs, in one lookup
+        self.rows: dict[str, tuple[str, int, SheetIndex | SheetCells, str, str]] = {}
         self.duplicates: list[Problem] = []
         for name, sheet in grids.sheets.items():
             if name == ID_SHEET:
@@ -407,7 +408,7 @@ class FormCells:
                         )
                     )
                     continue
-                self.rows[key] = (name, r, sheet, kind)
+                self.rows[key] = (name, r, sheet, kind, str(r + 1))
         self.formula_notes: dict[tuple[str, str], Problem] = {}  # one warning per formula cell read
 
     def _at(self, key: str, fld: str) -> tuple[str, str, object, CellXml | None] | None:
@@ -415,9 +416,9 @@ class FormCells:
         loc = self.rows.get(key)
         if loc is None:
             return None
-        name, r, sheet, kind = loc
+        name, r, sheet, kind, row = loc
         col, c = _FIELD_COLUMNS[kind, fld]
-        ref = col + str(r + 1)
+        ref = col + row
         value, facts = sheet.at(r, c, ref)
         return name, ref, value, facts
 
@@ -556,7 +557,7 @@ class FormReading:
         for fld in ("nguoi_lap", "dien_thoai"):
             key = contact_key(fld)
             texts[fld] = self.text(key)
-            cell = self.cells.cell(key, "value")
+            cell = None if texts[fld] else self.cells.cell(key, "value")  # (written: nothing to check)
             if cell is not None:
                 self.problems.extend(required(cell, texts[fld]))
         made = None

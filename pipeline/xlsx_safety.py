@@ -432,13 +432,17 @@ class Package:
 
     def application(self) -> str:
         """ "Microsoft Excel 16.0300", "LibreOffice/7.6…", "… Openpyxl 3.1.5" from docProps/app.xml."""
-        text = self.text("docProps/app.xml")
-        app = re.search(r"<(?:\w+:)?Application>([^<]*)<", text)
-        ver = re.search(r"<(?:\w+:)?AppVersion>([^<]*)<", text)
-        name = html.unescape(app[1]).strip() if app else ""
-        if ver and name and ver[1].strip() not in name:
-            name = f"{name} {html.unescape(ver[1]).strip()}"
-        return xml_safe(name[:200])
+
+        def compute() -> str:
+            text = self.text("docProps/app.xml")
+            app = re.search(r"<(?:\w+:)?Application>([^<]*)<", text)
+            ver = re.search(r"<(?:\w+:)?AppVersion>([^<]*)<", text)
+            name = html.unescape(app[1]).strip() if app else ""
+            if ver and name and ver[1].strip() not in name:
+                name = f"{name} {html.unescape(ver[1]).strip()}"
+            return xml_safe(name[:200])
+
+        return _memo("application", self.parts.get("docProps/app.xml", b""), b"", compute)
 
     @property
     def date1904(self) -> bool:
