@@ -71,6 +71,16 @@ def _column_order(cell: Canon) -> tuple[int, str]:
     return len(cell[1]), cell[1]  # B before AA
 
 
+def _top_to_bottom(cells: list[Canon]) -> tuple[list[Canon], list[int]]:
+    """The cells and their row numbers, top to bottom (sorted only when written out of order; each
+    row keeps the order its cells were written in)."""
+    rows = list(map(int, map(_ROW, cells)))
+    if rows != sorted(rows):
+        order = sorted(range(len(cells)), key=rows.__getitem__)  # stable
+        cells, rows = [cells[i] for i in order], [rows[i] for i in order]
+    return cells, rows
+
+
 @lru_cache(maxsize=8)
 def _first_rows(n: int) -> frozenset[str]:
     return frozenset(str(i) for i in range(1, n + 1))
@@ -145,21 +155,15 @@ class SheetIndex:
 
     def column_a(self) -> list[tuple[int, object]]:
         """(0-based row, value) of every cell in column A, top to bottom."""
-        column = list(compress(self._cells, map("A".__eq__, map(_COL, self._cells))))
-        rows = list(map(int, map(_ROW, column)))
-        if rows != sorted(rows):  # written out of order: top to bottom
-            column = [c for _, c in sorted(zip(rows, column, strict=True))]
-            rows.sort()
+        column, rows = _top_to_bottom(list(compress(self._cells, map("A".__eq__, map(_COL, self._cells)))))
         return [(r - 1, got[0]) for r, got in zip(rows, map(self._decode, column), strict=True)]
 
     def head(self, n: int) -> Iterator[tuple[int, int, object]]:
         """(0-based row, 0-based column, value) of the cells in the first ``n`` rows, in reading order;
         each decoded only when the caller gets that far."""
-        near = list(compress(self._cells, map(_first_rows(n).__contains__, map(_ROW, self._cells))))
-        rows = list(map(int, map(_ROW, near)))
-        if rows != sorted(rows):  # rows written out of order: all sorted at once
-            near = [c for *_, c in sorted(zip(rows, map(len, map(_COL, near)), map(_COL, near), near, strict=True))]
-            rows.sort()
+        near, rows = _top_to_bottom(
+            list(compress(self._cells, map(_first_rows(n).__contains__, map(_ROW, self._cells))))
+        )
         return self._by_rows(near, rows)
 
     def _by_rows(self, near: list[Canon], rows: list[int]) -> Iterator[tuple[int, int, object]]:
