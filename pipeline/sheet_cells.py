@@ -314,13 +314,18 @@ def read_sheet(
         _finish(
             attrs, m[3], (row, col_no), values, out, strings, percent, dates, date1904, shared_formulas, sheet, file
         )
-    if values:
-        n_rows = max(r for r, _ in values)
-        n_cols = max(c for _, c in values)
-        out.rows = [[""] * n_cols for _ in range(n_rows)]
-        for (row_i, col_i), v in values.items():
-            out.rows[row_i - 1][col_i - 1] = v
+    out.rows = dense_rows(values)
     return out
+
+
+def dense_rows(values: dict[tuple[int, int], object]) -> list[list[object]]:
+    """Values by (1-based row, column) as rows from A1, all as wide as the widest, "" where blank."""
+    if not values:
+        return []
+    rows: list[list[object]] = [[""] * max(c for _, c in values) for _ in range(max(r for r, _ in values))]
+    for (r, c), v in values.items():
+        rows[r - 1][c - 1] = v
+    return rows
 
 
 def _finish(

@@ -31,6 +31,7 @@ from .sheet_cells import (
     cell_tags,
     column_letters,
     column_number,
+    dense_rows,
     read_sheet,
     rich_text,
     scalar_value,
@@ -181,13 +182,7 @@ class SheetIndex:
     @property
     def rows(self) -> list[list[object]]:
         if self._rows is None:
-            values = {(int(c[2]), column_number(c[1])): self._get(c[0])[0] for c in self._cells}
-            rows: list[list[object]] = []
-            if values:
-                rows = [[""] * max(k for _, k in values) for _ in range(max(r for r, _ in values))]
-                for (r, k), v in values.items():
-                    rows[r - 1][k - 1] = v
-            self._rows = rows
+            self._rows = dense_rows({(int(c[2]), column_number(c[1])): self._get(c[0])[0] for c in self._cells})
         return self._rows
 
     @property
