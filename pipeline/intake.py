@@ -325,16 +325,20 @@ def read_inbox(
     *,
     last_year: LastYearValues | None = None,
     history: dict[str, dict[int, float]] | None = None,
+    while_reading: Callable[[], None] | None = None,
 ) -> IntakeResult:
     """Read every file under ``inbox/`` (sorted by path) and give each unit of the plan its state.
 
-    What came before is given, never read here (``run`` reads it): ``last_year``, unit id → input
-    id → the number the unit used the year before (``record.last_year``), for the checks against
-    last year (``bien-dong-lon``, ``goc-thay-doi``); ``history``, indicator id → year → its value in
-    the years before (``history.indicator_values``), kept in the result for aggregation's baselines.
+        What came before is given, never read here (``run`` reads it): ``last_year``, unit id → input
+        id → the number the unit used the year before (``record.last_year``), for the checks against
+        last year (``bien-dong-lon``, ``goc-thay-doi``); ``history``, indicator id → year → its value in
+        the years before (``history.indicator_values``), kept in the result for aggregation's baselines.
+    ``while_reading``: the caller's own work that needs no file of inbox/ (loading the years before,
+        importing what comes after reading), done while the pool's workers read, when this process would
+        only wait (in one process: before reading).
 
-    ``workers=None`` picks: one process for a district-sized inbox, a process pool over every
-    core when there are many files (start-up of a pool costs more than reading 100 forms).
+        ``workers=None`` picks: one process for a district-sized inbox, a process pool over every
+        core when there are many files (start-up of a pool costs more than reading 100 forms).
     """
     files, rejected = scan_inbox(ws.inbox)
     total = len(files)
@@ -343,8 +347,10 @@ def read_inbox(
         workers = 1 if total < POOL_FROM else max(1, min(os.cpu_count() or 1, MAX_WORKERS))
     results: list[FileResult] = []
     if workers > 1 and total > 1:
-        results = _read_pooled(files, plan, year, last, workers, progress)
+        results = _read_pooled(files, plan, year, last, workers, progress, while_reading)
     else:
+        if while_reading is not None:
+            while_reading()
         with no_cycle_collector():
             for i, (path, rel) in enumerate(files, 1):
                 results.append(read_file(path, rel, plan, year, last))
@@ -416,10 +422,11 @@ def _read_pooled(
     last_year: LastYearValues,
     workers: int,
     progress: Callable[[int, int], None] | None,
+    while_reading: Callable[[], None] | None = None,
 ) -> list[FileResult]:
-    """Read in a process pool. When a worker dies (a native crash in a library), the files it had
-    not returned are read again one by one, each in a child process: the file that kills its child
-    is rejected (``loi-doc``) and every other file is read."""
+    """Read in a process pool (``while_reading`` is called when the first task's files are read). When a worker
+    dies (a native crash in a library), the files it had not returned are read again one by one, each in
+    a child process: the file that kills its child is rejected (``loi-doc``) and every other file is read."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
@@ -445,6 +452,11 @@ def _read_pooled(
                 done += len(c)
                 if progress:
                     progress(done, total)
+                if while_reading is not None:
+                    # once the first task is back: the workers are busy with the next ones, queued by the pool's
+                    # threads, which would wait for this thread to let them run if called while they start
+                    while_reading()
+                    while_reading = None
     except BrokenProcessPool:
         log.warning("a worker reading the inbox died; reading its files one by one")
         for c, fut in zip(chunks, futures, strict=False):

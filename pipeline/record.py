@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import package_version
-from .aggregate import ASSESSMENT_LABELS
 from .model import LATE, LEAD, STATE_LABELS, SUBMITTED, FundingYear
 
 if TYPE_CHECKING:
@@ -415,6 +414,8 @@ def build_record(
 ) -> dict[str, Any]:
     """What this run used and produced, JSON-able, with no wall-clock time in it (``report_date``: the date
     the report is dated). Keys without a ``K_`` constant are for people and audits: no reader uses them."""
+    from .aggregate import ASSESSMENT_LABELS  # here, not above: reading a record (last_year) needs none of it
+
     plan = summary.plan
     units = []
     for s in summary.statuses:

@@ -52,6 +52,10 @@ def _noop(stage: str) -> None:
     return None
 
 
+def _nothing() -> None:
+    return None
+
+
 def plan_for(
     ws: Workspace, year: int | None, period: str | None = None, deadline: dt.date | None = None, request: str = ""
 ) -> tuple[Plan, int]:
@@ -123,42 +127,69 @@ def _inbox(ws: Workspace) -> None:
         raise BaoCaoError(f"Không có thư mục inbox/ trong {ws.root}: hãy tạo và chép các tệp đơn vị gửi vào đó.")
 
 
-def _check(
-    ws: Workspace, plan: Plan, year: int, progress: Progress | None, workers: int | None, on_stage: OnStage
-) -> Checked:
-    from .feedback import write_feedback
+def _feedback_stage() -> None:
+    from . import feedback  # noqa: F401
 
+
+def _report_stages() -> None:
+    from . import aggregate, feedback, report  # noqa: F401
+
+    report.preload()
+
+
+def _check(
+    ws: Workspace,
+    plan: Plan,
+    year: int,
+    progress: Progress | None,
+    workers: int | None,
+    on_stage: OnStage,
+    after: Callable[[], None] = _feedback_stage,
+) -> Checked:
+    """Read inbox/ and write the feedback files; ``after`` imports the stages that follow reading (while
+    the pool's workers read)."""
     _inbox(ws)
     on_stage(START)
-    result, notice, history = _read_inbox(ws, plan, year, progress, workers)
+    result, notice, history = _read_inbox(ws, plan, year, progress, workers, after)
     on_stage(READ)
+    from .feedback import write_feedback
+
     feedback = write_feedback(ws, plan, result)
     on_stage(FEEDBACK)
     return Checked(ws, plan, year, result, feedback, (notice,) if notice else (), history)
 
 
 def _read_inbox(
-    ws: Workspace, plan: Plan, year: int, progress: Progress | None = None, workers: int | None = None
+    ws: Workspace,
+    plan: Plan,
+    year: int,
+    progress: Progress | None = None,
+    workers: int | None = None,
+    after: Callable[[], None] = _nothing,
 ) -> tuple[IntakeResult, str, History]:
     """inbox/ read against what came before: last year's figures per unit (its run record) and each
     indicator's values in the earlier years (records and history workbooks); and the notice when last
-    year's record cannot be read."""
-    from .history import indicator_values, load_history
+    year's record cannot be read. The earlier years, and ``after`` (the imports of the stages that
+    follow), are loaded while the pool's workers read: this process would only wait then."""
     from .intake import read_inbox
     from .record import last_year
 
-    last = last_year(ws, year)
-    history = load_history(ws, plan, year - 1)
+    last = last_year(ws, year)  # the workers check against it: read before they start
+    before: list[History] = []
+
+    def meanwhile() -> None:
+        from .history import load_history
+
+        before.append(load_history(ws, plan, year - 1))
+        after()
+
     result = read_inbox(
-        ws,
-        plan,
-        year,
-        progress=progress,
-        workers=workers,
-        last_year=last.values,
-        history=indicator_values(history),
+        ws, plan, year, progress=progress, workers=workers, last_year=last.values, while_reading=meanwhile
     )
-    return result, last.notice, history
+    from .history import indicator_values
+
+    history = before[0]
+    return dataclasses.replace(result, history=indicator_values(history)), last.notice, history
 
 
 def check(
@@ -219,7 +250,7 @@ def report(
     time (the numbered set is reserved under the workspace lock)."""
     plan, year = plan_for(ws, year, period, deadline, request)
     with workspace_lock(ws):
-        c = _check(ws, plan, year, progress, workers, on_stage)
+        c = _check(ws, plan, year, progress, workers, on_stage, _report_stages)
         if checked is not None:
             checked(c)
         return _report(c, overwrite, report_date, on_stage)

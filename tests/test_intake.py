@@ -181,6 +181,26 @@ def test_process_pool_reads_the_same_as_one_process(kh178: Plan, filled: dict[st
     assert pool.statuses == one.statuses
 
 
+def test_the_callers_own_work_runs_once_while_the_pool_reads(
+    kh178: Plan, filled: dict[str, bytes], ws: Workspace
+) -> None:
+    """``while_reading`` (``run`` loads the years before and imports the next stages there): once, while
+    the pool's workers are alive, and the files are read the same; in one process, once before reading."""
+    import multiprocessing
+
+    for unit_id in UNIT_IDS[:8]:
+        put(ws.inbox, f"{unit_id}.xlsx", filled[unit_id])
+    seen: list[int] = []
+    pool = read_inbox(
+        ws, kh178, YEAR, workers=2, while_reading=lambda: seen.append(len(multiprocessing.active_children()))
+    )
+    assert len(seen) == 1 and seen[0] == 2
+    calls: list[str] = []
+    one = read_inbox(ws, kh178, YEAR, workers=1, while_reading=lambda: calls.append("called"))
+    assert calls == ["called"]
+    assert pool.statuses == one.statuses and len(one.accepted()) == 8
+
+
 @pytest.mark.parametrize("total", [2, 7, 61, 520, 2_000, 100_000])
 @pytest.mark.parametrize("workers", [2, 8])
 def test_pool_tasks_cover_every_file_once_in_order_and_shrink_toward_the_end(total: int, workers: int) -> None:
