@@ -439,24 +439,25 @@ def _read_pooled(
         from . import form_reader  # noqa: F401 — imported once here, inherited by workers that fork
 
         # paused in this process too, while thousands of results arrive and are kept
-        with (
-            no_cycle_collector(),
-            ProcessPoolExecutor(
-                max_workers=workers, initializer=_init_worker, initargs=(plan, year, last_year)
-            ) as pool,
-        ):
-            futures = [pool.submit(_read_chunk, [files[i] for i in c]) for c in chunks]
-            for c, fut in zip(chunks, futures, strict=True):
-                for i, res in zip(c, fut.result(), strict=True):
-                    results[i] = res
-                done += len(c)
-                if progress:
-                    progress(done, total)
-                if while_reading is not None:
-                    # once the first task is back: the workers are busy with the next ones, queued by the pool's
-                    # threads, which would wait for this thread to let them run if called while they start
-                    while_reading()
-                    while_reading = None
+        with no_cycle_collector():
+            pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(plan, year, last_year))
+            try:
+                futures = [pool.submit(_read_chunk, [files[i] for i in c]) for c in chunks]
+                for c, fut in zip(chunks, futures, strict=True):
+                    for i, res in zip(c, fut.result(), strict=True):
+                        results[i] = res
+                    done += len(c)
+                    if progress:
+                        progress(done, total)
+                    if while_reading is not None:
+                        # once the first task is back: the workers are busy with the next ones, queued by the
+                        # pool's threads, which would wait for this thread to let them run if called as they start
+                        while_reading()
+                        while_reading = None
+            finally:
+                # Not waiting here for the workers to end (~10 ms at the end of a run, 20 at 2 000 files): told to
+                # stop, they exit and are reaped while this process goes on (at the latest as it exits).
+                pool.shutdown(wait=False, cancel_futures=True)
     except BrokenProcessPool:
         log.warning("a worker reading the inbox died; reading its files one by one")
         for c, fut in zip(chunks, futures, strict=False):
