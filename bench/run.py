@@ -8,16 +8,20 @@ spread over the units; beyond one district the plan is copied for several distri
 its own unit ids and `dia_ban`. In the same run, over the same files, round after round:
 
 - the naive loop: `pandas.read_excel(path, sheet_name=None)` (openpyxl) on every file, inside
-  this process (pandas already imported: its start-up is not counted against it);
-- `baocao kiem-tra` and `baocao bao-cao` as whole processes (start-up, pool and output included);
+  this process (pandas already imported: its start-up is not counted against it), timed in
+  quarters with a `baocao kiem-tra` run after each, so that the two are timed over the same
+  minutes of a machine whose speed moves (a run of kiem-tra is ~1/25 of a naive loop);
+- `baocao bao-cao` once a round; both commands as whole processes (start-up, pool and output
+  included);
 
-the table gives the median of the rounds. The stages (read on one core, aggregate, report) are
-timed in-process once. CPU time of a whole process (its pool workers included) comes from
-os.wait4; peak memory is the summed RSS of the command's process tree, sampled every 10 ms from
-/proc (Linux; pages shared between the parent and its forked workers are counted in each, so
-this is an upper bound; ru_maxrss is not used: after fork + exec Linux counts the parent's size
-in it), in one more run of each command after the timed ones (the sampling thread would take CPU
-from the timed runs). The package's bytecode is compiled first, as an installation has it.
+the table gives the median of the rounds (of kiem-tra: of all its runs). The stages (read on
+one core, aggregate, report) are timed in-process once. CPU time of a whole process (its pool
+workers included) comes from os.wait4; peak memory is the summed RSS of the command's process
+tree, sampled every 10 ms from /proc (Linux; pages shared between the parent and its forked
+workers are counted in each, so this is an upper bound; ru_maxrss is not used: after fork +
+exec Linux counts the parent's size in it), in one more run of each command after the timed
+ones (the sampling thread would take CPU from the timed runs). The package's bytecode is
+compiled first, as an installation has it.
 """
 
 from __future__ import annotations
@@ -259,10 +263,17 @@ def command(ws: Workspace, *args: str, memory: bool = False) -> Run:
     return Run(wall, usage.ru_utime + usage.ru_stime, mem.peak)
 
 
-def naive(ws: Workspace) -> float:
+CHECKS_PER_LAP = 4  # kiem-tra runs in a lap, one after each quarter of the naive loop
+
+
+def parts(paths: list[Path], k: int) -> list[list[Path]]:
+    """``paths`` in ``k`` runs of consecutive files, in order, sizes differing by one at most."""
+    return [paths[i * len(paths) // k : (i + 1) * len(paths) // k] for i in range(k)]
+
+
+def naive(paths: list[Path]) -> float:
     import pandas as pd
 
-    paths = sorted(ws.inbox.rglob("*.xlsx"))
     t0 = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -390,9 +401,15 @@ def main(argv: list[str] | None = None) -> None:
     for n in sizes:
         ws, plan = prepare(n, args.out)
         row = Row(n, stages(ws))
+        paths = sorted(ws.inbox.rglob("*.xlsx"))
+        k = CHECKS_PER_LAP
         for _ in range(max(1, args.lap)):  # round after round, so a busy moment hits every column alike
-            row.naive.append(naive(ws))
-            row.check.append(command(ws, "kiem-tra", "--nam", str(YEAR)))
+            # the naive loop in quarters, a kiem-tra run after each: both timed over the same minutes
+            lap = 0.0
+            for part in parts(paths, k):
+                lap += naive(part)
+                row.check.append(command(ws, "kiem-tra", "--nam", str(YEAR)))
+            row.naive.append(lap)
             row.report.append(command(ws, "bao-cao", "--nam", str(YEAR), "--ghi-de"))
         row.peaks = (  # memory in runs of their own, so the sampling does not slow the timed ones
             command(ws, "kiem-tra", "--nam", str(YEAR), memory=True).peak,
@@ -403,8 +420,12 @@ def main(argv: list[str] | None = None) -> None:
     print()
     print(markdown(rows))
     print()
-    for row in rows:  # the ratio lap by lap (each lap's naive loop and command run side by side)
-        laps = " · ".join(num(naive / run.wall, 1) + " ×" for naive, run in zip(row.naive, row.check, strict=True))
+    for row in rows:  # the ratio lap by lap (each lap's naive loop and the kiem-tra runs between its quarters)
+        k = CHECKS_PER_LAP
+        checks = [row.check[i * k : (i + 1) * k] for i in range(len(row.naive))]
+        laps = " · ".join(
+            num(naive / row.median(runs, "wall"), 1) + " ×" for naive, runs in zip(row.naive, checks, strict=True)
+        )
         print(f"`kiem-tra` nhanh hơn ngây thơ, từng lượt, N = {num(row.n, 0)}: {laps}")
     big = [r for r in rows if r.n >= 4 * rows[0].n]
     if len(rows) >= 2 and big:
@@ -415,8 +436,8 @@ def main(argv: list[str] | None = None) -> None:
             f"(tỷ lệ số tệp: {num(b.n / a.n, 2)})."
         )
     print(
-        f"\nTrung vị của {max(1, args.lap)} lượt; RAM: tổng RSS cây tiến trình (/proc, mỗi 10 ms), "
-        "đo trong một lần chạy riêng của mỗi lệnh."
+        f"\nTrung vị của {max(1, args.lap)} lượt (`kiem-tra`: {CHECKS_PER_LAP} lần mỗi lượt, sau mỗi phần tư cách "
+        "ngây thơ); RAM: tổng RSS cây tiến trình (/proc, mỗi 10 ms), đo trong một lần chạy riêng của mỗi lệnh."
     )
 
 

@@ -67,8 +67,27 @@ def test_bench_peak_memory_is_that_of_a_python_process_tree(table):
 
 
 def test_bench_prints_the_ratio_of_each_lap(printed):
-    """The median hides how far a shared machine moves from lap to lap: each lap's ratio is printed too."""
+    """The median hides how far a shared machine moves from lap to lap: each lap's ratio is printed too
+    (its naive loop against the median of the kiem-tra runs between its quarters)."""
     line = next(line for line in printed.splitlines() if line.startswith("`kiem-tra` nhanh hơn ngây thơ, từng lượt"))
     assert line.startswith("`kiem-tra` nhanh hơn ngây thơ, từng lượt, N = 4: ")
     laps = line.split(": ", 1)[1].split(" · ")
     assert len(laps) == 2 and all(number(lap) > 0 for lap in laps)
+
+
+@pytest.mark.parametrize("n", [1, 3, 4, 30, 521])
+def test_the_naive_loop_is_cut_into_parts_that_take_every_file_once_in_order(n):
+    from pathlib import Path
+
+    from bench.run import CHECKS_PER_LAP, parts
+
+    paths = [Path(f"{i:05d}.xlsx") for i in range(n)]
+    got = parts(paths, CHECKS_PER_LAP)
+    assert len(got) == CHECKS_PER_LAP
+    assert [p for part in got for p in part] == paths
+    sizes = [len(part) for part in got]
+    assert max(sizes) - min(sizes) <= 1
+
+
+def test_bench_says_kiem_tra_runs_between_the_quarters_of_each_naive_loop(printed):
+    assert "`kiem-tra`: 4 lần mỗi lượt, sau mỗi phần tư cách ngây thơ" in printed
