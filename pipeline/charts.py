@@ -37,17 +37,6 @@ class TrendChart:
     year: int
 
 
-def preload() -> None:
-    """Import matplotlib (its Agg backend) ahead of the first chart: ~0,4 s that ``run`` spends while
-    the inbox is read, not after."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.figure
-    import matplotlib.lines
-    import matplotlib.patches
-
-
 def draw(chart: BarChart | TrendChart) -> bytes:
     """The chart as PNG bytes."""
     if isinstance(chart, BarChart):

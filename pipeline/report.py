@@ -24,14 +24,6 @@ from .report_docx import render_docx
 from .workspace import Workspace
 
 
-def preload() -> None:
-    """Import what writing the report set needs beyond this module (the workbook, the charts), ahead of
-    use: ``run`` calls it while the pool's workers read the inbox."""
-    from . import charts, summary_xlsx  # noqa: F401
-
-    charts.preload()
-
-
 def render_report(template: Path, summary: Summary, history: History | None = None) -> bytes:
     """The report as .docx bytes; the same summary (and history) always gives the same bytes."""
     return render_docx(template, build_context(summary, history), report_stamp(summary))

@@ -132,9 +132,9 @@ def _feedback_stage() -> None:
 
 
 def _report_stages() -> None:
+    # Not matplotlib (~0,4 s, imported at the first chart): from report.WORKBOOK_APART_FROM units a process forked
+    # before the charts are drawn writes the summary workbook, and would carry it too (35 MB more RSS at 2 000).
     from . import aggregate, feedback, report  # noqa: F401
-
-    report.preload()
 
 
 def _check(
