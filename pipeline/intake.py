@@ -324,21 +324,21 @@ def read_inbox(
     workers: int | None = None,
     *,
     last_year: LastYearValues | None = None,
-    history: dict[str, dict[int, float]] | None = None,
     while_reading: Callable[[], None] | None = None,
 ) -> IntakeResult:
     """Read every file under ``inbox/`` (sorted by path) and give each unit of the plan its state.
 
-        What came before is given, never read here (``run`` reads it): ``last_year``, unit id → input
-        id → the number the unit used the year before (``record.last_year``), for the checks against
-        last year (``bien-dong-lon``, ``goc-thay-doi``); ``history``, indicator id → year → its value in
-        the years before (``history.indicator_values``), kept in the result for aggregation's baselines.
-    ``while_reading``: the caller's own work that needs no file of inbox/ (loading the years before,
-        importing what comes after reading), done while the pool's workers read, when this process would
-        only wait (in one process: before reading).
+    What came before is given, never read here (``run`` reads it): ``last_year``, unit id → input
+    id → the number the unit used the year before (``record.last_year``), for the checks against
+    last year (``bien-dong-lon``, ``goc-thay-doi``). The result's ``history`` is left empty: ``run``
+    loads the years before while the files are read and sets it.
 
-        ``workers=None`` picks: one process for a district-sized inbox, a process pool over every
-        core when there are many files (start-up of a pool costs more than reading 100 forms).
+    ``while_reading``: the caller's own work that needs no file of inbox/ (loading the years before,
+    importing what comes after reading), done while the pool's workers read, when this process would
+    only wait (in one process: before reading).
+
+    ``workers=None`` picks: one process for a district-sized inbox, a process pool over every
+    core when there are many files (start-up of a pool costs more than reading 100 forms).
     """
     files, rejected = scan_inbox(ws.inbox)
     total = len(files)
@@ -364,7 +364,7 @@ def read_inbox(
             by_unit.setdefault(res.submission.unit_id, []).append(res.submission)
     rejected.sort(key=lambda r: r[0].path)
     statuses = [unit_status(plan, u.id, by_unit.get(u.id, []), year) for u in plan.units]
-    return IntakeResult(year, statuses, rejected, dict(history or {}))
+    return IntakeResult(year, statuses, rejected)
 
 
 @contextmanager
@@ -464,6 +464,8 @@ def _read_pooled(
             if fut.done() and not fut.cancelled() and fut.exception() is None and results[c[0]] is None:
                 for i, res in zip(c, fut.result(), strict=True):
                     results[i] = res
+    if while_reading is not None:  # the pool broke before the first task came back
+        while_reading()
     left = [i for i, r in enumerate(results) if r is None]
     for i, res in zip(left, _read_isolated([files[i] for i in left], plan, year, last_year), strict=True):
         results[i] = res

@@ -255,7 +255,7 @@ class IntakeResult:
     year: int
     statuses: list[UnitStatus]  # one per unit of the plan, in plan order
     rejected: list[tuple[Provenance, Problem]]  # files that are not usable forms at all
-    # indicator id → year → the value reported in earlier years' run records (for baselines)
+    # indicator id → year → the value reported in earlier years (for baselines); set by run, not by intake
     history: dict[str, dict[int, float]] = field(default_factory=dict)
 
     def accepted(self) -> list[Submission]:
