@@ -310,21 +310,30 @@ class FormKeys:
     tasks: tuple[tuple[str, str, bool], ...]  # (item id, its key, led by the unit)
 
 
-# [the plan, {(unit id, year): FormKeys}, {year: _YearRows}]: the tables of the last plan read with
-_PLAN_TABLES: list = [None, {}, {}]
+class _PlanTables:
+    """The tables of the last plan read with: each unit's ``FormKeys`` per year, and each year's rows."""
+
+    def __init__(self, plan: Plan | None) -> None:
+        self.plan = plan
+        self.keys: dict[tuple[str, int], FormKeys] = {}
+        self.years: dict[int, _YearRows] = {}
+
+
+_TABLES = _PlanTables(None)
 
 
 def form_keys(plan: Plan, unit_id: str, year: int) -> FormKeys:
     """Every row this unit's form must have. Built once per unit and year for the plan in use
     (every form of a unit asks the same); shared: callers do not change it."""
-    if _PLAN_TABLES[0] is not plan:
-        _PLAN_TABLES[:] = [plan, {}, {}]
-    keys = _PLAN_TABLES[1].get((unit_id, year))
+    global _TABLES
+    if _TABLES.plan is not plan:
+        _TABLES = _PlanTables(plan)
+    keys = _TABLES.keys.get((unit_id, year))
     if keys is None:
-        rows = _PLAN_TABLES[2].get(year)
+        rows = _TABLES.years.get(year)
         if rows is None:
-            rows = _PLAN_TABLES[2][year] = _YearRows(plan, year)
-        keys = _PLAN_TABLES[1][(unit_id, year)] = _form_keys(plan, unit_id, year, rows)
+            rows = _TABLES.years[year] = _YearRows(plan, year)
+        keys = _TABLES.keys[(unit_id, year)] = _form_keys(plan, unit_id, year, rows)
     return keys
 
 
